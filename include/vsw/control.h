@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * The control API: the one way to change the switch. The YAML loader, the CLI, the control
+ * socket and the tests all call these functions. Each validates against the current state,
+ * refuses with a negative errno and an explanation in @p em while changing nothing, or builds
+ * and publishes a new datapath configuration (include/vsw/datapath.h).
+ *
+ * Control thread only (the EAL main lcore); never called by workers.
+ */
+#ifndef VSW_CONTROL_H
+#define VSW_CONTROL_H
+
+#include "vsw/errmsg.h"
+#include "vsw/port.h"
+#include "vsw/topo.h"
+
+/**
+ * Create the mbuf pool and the datapath for the workers of @p topo. After rte_eal_init().
+ * @return 0, -EINVAL (bad worker lcores), -ENOMEM.
+ */
+int vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em);
+
+/** Stop the workers if running, delete every port, free everything vsw_ctl_init() made. */
+void vsw_ctl_fini(void);
+
+/** Launch the workers. @return 0 or a negative errno. */
+int vsw_ctl_start(struct vsw_errmsg *em);
+
+/**
+ * Create the ports of @p topo, all or none: on failure the ports created so far are deleted.
+ */
+int vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em);
+
+/**
+ * Create one port.
+ * @return 0; -EEXIST (name, mac or vhost path taken), -EBUSY (a second external port),
+ *   -ENOSPC (VSW_PORTS_MAX reached), or the device's error (see vsw_port_open()).
+ */
+int vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em);
+
+/** Delete port @p name: workers stop seeing it before its device is closed. -ENOENT. */
+int vsw_ctl_port_del(const char *name, struct vsw_errmsg *em);
+
+/** Port with index @p index, or NULL. */
+const struct vsw_port *vsw_ctl_port_get(uint16_t index);
+
+/** Port named @p name, or NULL. */
+const struct vsw_port *vsw_ctl_port_find(const char *name);
+
+/** Counters of @p port since it was created. */
+void vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out);
+
+/**
+ * Periodic control work: notice link changes (vhost devices becoming ready or going away)
+ * and publish them to the workers. Call every few milliseconds from the control loop.
+ */
+void vsw_ctl_poll(void);
+
+#endif /* VSW_CONTROL_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Switch ports and the DPDK devices behind them (R-NIC-1).
+ *
+ * A synthetic port is a vhost-user socket served through DPDK's vhost PMD (net_vhost); an
+ * external port is any DPDK device string (a PCI address, net_af_xdp, net_af_packet,
+ * net_tap). The vhost PMD was chosen over raw rte_vhost so that every port is an ethdev: one
+ * rx/tx path in the workers, one stats and link API, and the PMD already orders its own
+ * queue access against vhost device teardown. Control thread only.
+ */
+#ifndef VSW_PORT_H
+#define VSW_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vsw/datapath.h"
+#include "vsw/errmsg.h"
+#include "vsw/topo.h"
+
+struct rte_mempool;
+
+/** A switch port. Owned by the control thread; workers see only struct vsw_dp_port. */
+struct vsw_port {
+	char name[VSW_NAME_SIZE];
+	enum vsw_port_type type;
+	uint16_t index;       /**< switch port index, 0..VSW_PORTS_MAX-1 */
+	uint16_t eth_port_id; /**< DPDK ethdev */
+	uint16_t worker;      /**< index of the worker polling its rx queue */
+	bool has_mac;
+	uint8_t mac[6];
+	char devargs[VSW_DEVARGS_SIZE]; /**< what was probed */
+	char vhost_path[VSW_PATH_SIZE]; /**< synthetic only */
+	enum vsw_vhost_mode vhost_mode;
+	bool is_link_up;                  /**< last link state seen by the control thread */
+	struct vsw_port_stats stats_base; /**< worker counters when the port was created */
+};
+
+/**
+ * Create the device of @p port (name, type, mac and vhost or devargs already filled) and start
+ * it with one rx queue and @p n_txqs tx queues drawing from @p pool.
+ *
+ * A server-mode vhost socket path that another process listens on is refused (-EADDRINUSE);
+ * a stale socket file left by a killed process is removed; any other file is left alone
+ * (-EEXIST). The socket's directory is created when missing.
+ *
+ * @return 0 and port->eth_port_id set; a negative errno and @p em explained, nothing left
+ *   behind.
+ */
+int vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
+                  struct vsw_errmsg *em);
+
+/** Stop and remove the device of @p port; server sockets it created are unlinked. */
+void vsw_port_close(struct vsw_port *port);
+
+/** Link state of @p port now (vhost: the guest's virtio device is ready). */
+bool vsw_port_link_up(const struct vsw_port *port);
+
+#endif /* VSW_PORT_H */

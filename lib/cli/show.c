@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * `show port`, `show port stats [NAME]`: the switch ports and their counters.
+ * Control thread only.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <rte_ether.h>
+
+#include "cli_priv.h"
+#include "vsw/control.h"
+
+struct show_port_result {
+	cmdline_fixed_string_t show;
+	cmdline_fixed_string_t port;
+};
+
+struct show_port_stats_result {
+	cmdline_fixed_string_t show;
+	cmdline_fixed_string_t port;
+	cmdline_fixed_string_t stats;
+	cmdline_fixed_string_t name;
+};
+
+static cmdline_parse_token_string_t tok_show =
+        TOKEN_STRING_INITIALIZER(struct show_port_result, show, "show");
+static cmdline_parse_token_string_t tok_port =
+        TOKEN_STRING_INITIALIZER(struct show_port_result, port, "port");
+static cmdline_parse_token_string_t tok_stats_show =
+        TOKEN_STRING_INITIALIZER(struct show_port_stats_result, show, "show");
+static cmdline_parse_token_string_t tok_stats_port =
+        TOKEN_STRING_INITIALIZER(struct show_port_stats_result, port, "port");
+static cmdline_parse_token_string_t tok_stats =
+        TOKEN_STRING_INITIALIZER(struct show_port_stats_result, stats, "stats");
+static cmdline_parse_token_string_t tok_stats_name =
+        TOKEN_STRING_INITIALIZER(struct show_port_stats_result, name, NULL);
+
+static void
+port_endpoint(const struct vsw_port *p, char *buf, size_t size)
+{
+	if (p->type == VSW_PORT_SYNTHETIC)
+		snprintf(buf, size, "%s (%s)", p->vhost_path, vsw_vhost_mode_name(p->vhost_mode));
+	else
+		snprintf(buf, size, "%s", p->devargs);
+}
+
+static void
+show_port_parsed(void *parsed, struct cmdline *cl, void *data)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], where[VSW_DEVARGS_SIZE + 16];
+
+	RTE_SET_USED(parsed);
+	RTE_SET_USED(data);
+	cmdline_printf(cl, "%-3s %-16s %-10s %-5s %-17s %s\n", "ID", "NAME", "TYPE", "LINK", "MAC",
+	               "ENDPOINT");
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = vsw_ctl_port_get(i);
+
+		if (p == NULL)
+			continue;
+		if (p->has_mac)
+			rte_ether_format_addr(mac, sizeof(mac),
+			                      (const struct rte_ether_addr *)p->mac);
+		else
+			snprintf(mac, sizeof(mac), "-");
+		port_endpoint(p, where, sizeof(where));
+		cmdline_printf(cl, "%-3u %-16s %-10s %-5s %-17s %s\n", i, p->name,
+		               vsw_port_type_name(p->type), p->is_link_up ? "up" : "down", mac,
+		               where);
+	}
+}
+
+static void
+print_stats_row(struct cmdline *cl, const struct vsw_port *p)
+{
+	struct vsw_port_stats s;
+
+	vsw_ctl_port_stats(p, &s);
+	cmdline_printf(cl,
+	               "%-3u %-16s %-10s %-5s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 " %14" PRIu64
+	               " %10" PRIu64 "\n",
+	               p->index, p->name, vsw_port_type_name(p->type),
+	               p->is_link_up ? "up" : "down", s.rx_packets, s.rx_bytes, s.tx_packets,
+	               s.tx_bytes, vsw_port_stats_drops(&s));
+}
+
+static void
+print_stats_detail(struct cmdline *cl, const struct vsw_port *p)
+{
+	struct vsw_port_stats s;
+
+	vsw_ctl_port_stats(p, &s);
+	cmdline_printf(cl,
+	               "port %s (%u)\n"
+	               "  rx-packets: %" PRIu64 "\n  rx-bytes: %" PRIu64 "\n"
+	               "  tx-packets: %" PRIu64 "\n  tx-bytes: %" PRIu64 "\n"
+	               "  drop-runt: %" PRIu64 "\n  drop-no-dest: %" PRIu64 "\n"
+	               "  drop-port-down: %" PRIu64 "\n  drop-tx-full: %" PRIu64 "\n",
+	               p->name, p->index, s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
+	               s.drop_runt, s.drop_no_dest, s.drop_port_down, s.drop_tx_full);
+}
+
+static void
+show_port_stats_parsed(void *parsed, struct cmdline *cl, void *data)
+{
+	struct show_port_stats_result *res = parsed;
+	const struct vsw_port *p;
+
+	if (data == NULL) {
+		p = vsw_ctl_port_find(res->name);
+		if (p == NULL) {
+			cmdline_printf(cl, "error: port %s: no such port\n", res->name);
+			vsw_cli_set_status(-ENOENT);
+			return;
+		}
+		print_stats_detail(cl, p);
+		return;
+	}
+	cmdline_printf(cl, "%-3s %-16s %-10s %-5s %12s %14s %12s %14s %10s\n", "ID", "NAME", "TYPE",
+	               "LINK", "RX-PACKETS", "RX-BYTES", "TX-PACKETS", "TX-BYTES", "DROPS");
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
+		p = vsw_ctl_port_get(i);
+		if (p != NULL)
+			print_stats_row(cl, p);
+	}
+}
+
+static cmdline_parse_inst_t cmd_show_port = {
+        .f = show_port_parsed,
+        .help_str = "show port: list the switch ports",
+        .tokens = {(void *)&tok_show, (void *)&tok_port, NULL},
+};
+
+/* `data` tells the all-ports form (non-NULL) from the one-port form. */
+static cmdline_parse_inst_t cmd_show_port_stats_all = {
+        .f = show_port_stats_parsed,
+        .data = (void *)1,
+        .help_str = "show port stats: counters of every port",
+        .tokens = {(void *)&tok_stats_show, (void *)&tok_stats_port, (void *)&tok_stats, NULL},
+};
+
+static cmdline_parse_inst_t cmd_show_port_stats_one = {
+        .f = show_port_stats_parsed,
+        .data = NULL,
+        .help_str = "show port stats <name>: counters of one port, drops by reason",
+        .tokens = {(void *)&tok_stats_show, (void *)&tok_stats_port, (void *)&tok_stats,
+                   (void *)&tok_stats_name, NULL},
+};
+
+cmdline_parse_inst_t *vsw_cli_show_cmds[] = {
+        &cmd_show_port,
+        &cmd_show_port_stats_all,
+        &cmd_show_port_stats_one,
+        NULL,
+};

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control side of the datapath: worker set-up and launch, publication of configurations
+ * with an RCU QSBR grace period, and counter aggregation. Control thread only.
+ */
+#include <errno.h>
+
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dp_priv.h"
+
+RTE_LOG_REGISTER_DEFAULT(vsw_dp_logtype, INFO);
+
+struct vsw_dp_state vsw_dp;
+
+uint64_t
+vsw_port_stats_drops(const struct vsw_port_stats *s)
+{
+	return s->drop_runt + s->drop_no_dest + s->drop_port_down + s->drop_tx_full;
+}
+
+static int
+check_lcores(const unsigned int *lcore_ids, unsigned int n_workers)
+{
+	if (n_workers == 0 || n_workers > VSW_WORKERS_MAX) {
+		DP_LOG(ERR, "%u workers requested, expected 1..%u", n_workers, VSW_WORKERS_MAX);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < n_workers; i++) {
+		const unsigned int id = lcore_ids[i];
+
+		if (id >= RTE_MAX_LCORE || !rte_lcore_is_enabled(id)) {
+			DP_LOG(ERR, "worker lcore %u is not in the EAL lcore list (-l)", id);
+			return -EINVAL;
+		}
+		if (id == rte_get_main_lcore()) {
+			DP_LOG(ERR,
+			       "worker lcore %u is the main lcore, which runs the control thread",
+			       id);
+			return -EINVAL;
+		}
+		for (unsigned int j = 0; j < i; j++)
+			if (lcore_ids[j] == id) {
+				DP_LOG(ERR, "worker lcore %u given twice", id);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+int
+vsw_dp_init(const unsigned int *lcore_ids, unsigned int n_workers)
+{
+	size_t qsv_size;
+	int rc;
+
+	rc = check_lcores(lcore_ids, n_workers);
+	if (rc < 0)
+		return rc;
+	qsv_size = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	vsw_dp.qsv = rte_zmalloc("vsw_qsv", qsv_size, RTE_CACHE_LINE_SIZE);
+	vsw_dp.lcores =
+	        rte_zmalloc("vsw_lcores", n_workers * sizeof(*vsw_dp.lcores), RTE_CACHE_LINE_SIZE);
+	if (vsw_dp.qsv == NULL || vsw_dp.lcores == NULL) {
+		DP_LOG(ERR, "no memory for %u workers", n_workers);
+		goto err_free;
+	}
+	rc = rte_rcu_qsbr_init(vsw_dp.qsv, RTE_MAX_LCORE);
+	if (rc != 0) {
+		DP_LOG(ERR, "rcu qsbr init failed: %s", rte_strerror(rte_errno));
+		goto err_free;
+	}
+	for (unsigned int i = 0; i < n_workers; i++) {
+		vsw_dp.lcores[i].lcore_id = lcore_ids[i];
+		vsw_dp.lcores[i].worker_index = i;
+	}
+	vsw_dp.n_workers = n_workers;
+	return 0;
+
+err_free:
+	rte_free(vsw_dp.lcores);
+	rte_free(vsw_dp.qsv);
+	vsw_dp.lcores = NULL;
+	vsw_dp.qsv = NULL;
+	return -ENOMEM;
+}
+
+unsigned int
+vsw_dp_n_workers(void)
+{
+	return vsw_dp.n_workers;
+}
+
+int
+vsw_dp_start(void)
+{
+	for (unsigned int i = 0; i < vsw_dp.n_workers; i++) {
+		struct vsw_lcore *lc = &vsw_dp.lcores[i];
+		int rc;
+
+		lc->is_stopping = false;
+		rc = rte_eal_remote_launch(vsw_dp_worker_main, lc, lc->lcore_id);
+		if (rc != 0) {
+			DP_LOG(ERR, "cannot launch worker %u on lcore %u: %s", i, lc->lcore_id,
+			       rte_strerror(-rc));
+			vsw_dp_stop();
+			return rc;
+		}
+		vsw_dp.is_running = true;
+		DP_LOG(INFO, "worker %u launched on lcore %u", i, lc->lcore_id);
+	}
+	return 0;
+}
+
+void
+vsw_dp_stop(void)
+{
+	if (!vsw_dp.is_running)
+		return;
+	for (unsigned int i = 0; i < vsw_dp.n_workers; i++)
+		__atomic_store_n(&vsw_dp.lcores[i].is_stopping, true, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < vsw_dp.n_workers; i++)
+		rte_eal_wait_lcore(vsw_dp.lcores[i].lcore_id);
+	vsw_dp.is_running = false;
+	DP_LOG(INFO, "workers stopped");
+}
+
+void
+vsw_dp_fini(void)
+{
+	RTE_VERIFY(!vsw_dp.is_running);
+	rte_free(vsw_dp.cfg);
+	rte_free(vsw_dp.lcores);
+	rte_free(vsw_dp.qsv);
+	memset(&vsw_dp, 0, sizeof(vsw_dp));
+}
+
+struct vsw_dp_cfg *
+vsw_dp_cfg_alloc(void)
+{
+	struct vsw_dp_cfg *cfg = rte_zmalloc("vsw_dp_cfg", sizeof(*cfg), RTE_CACHE_LINE_SIZE);
+
+	if (cfg == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	cfg->external_port = VSW_PORT_NONE;
+	vsw_fdb_init(&cfg->fdb);
+	return cfg;
+}
+
+void
+vsw_dp_cfg_free(struct vsw_dp_cfg *cfg)
+{
+	rte_free(cfg);
+}
+
+const struct vsw_dp_cfg *
+vsw_dp_cfg_current(void)
+{
+	return vsw_dp.cfg;
+}
+
+void
+vsw_dp_publish(struct vsw_dp_cfg *cfg)
+{
+	struct vsw_dp_cfg *old = vsw_dp.cfg;
+
+	RTE_VERIFY(cfg != NULL && cfg != old);
+	cfg->version = old != NULL ? old->version + 1 : 1;
+	__atomic_store_n(&vsw_dp.cfg, cfg, __ATOMIC_RELEASE);
+	/* Workers that loaded `old` report quiescence only after their pass over it. */
+	rte_rcu_qsbr_synchronize(vsw_dp.qsv, RTE_QSBR_THRID_INVALID);
+	rte_free(old);
+}
+
+void
+vsw_dp_port_stats(uint16_t port, struct vsw_port_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	RTE_VERIFY(port < VSW_PORTS_MAX);
+	for (unsigned int w = 0; w < vsw_dp.n_workers; w++) {
+		const struct vsw_port_stats *s = &vsw_dp.lcores[w].stats[port];
+
+		out->rx_packets += __atomic_load_n(&s->rx_packets, __ATOMIC_RELAXED);
+		out->rx_bytes += __atomic_load_n(&s->rx_bytes, __ATOMIC_RELAXED);
+		out->tx_packets += __atomic_load_n(&s->tx_packets, __ATOMIC_RELAXED);
+		out->tx_bytes += __atomic_load_n(&s->tx_bytes, __ATOMIC_RELAXED);
+		out->drop_runt += __atomic_load_n(&s->drop_runt, __ATOMIC_RELAXED);
+		out->drop_no_dest += __atomic_load_n(&s->drop_no_dest, __ATOMIC_RELAXED);
+		out->drop_port_down += __atomic_load_n(&s->drop_port_down, __ATOMIC_RELAXED);
+		out->drop_tx_full += __atomic_load_n(&s->drop_tx_full, __ATOMIC_RELAXED);
+	}
+}

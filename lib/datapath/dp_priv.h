@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * State shared by the datapath's control side (dp_ctl.c) and its workers (worker.c).
+ *
+ * Rules: struct vsw_lcore is written by its worker only, except `is_stopping`, which the
+ * control thread sets once. `cfg` in struct vsw_dp_state is written by the control thread only
+ * (release store) and read by workers (acquire load). Counters are single-writer uint64_t:
+ * the owner does a relaxed load and store, readers relaxed loads.
+ */
+#ifndef VSW_DP_PRIV_H
+#define VSW_DP_PRIV_H
+
+#include <rte_common.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "vsw/datapath.h"
+
+extern int vsw_dp_logtype;
+#define DP_LOG(lvl, fmt, ...)                                                                      \
+	rte_log(RTE_LOG_##lvl, vsw_dp_logtype, "datapath: " fmt "\n", ##__VA_ARGS__)
+
+/* Frames waiting for one (port, tx queue) of one worker. */
+struct vsw_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[VSW_BURST_MAX];
+};
+
+static_assert(VSW_PORTS_MAX <= 64, "a worker tracks ports with pending tx in one uint64_t");
+
+struct vsw_lcore {
+	unsigned int lcore_id;
+	unsigned int worker_index;
+	bool is_stopping;       /* set by control, read by the worker */
+	uint64_t txbuf_pending; /* bit n: txbufs[n] holds frames */
+	struct vsw_txbuf txbufs[VSW_PORTS_MAX];
+	struct vsw_port_stats stats[VSW_PORTS_MAX];
+} __rte_cache_aligned;
+
+struct vsw_dp_state {
+	struct vsw_dp_cfg *cfg; /* published; NULL until the first publication */
+	struct rte_rcu_qsbr *qsv;
+	unsigned int n_workers;
+	bool is_running;
+	struct vsw_lcore *lcores; /* n_workers entries */
+};
+
+extern struct vsw_dp_state vsw_dp;
+
+/* Worker entry point for rte_eal_remote_launch(); arg is its struct vsw_lcore. */
+int vsw_dp_worker_main(void *arg);
+
+static inline void
+vsw_counter_add(uint64_t *counter, uint64_t n)
+{
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+#endif /* VSW_DP_PRIV_H */

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port devices: probe, configure, start, stop and remove the ethdev behind a switch port
+ * (include/vsw/port.h). Control thread only.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+
+#include "vsw/port.h"
+#include "vsw/sockpath.h"
+
+RTE_LOG_REGISTER_DEFAULT(vsw_port_logtype, INFO);
+#define PORT_LOG(lvl, fmt, ...)                                                                    \
+	rte_log(RTE_LOG_##lvl, vsw_port_logtype, "port: " fmt "\n", ##__VA_ARGS__)
+
+/* Descriptors per queue: enough to absorb a worker pass of several bursts on every port. */
+#define PORT_RX_DESC 1024
+#define PORT_TX_DESC 1024
+
+static int
+build_devargs(struct vsw_port *port, uint16_t n_txqs, struct vsw_errmsg *em)
+{
+	int rc, len;
+
+	if (port->type == VSW_PORT_EXTERNAL)
+		return 0; /* devargs given by the user */
+	if (port->vhost_mode == VSW_VHOST_SERVER) {
+		char what[VSW_NAME_SIZE + 8];
+
+		snprintf(what, sizeof(what), "port %s", port->name);
+		rc = vsw_sockpath_claim(port->vhost_path, what, em);
+		if (rc < 0)
+			return rc;
+	}
+	/* One queue pair per worker: each worker owns a tx queue on every port. */
+	len = snprintf(port->devargs, sizeof(port->devargs),
+	               "net_vhost_%s,iface=%s,queues=%u,client=%d", port->name, port->vhost_path,
+	               n_txqs, port->vhost_mode == VSW_VHOST_CLIENT ? 1 : 0);
+	if (len < 0 || (size_t)len >= sizeof(port->devargs)) {
+		vsw_errmsg_set(em, "port %s: device string too long", port->name);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* The ethdev that probing port->devargs created. */
+static int
+find_eth_port(const struct vsw_port *port, uint16_t *eth_port_id)
+{
+	struct rte_dev_iterator it;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t id;
+
+	if (rte_eth_iterator_init(&it, port->devargs) == 0) {
+		id = rte_eth_iterator_next(&it);
+		rte_eth_iterator_cleanup(&it);
+		if (id != RTE_MAX_ETHPORTS) {
+			*eth_port_id = id;
+			return 0;
+		}
+	}
+	/* Old-style "driver0,key=value" strings: the ethdev is named after the device. */
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(port->devargs, ","), port->devargs);
+	return rte_eth_dev_get_port_by_name(name, eth_port_id) == 0 ? 0 : -ENODEV;
+}
+
+static int
+setup_queues(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
+             struct vsw_errmsg *em)
+{
+	const uint16_t id = port->eth_port_id;
+	struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	uint16_t n_rxd = PORT_RX_DESC, n_txd = PORT_TX_DESC;
+	int rc;
+
+	rc = rte_eth_dev_info_get(id, &info);
+	if (rc != 0)
+		goto err;
+	if (info.max_tx_queues < n_txqs) {
+		vsw_errmsg_set(em, "port %s: device has %u tx queues, %u workers need one each",
+		               port->name, info.max_tx_queues, n_txqs);
+		return -ENOTSUP;
+	}
+	if (*info.dev_flags & RTE_ETH_DEV_INTR_LSC)
+		conf.intr_conf.lsc = 1;
+	rc = rte_eth_dev_configure(id, 1, n_txqs, &conf);
+	if (rc == 0)
+		rc = rte_eth_dev_adjust_nb_rx_tx_desc(id, &n_rxd, &n_txd);
+	if (rc == 0)
+		rc = rte_eth_rx_queue_setup(id, 0, n_rxd, rte_eth_dev_socket_id(id), NULL, pool);
+	for (uint16_t q = 0; rc == 0 && q < n_txqs; q++)
+		rc = rte_eth_tx_queue_setup(id, q, n_txd, rte_eth_dev_socket_id(id), NULL);
+	if (rc == 0)
+		return 0;
+err:
+	vsw_errmsg_set(em, "port %s: cannot configure device %s: %s", port->name, port->devargs,
+	               rte_strerror(-rc));
+	return rc;
+}
+
+static void
+remove_device(uint16_t eth_port_id)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(eth_port_id, &info) == 0 && info.device != NULL)
+		(void)rte_dev_remove(info.device);
+	else
+		(void)rte_eth_dev_close(eth_port_id);
+}
+
+int
+vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
+              struct vsw_errmsg *em)
+{
+	int rc;
+
+	rc = build_devargs(port, n_txqs, em);
+	if (rc < 0)
+		return rc;
+	rc = rte_dev_probe(port->devargs);
+	if (rc < 0) {
+		vsw_errmsg_set(em, "port %s: cannot create device %s: %s", port->name,
+		               port->devargs, rte_strerror(-rc));
+		return rc;
+	}
+	rc = find_eth_port(port, &port->eth_port_id);
+	if (rc < 0) {
+		vsw_errmsg_set(em, "port %s: device %s has no ethernet port", port->name,
+		               port->devargs);
+		goto err_remove;
+	}
+	rc = setup_queues(port, n_txqs, pool, em);
+	if (rc < 0)
+		goto err_remove;
+	/* A switch port must see every destination MAC; vhost has no such mode and says so. */
+	rc = rte_eth_promiscuous_enable(port->eth_port_id);
+	if (rc != 0 && rc != -ENOTSUP)
+		PORT_LOG(WARNING, "%s: cannot enable promiscuous mode: %s", port->name,
+		         rte_strerror(-rc));
+	rc = rte_eth_dev_start(port->eth_port_id);
+	if (rc < 0) {
+		vsw_errmsg_set(em, "port %s: cannot start device %s: %s", port->name, port->devargs,
+		               rte_strerror(-rc));
+		goto err_remove;
+	}
+	PORT_LOG(INFO, "%s: %s on ethdev %u (%s)", port->name, vsw_port_type_name(port->type),
+	         port->eth_port_id, port->devargs);
+	return 0;
+
+err_remove:
+	remove_device(port->eth_port_id);
+	return rc;
+}
+
+void
+vsw_port_close(struct vsw_port *port)
+{
+	int rc = rte_eth_dev_stop(port->eth_port_id);
+
+	if (rc != 0)
+		PORT_LOG(WARNING, "%s: stop failed: %s", port->name, rte_strerror(-rc));
+	remove_device(port->eth_port_id);
+	/* The vhost library unlinks its server socket on unregister; make sure regardless. */
+	if (port->type == VSW_PORT_SYNTHETIC && port->vhost_mode == VSW_VHOST_SERVER &&
+	    unlink(port->vhost_path) == 0)
+		PORT_LOG(DEBUG, "%s: removed socket %s", port->name, port->vhost_path);
+	PORT_LOG(INFO, "%s: closed", port->name);
+}
+
+bool
+vsw_port_link_up(const struct vsw_port *port)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(port->eth_port_id, &link) != 0)
+		return false;
+	return link.link_status == RTE_ETH_LINK_UP;
+}

@@ -1,0 +1,795 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Topology loader, first half (include/vsw/topo.h): libyaml's document API turns the text into
+ * a node tree, and this file walks that tree along the schema, copying each value into struct
+ * vsw_topo and each node's position into struct topo_marks. Types, unknown and duplicate keys
+ * and the syntax of each value are checked as they are read; the checks across values then run
+ * in topo_validate.c. Either the whole file loads or the caller gets "file:line:column: reason"
+ * and a zeroed topology. Control thread and tests; no DPDK.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "topo_priv.h"
+#include "vsw/errmsg.h"
+#include "vsw/topo.h"
+
+/* The keys of each mapping of the schema; the enums index both names and found values. */
+enum { TOP_EAL, TOP_WORKERS, TOP_CONTROL, TOP_PORTS, TOP_N };
+static const char *const top_keys[TOP_N] = {"eal", "workers", "control", "ports"};
+enum { EAL_ARGS, EAL_N };
+static const char *const eal_keys[EAL_N] = {"args"};
+enum { WORKERS_LCORES, WORKERS_N };
+static const char *const workers_keys[WORKERS_N] = {"lcores"};
+enum { CONTROL_SOCKET, CONTROL_N };
+static const char *const control_keys[CONTROL_N] = {"socket"};
+enum { PORT_NAME, PORT_TYPE, PORT_DEVICE, PORT_MAC, PORT_VHOST, PORT_N };
+static const char *const port_keys[PORT_N] = {"name", "type", "device", "mac", "vhost"};
+enum { VHOST_PATH, VHOST_MODE, VHOST_N };
+static const char *const vhost_keys[VHOST_N] = {"path", "mode"};
+
+/* Keys of the largest mapping of the schema, a port. */
+#define MAP_KEYS_MAX 5
+static_assert(PORT_N <= MAP_KEYS_MAX && TOP_N <= MAP_KEYS_MAX && VHOST_N <= MAP_KEYS_MAX,
+              "struct map too small for the schema");
+
+/* One mapping as read: its schema in, the key and value nodes found out (NULL when absent). */
+struct map {
+	const char *section; /* where, for messages: " at top level", " in eal", "" */
+	const char *const *names;
+	unsigned int n_names;
+	unsigned int required; /* bit i set: names[i] must be present */
+	const yaml_node_t *keys[MAP_KEYS_MAX];
+	const yaml_node_t *values[MAP_KEYS_MAX];
+};
+
+/* One load: the tree, where its values go, and the subject every message starts with. */
+struct parse {
+	struct vsw_topo *topo;
+	struct vsw_errmsg *err;
+	yaml_document_t doc;
+	char prefix[VSW_NAME_SIZE + 16]; /* "", "port 'vm1': " or "ports[3]: " */
+	struct topo_marks marks;
+};
+
+static int fail(struct parse *p, const yaml_node_t *node, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static struct vsw_topo_mark
+mark_of_yaml(yaml_mark_t mark)
+{
+	/* libyaml counts from 0, editors from 1. */
+	return (struct vsw_topo_mark){.line = (unsigned int)mark.line + 1,
+	                              .column = (unsigned int)mark.column + 1};
+}
+
+static struct vsw_topo_mark
+mark_of(const yaml_node_t *node)
+{
+	return mark_of_yaml(node->start_mark);
+}
+
+static int
+fail(struct parse *p, const yaml_node_t *node, const char *fmt, ...)
+{
+	char reason[VSW_ERRMSG_SIZE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return topo_fail(p->topo, p->err, mark_of(node), "%s%s", p->prefix, reason);
+}
+
+static const yaml_node_t *
+node_get(struct parse *p, int id)
+{
+	const yaml_node_t *node = yaml_document_get_node(&p->doc, id);
+
+	/* libyaml only hands out ids of nodes of its document. */
+	assert(node != NULL);
+	return node;
+}
+
+static bool
+is_null(const yaml_node_t *node)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+	const char *value = (const char *)node->data.scalar.value;
+
+	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (strcmp(value, nulls[i]) == 0)
+			return true;
+	return false;
+}
+
+static const char *
+kind_of(const yaml_node_t *node)
+{
+	switch (node->type) {
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a sequence";
+	case YAML_SCALAR_NODE:
+		return is_null(node) ? "nothing" : "a string";
+	default:
+		return "nothing";
+	}
+}
+
+/* A node of the expected type; for a scalar, one with a value (not `key:` or `~`). */
+static int
+expect(struct parse *p, const yaml_node_t *node, yaml_node_type_t type, const char *field)
+{
+	static const char *const wanted[] = {
+	        [YAML_SCALAR_NODE] = "a string",
+	        [YAML_SEQUENCE_NODE] = "a sequence",
+	        [YAML_MAPPING_NODE] = "a mapping",
+	};
+
+	if (node->type == type && !is_null(node))
+		return 0;
+	return fail(p, node, "expected %s for %s, got %s", wanted[type], field, kind_of(node));
+}
+
+static int
+get_string(struct parse *p, const yaml_node_t *node, const char *field, const char **s)
+{
+	int ret = expect(p, node, YAML_SCALAR_NODE, field);
+
+	if (ret < 0)
+		return ret;
+	*s = (const char *)node->data.scalar.value;
+	/* A "\0" escape would silently cut the value short in every C string it is copied to. */
+	if (strlen(*s) != node->data.scalar.length)
+		return fail(p, node, "%s contains a nul character, expected text", field);
+	return 0;
+}
+
+static int
+copy_string(struct parse *p, const yaml_node_t *node, const char *field, char *dst, size_t size)
+{
+	const char *s;
+	int ret = get_string(p, node, field, &s);
+
+	if (ret < 0)
+		return ret;
+	if (strlen(s) >= size)
+		return fail(p, node, "%s is too long, expected at most %zu bytes", field, size - 1);
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+/* Socket paths: vhost.path and control.socket, both VSW_PATH_SIZE bytes. */
+static int
+copy_path(struct parse *p, const yaml_node_t *node, const char *field, char *dst)
+{
+	const char *s;
+	int ret = get_string(p, node, field, &s);
+
+	if (ret < 0)
+		return ret;
+	ret = topo_path_check(s);
+	if (ret == -ENAMETOOLONG)
+		return fail(p, node, "%s is too long, expected at most %d bytes", field,
+		            VSW_PATH_SIZE - 1);
+	if (ret < 0 && s[0] == '\0')
+		return fail(p, node, "%s is empty, expected an absolute path", field);
+	if (ret < 0)
+		return fail(p, node, "%s '%s' is relative, expected an absolute path", field, s);
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+static unsigned int
+seq_len(const yaml_node_t *node)
+{
+	return (unsigned int)(node->data.sequence.items.top - node->data.sequence.items.start);
+}
+
+static const yaml_node_t *
+seq_item(struct parse *p, const yaml_node_t *node, unsigned int i)
+{
+	return node_get(p, node->data.sequence.items.start[i]);
+}
+
+/* "a, b or c", for messages. */
+static void
+join_words(char *buf, size_t size, const char *const *words, unsigned int n_words)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n_words && len < size; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == n_words ? " or " : ", ";
+		const int n = snprintf(buf + len, size - len, "%s%s", sep, words[i]);
+
+		if (n < 0)
+			return;
+		len += (size_t)n;
+	}
+}
+
+static int
+unknown_key(struct parse *p, const struct map *m, const yaml_node_t *key)
+{
+	const char *name = (const char *)key->data.scalar.value;
+	const char *near = topo_closest(name, m->names, m->n_names);
+	char expected[64];
+
+	if (near != NULL)
+		return fail(p, key, "unknown key '%s'%s (did you mean '%s'?)", name, m->section,
+		            near);
+	join_words(expected, sizeof(expected), m->names, m->n_names);
+	return fail(p, key, "unknown key '%s'%s, expected %s", name, m->section, expected);
+}
+
+static int
+map_pair(struct parse *p, struct map *m, const yaml_node_t *key, const yaml_node_t *value)
+{
+	const char *name;
+	unsigned int i;
+
+	if (key->type != YAML_SCALAR_NODE)
+		return fail(p, key, "expected a string as key%s, got %s", m->section, kind_of(key));
+	name = (const char *)key->data.scalar.value;
+	for (i = 0; i < m->n_names; i++)
+		if (strcmp(name, m->names[i]) == 0)
+			break;
+	if (i == m->n_names)
+		return unknown_key(p, m, key);
+	/* libyaml keeps both values of a repeated key; the YAML spec forbids it. */
+	if (m->keys[i] != NULL)
+		return fail(p, key,
+		            "duplicate key '%s'%s, expected each key once (first at line %u)", name,
+		            m->section, mark_of(m->keys[i]).line);
+	m->keys[i] = key;
+	m->values[i] = value;
+	return 0;
+}
+
+/* Check @p node is a mapping of known, distinct keys; fill m->keys and m->values. */
+static int
+map_read(struct parse *p, const yaml_node_t *node, const char *field, struct map *m)
+{
+	int ret = expect(p, node, YAML_MAPPING_NODE, field);
+
+	if (ret < 0)
+		return ret;
+	for (const yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+	     pair < node->data.mapping.pairs.top; pair++) {
+		ret = map_pair(p, m, node_get(p, pair->key), node_get(p, pair->value));
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Missing keys are reported at the mapping's first line. Callers check once the values present
+ * were read, so that a wrong value is reported before a key missing further down.
+ */
+static int
+map_require(struct parse *p, const yaml_node_t *node, const struct map *m)
+{
+	for (unsigned int i = 0; i < m->n_names; i++)
+		if ((m->required & 1u << i) != 0 && m->keys[i] == NULL)
+			return fail(p, node, "missing key '%s'%s", m->names[i], m->section);
+	return 0;
+}
+
+static int
+parse_eal(struct parse *p, const yaml_node_t *node)
+{
+	struct map m = {.section = " in eal",
+	                .names = eal_keys,
+	                .n_names = EAL_N,
+	                .required = 1u << EAL_ARGS};
+	const yaml_node_t *args;
+	char field[32];
+	unsigned int n;
+	int ret;
+
+	ret = map_read(p, node, "eal", &m);
+	if (ret == 0)
+		ret = map_require(p, node, &m);
+	if (ret < 0)
+		return ret;
+	args = m.values[EAL_ARGS];
+	ret = expect(p, args, YAML_SEQUENCE_NODE, "eal.args");
+	if (ret < 0)
+		return ret;
+	n = seq_len(args);
+	if (n > VSW_EAL_ARGS_MAX)
+		return fail(p, args, "eal.args has %u arguments, expected at most %d", n,
+		            VSW_EAL_ARGS_MAX);
+	for (unsigned int i = 0; i < n; i++) {
+		(void)snprintf(field, sizeof(field), "eal.args[%u]", i);
+		ret = copy_string(p, seq_item(p, args, i), field, p->topo->eal_args[i],
+		                  VSW_EAL_ARG_SIZE);
+		if (ret < 0)
+			return ret;
+	}
+	p->topo->n_eal_args = n;
+	return 0;
+}
+
+static int
+parse_workers(struct parse *p, const yaml_node_t *node)
+{
+	struct map m = {.section = " in workers",
+	                .names = workers_keys,
+	                .n_names = WORKERS_N,
+	                .required = 1u << WORKERS_LCORES};
+	const yaml_node_t *lcores;
+	unsigned int n;
+	int ret;
+
+	ret = map_read(p, node, "workers", &m);
+	if (ret == 0)
+		ret = map_require(p, node, &m);
+	if (ret < 0)
+		return ret;
+	lcores = m.values[WORKERS_LCORES];
+	ret = expect(p, lcores, YAML_SEQUENCE_NODE, "workers.lcores");
+	if (ret < 0)
+		return ret;
+	p->marks.workers_lcores = mark_of(lcores);
+	n = seq_len(lcores);
+	if (n > VSW_WORKERS_MAX)
+		return fail(p, lcores, "workers.lcores has %u lcores, expected at most %d", n,
+		            VSW_WORKERS_MAX);
+	for (unsigned int i = 0; i < n; i++) {
+		const yaml_node_t *item = seq_item(p, lcores, i);
+		const char *s;
+
+		ret = get_string(p, item, "workers.lcores", &s);
+		if (ret < 0)
+			return ret;
+		if (topo_lcore_parse(s, &p->topo->worker_lcores[i]) < 0)
+			return fail(
+			        p, item,
+			        "invalid lcore '%s' in workers.lcores, expected an integer 0..%d",
+			        s, TOPO_LCORE_ID_MAX);
+		p->marks.lcores[i] = mark_of(item);
+	}
+	p->topo->n_worker_lcores = n;
+	return 0;
+}
+
+static int
+parse_control(struct parse *p, const yaml_node_t *node)
+{
+	struct map m = {.section = " in control", .names = control_keys, .n_names = CONTROL_N};
+	int ret;
+
+	if (node != NULL) {
+		ret = map_read(p, node, "control", &m);
+		if (ret < 0)
+			return ret;
+	}
+	if (m.values[CONTROL_SOCKET] == NULL) {
+		static_assert(sizeof(VSW_TOPO_CONTROL_SOCKET_DEFAULT) <= VSW_PATH_SIZE,
+		              "default control socket must fit");
+		memcpy(p->topo->control_socket, VSW_TOPO_CONTROL_SOCKET_DEFAULT,
+		       sizeof(VSW_TOPO_CONTROL_SOCKET_DEFAULT));
+		return 0;
+	}
+	return copy_path(p, m.values[CONTROL_SOCKET], "control.socket", p->topo->control_socket);
+}
+
+static int
+parse_port_name(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
+{
+	const char *s;
+	int ret = get_string(p, node, "name", &s);
+
+	if (ret < 0)
+		return ret;
+	ret = topo_name_check(s);
+	if (ret == -ENAMETOOLONG)
+		return fail(p, node, "port name '%s' is too long, expected at most %d characters",
+		            s, VSW_NAME_SIZE - 1);
+	if (ret < 0)
+		return fail(p, node,
+		            "invalid port name '%s', expected letters, digits, '_', '.' or '-'", s);
+	memcpy(port->name, s, strlen(s) + 1);
+	return 0;
+}
+
+static int
+parse_port_type(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
+{
+	const char *s;
+	int ret = get_string(p, node, "type", &s);
+
+	if (ret < 0)
+		return ret;
+	if (topo_port_type_parse(s, &port->type) < 0)
+		return fail(p, node, "unknown port type '%s', expected external or synthetic", s);
+	return 0;
+}
+
+static int
+parse_port_device(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
+{
+	int ret = copy_string(p, node, "device", port->device, sizeof(port->device));
+
+	if (ret < 0)
+		return ret;
+	if (port->device[0] == '\0')
+		return fail(p, node, "device is empty, expected a pci address or a vdev string");
+	return 0;
+}
+
+static int
+parse_port_mac(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
+{
+	const char *s;
+	int ret = get_string(p, node, "mac", &s);
+
+	if (ret < 0)
+		return ret;
+	if (topo_mac_parse(s, port->mac) < 0)
+		return fail(p, node,
+		            "invalid mac '%s', expected six hex bytes like 52:54:00:00:00:01", s);
+	if (topo_mac_is_multicast(port->mac))
+		return fail(p, node, "mac %s is multicast, expected a unicast address", s);
+	if (topo_mac_is_zero(port->mac))
+		return fail(p, node, "mac %s is all zeros, expected a unicast address", s);
+	port->has_mac = true;
+	return 0;
+}
+
+static int
+parse_port_vhost(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port,
+                 struct topo_port_marks *pm)
+{
+	struct map m = {.section = " in vhost",
+	                .names = vhost_keys,
+	                .n_names = VHOST_N,
+	                .required = 1u << VHOST_PATH};
+	const char *s;
+	int ret;
+
+	ret = map_read(p, node, "vhost", &m);
+	if (ret == 0)
+		ret = map_require(p, node, &m);
+	if (ret < 0)
+		return ret;
+	pm->vhost_path = mark_of(m.values[VHOST_PATH]);
+	ret = copy_path(p, m.values[VHOST_PATH], "vhost.path", port->vhost_path);
+	if (ret < 0 || m.values[VHOST_MODE] == NULL)
+		return ret;
+	ret = get_string(p, m.values[VHOST_MODE], "vhost.mode", &s);
+	if (ret < 0)
+		return ret;
+	if (topo_vhost_mode_parse(s, &port->vhost_mode) < 0)
+		return fail(p, m.values[VHOST_MODE],
+		            "invalid vhost.mode '%s', expected server or client", s);
+	return 0;
+}
+
+/* Messages about a port start with its name when that name is valid, else with its index. */
+static void
+set_port_prefix(struct parse *p, const yaml_node_t *node, unsigned int idx)
+{
+	for (const yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+	     pair < node->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *key = node_get(p, pair->key);
+		const yaml_node_t *value = node_get(p, pair->value);
+		const char *name;
+
+		if (key->type != YAML_SCALAR_NODE ||
+		    strcmp((const char *)key->data.scalar.value, "name") != 0)
+			continue;
+		if (value->type != YAML_SCALAR_NODE)
+			break;
+		name = (const char *)value->data.scalar.value;
+		if (strlen(name) == value->data.scalar.length && topo_name_check(name) == 0) {
+			(void)snprintf(p->prefix, sizeof(p->prefix), "port '%s': ", name);
+			return;
+		}
+		break;
+	}
+	(void)snprintf(p->prefix, sizeof(p->prefix), "ports[%u]: ", idx);
+}
+
+static int
+parse_port(struct parse *p, const yaml_node_t *node, unsigned int idx)
+{
+	struct map m = {.section = "",
+	                .names = port_keys,
+	                .n_names = PORT_N,
+	                .required = 1u << PORT_NAME | 1u << PORT_TYPE};
+	struct vsw_topo_port *port = &p->topo->ports[idx];
+	struct topo_port_marks *pm = &p->marks.port[idx];
+	char field[32];
+	int ret;
+
+	(void)snprintf(field, sizeof(field), "ports[%u]", idx);
+	ret = expect(p, node, YAML_MAPPING_NODE, field);
+	if (ret < 0)
+		return ret;
+	set_port_prefix(p, node, idx);
+	port->mark = mark_of(node);
+	ret = map_read(p, node, field, &m);
+	if (ret == 0 && m.values[PORT_NAME] != NULL) {
+		pm->name = mark_of(m.values[PORT_NAME]);
+		ret = parse_port_name(p, m.values[PORT_NAME], port);
+	}
+	if (ret == 0 && m.values[PORT_TYPE] != NULL)
+		ret = parse_port_type(p, m.values[PORT_TYPE], port);
+	if (ret == 0 && m.values[PORT_DEVICE] != NULL) {
+		pm->device = mark_of(m.values[PORT_DEVICE]);
+		ret = parse_port_device(p, m.values[PORT_DEVICE], port);
+	}
+	if (ret == 0 && m.values[PORT_MAC] != NULL) {
+		pm->mac = mark_of(m.values[PORT_MAC]);
+		ret = parse_port_mac(p, m.values[PORT_MAC], port);
+	}
+	if (ret == 0 && m.values[PORT_VHOST] != NULL) {
+		pm->vhost = mark_of(m.values[PORT_VHOST]);
+		ret = parse_port_vhost(p, m.values[PORT_VHOST], port, pm);
+	}
+	if (ret == 0)
+		ret = map_require(p, node, &m);
+	return ret;
+}
+
+static int
+parse_ports(struct parse *p, const yaml_node_t *node)
+{
+	unsigned int n;
+	int ret;
+
+	ret = expect(p, node, YAML_SEQUENCE_NODE, "ports");
+	if (ret < 0)
+		return ret;
+	p->marks.ports = mark_of(node);
+	n = seq_len(node);
+	if (n > VSW_PORTS_MAX)
+		return fail(p, seq_item(p, node, VSW_PORTS_MAX),
+		            "ports has %u ports, expected at most %d", n, VSW_PORTS_MAX);
+	for (unsigned int i = 0; i < n; i++) {
+		ret = parse_port(p, seq_item(p, node, i), i);
+		if (ret < 0)
+			return ret;
+	}
+	p->prefix[0] = '\0';
+	p->topo->n_ports = n;
+	return 0;
+}
+
+static int
+parse_root(struct parse *p)
+{
+	struct map m = {.section = " at top level",
+	                .names = top_keys,
+	                .n_names = TOP_N,
+	                .required = 1u << TOP_EAL | 1u << TOP_WORKERS | 1u << TOP_PORTS};
+	const yaml_node_t *root = yaml_document_get_root_node(&p->doc);
+	int ret;
+
+	if (root == NULL)
+		return topo_fail(p->topo, p->err, (struct vsw_topo_mark){.line = 1, .column = 1},
+		                 "empty file, expected a mapping with keys eal, workers and ports");
+	ret = map_read(p, root, "the topology", &m);
+	if (ret == 0 && m.values[TOP_EAL] != NULL)
+		ret = parse_eal(p, m.values[TOP_EAL]);
+	if (ret == 0 && m.values[TOP_WORKERS] != NULL)
+		ret = parse_workers(p, m.values[TOP_WORKERS]);
+	if (ret == 0)
+		ret = parse_control(p, m.values[TOP_CONTROL]);
+	if (ret == 0 && m.values[TOP_PORTS] != NULL)
+		ret = parse_ports(p, m.values[TOP_PORTS]);
+	if (ret == 0)
+		ret = map_require(p, root, &m);
+	return ret;
+}
+
+/* Reader errors (bad UTF-8, control characters) come with a byte offset instead of a mark. */
+static struct vsw_topo_mark
+mark_of_offset(const char *text, size_t len, size_t offset)
+{
+	struct vsw_topo_mark mark = {.line = 1, .column = 1};
+
+	for (size_t i = 0; i < offset && i < len; i++) {
+		if (text[i] == '\n') {
+			mark.line++;
+			mark.column = 1;
+		} else {
+			mark.column++;
+		}
+	}
+	return mark;
+}
+
+static int
+syntax_error(struct parse *p, const yaml_parser_t *parser, const char *text, size_t len)
+{
+	const char *problem = parser->problem != NULL ? parser->problem : "unknown error";
+	struct vsw_topo_mark mark = mark_of_yaml(parser->problem_mark);
+	struct vsw_topo_mark context = mark_of_yaml(parser->context_mark);
+
+	if (parser->error == YAML_MEMORY_ERROR) {
+		vsw_errmsg_set(p->err, "%s: out of memory", p->topo->file);
+		return -ENOMEM;
+	}
+	if (parser->error == YAML_READER_ERROR)
+		return topo_fail(p->topo, p->err, mark_of_offset(text, len, parser->problem_offset),
+		                 "invalid yaml: %s", problem);
+	if (parser->context == NULL)
+		return topo_fail(p->topo, p->err, mark, "invalid yaml: %s", problem);
+	return topo_fail(p->topo, p->err, mark, "invalid yaml: %s (%s at %u:%u)", problem,
+	                 parser->context, context.line, context.column);
+}
+
+/* A second document would be ignored silently: refuse it instead. */
+static int
+check_single_document(struct parse *p, yaml_parser_t *parser, const char *text, size_t len)
+{
+	yaml_document_t next;
+	struct vsw_topo_mark mark;
+	bool has_more;
+
+	if (yaml_document_get_root_node(&p->doc) == NULL)
+		return 0;
+	if (!yaml_parser_load(parser, &next))
+		return syntax_error(p, parser, text, len);
+	has_more = yaml_document_get_root_node(&next) != NULL;
+	mark = mark_of_yaml(next.start_mark);
+	yaml_document_delete(&next);
+	if (has_more)
+		return topo_fail(p->topo, p->err, mark,
+		                 "second yaml document, expected one document per file");
+	return 0;
+}
+
+static int
+load_document(struct parse *p, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	int ret;
+
+	if (!yaml_parser_initialize(&parser)) {
+		vsw_errmsg_set(p->err, "%s: out of memory", p->topo->file);
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &p->doc)) {
+		/* On failure libyaml has already freed the partial document. */
+		ret = syntax_error(p, &parser, text, len);
+		goto out_delete_parser;
+	}
+	ret = check_single_document(p, &parser, text, len);
+	if (ret == 0)
+		ret = parse_root(p);
+	if (ret == 0)
+		ret = topo_validate(p->topo, &p->marks, p->err);
+	yaml_document_delete(&p->doc);
+out_delete_parser:
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
+int
+vsw_topo_load_string(const char *name, const char *text, size_t len, struct vsw_topo *topo,
+                     struct vsw_errmsg *err)
+{
+	struct parse *p;
+	int ret;
+
+	assert(name != NULL && topo != NULL && (text != NULL || len == 0));
+	memset(topo, 0, sizeof(*topo));
+	if (strlen(name) >= sizeof(topo->file)) {
+		vsw_errmsg_set(err, "%s: file name too long, expected at most %zu bytes", name,
+		               sizeof(topo->file) - 1);
+		return -ENAMETOOLONG;
+	}
+	memcpy(topo->file, name, strlen(name) + 1);
+	/* The marks are a few KiB: keep them off the control thread's stack. */
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		vsw_errmsg_set(err, "%s: out of memory", name);
+		ret = -ENOMEM;
+		goto out_zero;
+	}
+	p->topo = topo;
+	p->err = err;
+	ret = load_document(p, text != NULL ? text : "", len);
+	free(p);
+	if (ret == 0) {
+		vsw_errmsg_clear(err);
+		return 0;
+	}
+out_zero:
+	memset(topo, 0, sizeof(*topo));
+	return ret;
+}
+
+/* Whole file into a malloc'd buffer; at most TOPO_FILE_SIZE_MAX bytes. */
+static int
+read_fd(int fd, char **text, size_t *len)
+{
+	size_t size = 4096;
+	size_t used = 0;
+	char *buf = malloc(size);
+
+	if (buf == NULL)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (used == size) {
+			char *bigger = used > TOPO_FILE_SIZE_MAX ? NULL : realloc(buf, size * 2);
+
+			if (bigger == NULL) {
+				free(buf);
+				return used > TOPO_FILE_SIZE_MAX ? -EFBIG : -ENOMEM;
+			}
+			buf = bigger;
+			size *= 2;
+		}
+		n = read(fd, buf + used, size - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > TOPO_FILE_SIZE_MAX) {
+		free(buf);
+		return -EFBIG;
+	}
+	*text = buf;
+	*len = used;
+	return 0;
+}
+
+int
+vsw_topo_load_file(const char *path, struct vsw_topo *topo, struct vsw_errmsg *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+	int fd;
+
+	assert(path != NULL && topo != NULL);
+	memset(topo, 0, sizeof(*topo));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		vsw_errmsg_set(err, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = read_fd(fd, &text, &len);
+	(void)close(fd);
+	if (ret == -EFBIG) {
+		vsw_errmsg_set(err, "%s: file too large, expected at most %zu bytes", path,
+		               TOPO_FILE_SIZE_MAX);
+		return ret;
+	}
+	if (ret < 0) {
+		vsw_errmsg_set(err, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = vsw_topo_load_string(path, text, len, topo, err);
+	free(text);
+	return ret;
+}
