@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Set up a Debian 12 host for vsw and run it or test it. As root:
+#   scripts/bootstrap.sh run    install what is missing, build, start vswd on config/default.yaml
+#   scripts/bootstrap.sh test   install what is missing, build, run every test suite
+# Installs only the Debian packages that are missing, reserves hugepages only if too few are
+# free, and builds in build/ (plus build-asan/ for the sanitizer run of the unit tests).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+packages=(gcc pkg-config meson ninja-build libdpdk-dev dpdk-dev libyaml-dev libbpf-dev
+	libcmocka-dev python3 iproute2 ethtool clang-format)
+# 2 MiB pages free for vswd and the tests (EAL -m 256 each, a few at once).
+hugepages_wanted=512
+
+say() { printf '== %s\n' "$*"; }
+
+install_missing() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing ${missing[*]}"
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+reserve_hugepages() {
+	local free total
+	free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+	if [ "$free" -lt "$hugepages_wanted" ]; then
+		total=$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo)
+		say "reserving $((hugepages_wanted - free)) more 2 MiB hugepages"
+		sysctl -qw vm.nr_hugepages=$((total + hugepages_wanted - free))
+		free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+		[ "$free" -ge "$hugepages_wanted" ] ||
+			say "warning: only $free hugepages free; tests fall back to --no-huge"
+	fi
+	mountpoint -q /dev/hugepages || mount -t hugetlbfs -o pagesize=2M nodev /dev/hugepages
+}
+
+build() { # build DIR [meson options...]
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@"
+	fi
+	ninja -C "$dir"
+}
+
+[ "$(id -u)" -eq 0 ] || { echo "run as root: vswd needs hugepages, vhost sockets in /run, netns" >&2; exit 1; }
+install_missing
+reserve_hugepages
+
+case "${1:-run}" in
+run)
+	build build -Dasserts=true
+	say "starting vswd on config/default.yaml (Ctrl-C stops it)"
+	if [ -t 0 ]; then
+		exec build/src/vswd/vswd -c config/default.yaml -i
+	fi
+	exec build/src/vswd/vswd -c config/default.yaml
+	;;
+test)
+	build build -Dasserts=true
+	meson test -C build --print-errorlogs
+	say "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+	build build-asan -Dasserts=true -Db_sanitize=address,undefined
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --suite unit --print-errorlogs
+	say "all tests passed"
+	;;
+*)
+	echo "usage: $0 run|test" >&2
+	exit 1
+	;;
+esac
