@@ -109,12 +109,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_unicast_to_known_mac_goes_to_its_port, setup_two_vms),
-		cmocka_unit_test_setup(test_unknown_unicast_goes_to_external, setup_two_vms),
-		cmocka_unit_test_setup(test_hairpin_is_dropped, setup_two_vms),
-		cmocka_unit_test_setup(test_broadcast_and_multicast_flood, setup_two_vms),
-		cmocka_unit_test_setup(test_add_refuses_bad_entries, setup_two_vms),
-		cmocka_unit_test(test_full_table),
+	        cmocka_unit_test_setup(test_unicast_to_known_mac_goes_to_its_port, setup_two_vms),
+	        cmocka_unit_test_setup(test_unknown_unicast_goes_to_external, setup_two_vms),
+	        cmocka_unit_test_setup(test_hairpin_is_dropped, setup_two_vms),
+	        cmocka_unit_test_setup(test_broadcast_and_multicast_flood, setup_two_vms),
+	        cmocka_unit_test_setup(test_add_refuses_bad_entries, setup_two_vms),
+	        cmocka_unit_test(test_full_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
