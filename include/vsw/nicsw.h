@@ -231,8 +231,7 @@ int vsw_nicsw_vport_delete(struct vsw_nicsw *sw, uint16_t vport_id, struct vsw_e
  * @return
  *   0, or -ENOENT (no such VPort; @p out untouched).
  */
-int vsw_nicsw_vport_get(const struct vsw_nicsw *sw, uint16_t vport_id,
-                        struct vsw_vport_info *out);
+int vsw_nicsw_vport_get(const struct vsw_nicsw *sw, uint16_t vport_id, struct vsw_vport_info *out);
 
 /**
  * Iterate over the VPorts in ascending id order, the default one first:
@@ -362,7 +361,8 @@ static inline uint32_t
 vsw_nicsw_ftable_slot(uint64_t key)
 {
 	/* Fibonacci hashing: the top bits of the product mix the OUI-heavy MAC and the VLAN. */
-	return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - VSW_NICSW_FTABLE_SLOTS_LOG2));
+	return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >>
+	                  (64 - VSW_NICSW_FTABLE_SLOTS_LOG2));
 }
 
 /** VPort id whose filter is exactly @p key, or VSW_VPORT_NONE. Any worker, lock-free. */

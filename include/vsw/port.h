@@ -17,6 +17,7 @@
 
 #include "vsw/datapath.h"
 #include "vsw/errmsg.h"
+#include "vsw/lifecycle.h"
 #include "vsw/topo.h"
 
 struct rte_mempool;
@@ -34,6 +35,7 @@ struct vsw_port {
 	char vhost_path[VSW_PATH_SIZE]; /**< synthetic only */
 	enum vsw_vhost_mode vhost_mode;
 	bool is_link_up;                  /**< last link state seen by the control thread */
+	struct vsw_lifecycle lc;          /**< port and NIC states (R-NIC-2..4) */
 	struct vsw_port_stats stats_base; /**< worker counters when the port was created */
 };
 

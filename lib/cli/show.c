@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * `show port`, `show port stats [NAME]`: the switch ports and their counters.
+ * `show port`, `show port stats [NAME]`, `show port info NAME`: the switch ports, their
+ * counters and their lifecycle.
  * Control thread only.
  */
 #include <errno.h>
@@ -53,8 +54,8 @@ show_port_parsed(void *parsed, struct cmdline *cl, void *data)
 
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
-	cmdline_printf(cl, "%-3s %-16s %-10s %-5s %-17s %s\n", "ID", "NAME", "TYPE", "LINK", "MAC",
-	               "ENDPOINT");
+	cmdline_printf(cl, "%-3s %-16s %-10s %-5s %-12s %-17s %s\n", "ID", "NAME", "TYPE", "LINK",
+	               "NIC", "MAC", "ENDPOINT");
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = vsw_ctl_port_get(i);
 
@@ -66,9 +67,9 @@ show_port_parsed(void *parsed, struct cmdline *cl, void *data)
 		else
 			snprintf(mac, sizeof(mac), "-");
 		port_endpoint(p, where, sizeof(where));
-		cmdline_printf(cl, "%-3u %-16s %-10s %-5s %-17s %s\n", i, p->name,
-		               vsw_port_type_name(p->type), p->is_link_up ? "up" : "down", mac,
-		               where);
+		cmdline_printf(cl, "%-3u %-16s %-10s %-5s %-12s %-17s %s\n", i, p->name,
+		               vsw_port_type_name(p->type), p->is_link_up ? "up" : "down",
+		               vsw_nic_state_name(p->lc.nic_state), mac, where);
 	}
 }
 
@@ -127,6 +128,53 @@ show_port_stats_parsed(void *parsed, struct cmdline *cl, void *data)
 	}
 }
 
+struct show_port_info_result {
+	cmdline_fixed_string_t show;
+	cmdline_fixed_string_t port;
+	cmdline_fixed_string_t info;
+	cmdline_fixed_string_t name;
+};
+
+static cmdline_parse_token_string_t tok_info_show =
+        TOKEN_STRING_INITIALIZER(struct show_port_info_result, show, "show");
+static cmdline_parse_token_string_t tok_info_port =
+        TOKEN_STRING_INITIALIZER(struct show_port_info_result, port, "port");
+static cmdline_parse_token_string_t tok_info =
+        TOKEN_STRING_INITIALIZER(struct show_port_info_result, info, "info");
+static cmdline_parse_token_string_t tok_info_name =
+        TOKEN_STRING_INITIALIZER(struct show_port_info_result, name, NULL);
+
+/* The port's states and its lifecycle as R-NIC-2/R-NIC-3 name the steps. */
+static void
+show_port_info_parsed(void *parsed, struct cmdline *cl, void *data)
+{
+	struct show_port_info_result *res = parsed;
+	const struct vsw_port *p = vsw_ctl_port_find(res->name);
+	char history[VSW_LIFECYCLE_HISTORY_SIZE];
+
+	RTE_SET_USED(data);
+	if (p == NULL) {
+		cmdline_printf(cl, "error: port %s: no such port\n", res->name);
+		vsw_cli_set_status(-ENOENT);
+		return;
+	}
+	vsw_lifecycle_history(&p->lc, history, sizeof(history));
+	cmdline_printf(cl,
+	               "port %s (%u)\n  type: %s\n  ethdev: %u\n  worker: %u\n  link: %s\n"
+	               "  port-state: %s\n  nic-state: %s\n  transitions: %" PRIu64 "\n"
+	               "  lifecycle: %s\n",
+	               p->name, p->index, vsw_port_type_name(p->type), p->eth_port_id, p->worker,
+	               p->is_link_up ? "up" : "down", vsw_port_state_name(p->lc.port_state),
+	               vsw_nic_state_name(p->lc.nic_state), p->lc.n_transitions, history);
+}
+
+static cmdline_parse_inst_t cmd_show_port_info = {
+        .f = show_port_info_parsed,
+        .help_str = "show port info <name>: states and lifecycle events of one port",
+        .tokens = {(void *)&tok_info_show, (void *)&tok_info_port, (void *)&tok_info,
+                   (void *)&tok_info_name, NULL},
+};
+
 static cmdline_parse_inst_t cmd_show_port = {
         .f = show_port_parsed,
         .help_str = "show port: list the switch ports",
@@ -150,8 +198,6 @@ static cmdline_parse_inst_t cmd_show_port_stats_one = {
 };
 
 cmdline_parse_inst_t *vsw_cli_show_cmds[] = {
-        &cmd_show_port,
-        &cmd_show_port_stats_all,
-        &cmd_show_port_stats_one,
+        &cmd_show_port, &cmd_show_port_stats_all, &cmd_show_port_stats_one, &cmd_show_port_info,
         NULL,
 };

@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "vsw/control.h"
+#include "vsw/ext.h"
 
 RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
 #define CTL_LOG(lvl, fmt, ...)                                                                     \
@@ -33,13 +34,24 @@ static struct {
 	bool is_started;
 } ctl;
 
-static int
-publish(void)
+/*
+ * A configuration is reserved before a change and published after it, so that running out of
+ * memory can only refuse a change before it starts, never leave one half done.
+ */
+static struct vsw_dp_cfg *
+cfg_reserve(struct vsw_errmsg *em)
 {
 	struct vsw_dp_cfg *cfg = vsw_dp_cfg_alloc();
 
 	if (cfg == NULL)
-		return -ENOMEM;
+		vsw_errmsg_set(em, "out of memory for a datapath configuration");
+	return cfg;
+}
+
+/* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */
+static void
+cfg_publish(struct vsw_dp_cfg *cfg)
+{
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = ctl.ports[i];
 		struct vsw_dp_port *dp = &cfg->ports[i];
@@ -48,11 +60,12 @@ publish(void)
 		if (p == NULL)
 			continue;
 		dp->is_used = true;
-		dp->is_connected = p->is_link_up;
+		/* Packets flow only while the NIC is connected (R-NIC-2 step 3, R-NIC-3 step 1). */
+		dp->is_connected = vsw_lifecycle_is_connected(&p->lc);
 		dp->eth_port_id = p->eth_port_id;
 		for (uint16_t w = 0; w < VSW_WORKERS_MAX; w++)
 			dp->txq_of_worker[w] = w;
-		if (p->is_link_up)
+		if (dp->is_connected)
 			cfg->flood_ports[cfg->n_flood_ports++] = i;
 		if (p->type == VSW_PORT_EXTERNAL)
 			cfg->external_port = i;
@@ -63,7 +76,44 @@ publish(void)
 		        .port = i, .eth_port_id = p->eth_port_id, .queue_id = 0};
 	}
 	vsw_dp_publish(cfg);
+}
+
+static int
+publish(void)
+{
+	struct vsw_dp_cfg *cfg = cfg_reserve(NULL);
+
+	if (cfg == NULL)
+		return -ENOMEM;
+	cfg_publish(cfg);
 	return 0;
+}
+
+/*
+ * One lifecycle step of @p port, heard by every extension first; logged either way.
+ * @p em may be NULL where the caller has nobody to explain a refusal to.
+ */
+static int
+step(struct vsw_port *port, enum vsw_nic_ev ev, struct vsw_errmsg *em)
+{
+	struct vsw_ext_port_info info = {.name = port->name,
+	                                 .index = port->index,
+	                                 .type = (int)port->type,
+	                                 .has_mac = port->has_mac};
+	struct vsw_errmsg local = {0};
+	int rc;
+
+	memcpy(info.mac, port->mac, sizeof(info.mac));
+	rc = vsw_port_lifecycle_step(&port->lc, ev, &info, &local);
+	if (rc < 0)
+		CTL_LOG(ERR, "%s", local.msg);
+	else if (local.msg[0] != '\0')
+		CTL_LOG(WARNING, "%s", local.msg);
+	else
+		CTL_LOG(NOTICE, "port %s: %s", port->name, vsw_nic_ev_name(ev));
+	if (rc < 0 && em != NULL)
+		*em = local;
+	return rc;
 }
 
 int
@@ -120,13 +170,19 @@ vsw_ctl_port_get(uint16_t index)
 	return index < VSW_PORTS_MAX ? ctl.ports[index] : NULL;
 }
 
-const struct vsw_port *
-vsw_ctl_port_find(const char *name)
+static struct vsw_port *
+port_find(const char *name)
 {
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		if (ctl.ports[i] != NULL && strcmp(ctl.ports[i]->name, name) == 0)
 			return ctl.ports[i];
 	return NULL;
+}
+
+const struct vsw_port *
+vsw_ctl_port_find(const char *name)
+{
+	return port_find(name);
 }
 
 /* Refuse @p tp if it clashes with an existing port; the loader checks a file, this a switch. */
@@ -197,73 +253,111 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	return port;
 }
 
+/* The rest of a port's stop once its NIC is gone: PORT_TEARDOWN, device closed, PORT_DELETE. */
+static void
+port_finish(struct vsw_port *port, bool is_device_open)
+{
+	(void)step(port, VSW_NIC_EV_PORT_TEARDOWN, NULL);
+	if (is_device_open)
+		vsw_port_close(port);
+	(void)step(port, VSW_NIC_EV_PORT_DELETE, NULL);
+	rte_free(port);
+}
+
+static uint16_t
+free_index(void)
+{
+	uint16_t index;
+
+	for (index = 0; index < VSW_PORTS_MAX && ctl.ports[index] != NULL; index++)
+		;
+	return index;
+}
+
 int
 vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 {
+	const uint16_t index = free_index();
+	struct vsw_dp_cfg *cfg;
 	struct vsw_port *port;
-	uint16_t index;
 	int rc;
 
 	rc = check_new_port(tp, em);
 	if (rc < 0)
 		return rc;
-	for (index = 0; index < VSW_PORTS_MAX && ctl.ports[index] != NULL; index++)
-		;
 	if (index == VSW_PORTS_MAX) {
 		vsw_errmsg_set(em, "port %s: the switch already has %u ports", tp->name,
 		               VSW_PORTS_MAX);
 		return -ENOSPC;
 	}
+	cfg = cfg_reserve(em);
 	port = port_from_topo(tp, index);
-	if (port == NULL) {
+	if (cfg == NULL || port == NULL) {
 		vsw_errmsg_set(em, "port %s: out of memory", tp->name);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto err_free;
 	}
-	rc = vsw_port_open(port, (uint16_t)vsw_dp_n_workers(), ctl.pool, em);
+	vsw_lifecycle_init(&port->lc, port->name);
+	rc = step(port, VSW_NIC_EV_PORT_CREATE, em); /* extensions may veto */
 	if (rc < 0)
 		goto err_free;
+	rc = vsw_port_open(port, (uint16_t)vsw_dp_n_workers(), ctl.pool, em);
+	if (rc < 0) {
+		port_finish(port, false);
+		vsw_dp_cfg_free(cfg);
+		return rc;
+	}
+	/* A vhost-user port's NIC exists with its socket; it connects when the VM is ready. */
+	rc = step(port, VSW_NIC_EV_NIC_CREATE, em);
+	if (rc < 0) {
+		port_finish(port, true);
+		vsw_dp_cfg_free(cfg);
+		return rc;
+	}
 	/* Counters of a reused index keep the old port's totals: remember where this one starts. */
 	vsw_dp_port_stats(index, &port->stats_base);
-	port->is_link_up = vsw_port_link_up(port);
 	ctl.ports[index] = port;
-	rc = publish();
-	if (rc < 0) {
-		vsw_errmsg_set(em, "port %s: out of memory", tp->name);
-		goto err_close;
-	}
-	CTL_LOG(NOTICE, "port %s: created (index %u, %s, link %s)", port->name, index,
-	        vsw_port_type_name(port->type), port->is_link_up ? "up" : "down");
+	cfg_publish(cfg);
 	return 0;
 
-err_close:
-	ctl.ports[index] = NULL;
-	vsw_port_close(port);
 err_free:
+	vsw_dp_cfg_free(cfg);
 	rte_free(port);
 	return rc;
+}
+
+/* The VM or the device went away: stop delivering, wait out the workers, drop the NIC. */
+static void
+nic_disconnect(struct vsw_port *port, struct vsw_dp_cfg *cfg)
+{
+	(void)step(port, VSW_NIC_EV_NIC_DISCONNECT, NULL);
+	cfg_publish(cfg); /* returns after a grace period: no worker holds the NIC any more */
+	(void)step(port, VSW_NIC_EV_NIC_DELETE, NULL);
 }
 
 int
 vsw_ctl_port_del(const char *name, struct vsw_errmsg *em)
 {
-	struct vsw_port *port = (struct vsw_port *)(uintptr_t)vsw_ctl_port_find(name);
-	int rc;
+	struct vsw_port *port = port_find(name);
+	struct vsw_dp_cfg *cfg;
 
 	if (port == NULL) {
 		vsw_errmsg_set(em, "port %s: no such port", name);
 		return -ENOENT;
 	}
+	cfg = cfg_reserve(em);
+	if (cfg == NULL)
+		return -ENOMEM;
 	ctl.ports[port->index] = NULL;
-	rc = publish();
-	if (rc < 0) {
-		ctl.ports[port->index] = port;
-		vsw_errmsg_set(em, "port %s: out of memory", name);
-		return rc;
+	if (vsw_lifecycle_is_connected(&port->lc)) {
+		nic_disconnect(port, cfg);
+	} else {
+		cfg_publish(cfg);
+		if (port->lc.nic_state != VSW_NIC_STATE_NONE)
+			(void)step(port, VSW_NIC_EV_NIC_DELETE, NULL);
 	}
-	/* After the grace period in publish(): no worker polls or sends to the device now. */
-	vsw_port_close(port);
-	CTL_LOG(NOTICE, "port %s: deleted", name);
-	rte_free(port);
+	/* After the grace period: no worker polls or sends to the device now. */
+	port_finish(port, true);
 	return 0;
 }
 
@@ -301,13 +395,32 @@ vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out)
 	out->drop_tx_full -= b->drop_tx_full;
 }
 
+/*
+ * React to a link change of @p port: vhost-user devices become ready or go away, external
+ * devices lose carrier. Consumes @p cfg, which publishes the NIC's new state to the workers.
+ */
+static void
+link_changed(struct vsw_port *port, bool is_up, struct vsw_dp_cfg *cfg)
+{
+	port->is_link_up = is_up;
+	CTL_LOG(INFO, "port %s: link %s", port->name, is_up ? "up" : "down");
+	if (!is_up && vsw_lifecycle_is_connected(&port->lc)) {
+		nic_disconnect(port, cfg);
+		return;
+	}
+	/* A VM that comes back gets a new NIC on the same port. */
+	if (is_up && (port->lc.nic_state != VSW_NIC_STATE_NONE ||
+	              step(port, VSW_NIC_EV_NIC_CREATE, NULL) == 0))
+		(void)step(port, VSW_NIC_EV_NIC_CONNECT, NULL);
+	cfg_publish(cfg);
+}
+
 void
 vsw_ctl_poll(void)
 {
-	bool is_changed = false;
-
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		struct vsw_port *p = ctl.ports[i];
+		struct vsw_dp_cfg *cfg;
 		bool is_up;
 
 		if (p == NULL)
@@ -315,10 +428,9 @@ vsw_ctl_poll(void)
 		is_up = vsw_port_link_up(p);
 		if (is_up == p->is_link_up)
 			continue;
-		p->is_link_up = is_up;
-		is_changed = true;
-		CTL_LOG(NOTICE, "port %s: link %s", p->name, is_up ? "up" : "down");
+		cfg = cfg_reserve(NULL);
+		if (cfg == NULL)
+			return; /* out of memory: the change is seen again on the next poll */
+		link_changed(p, is_up, cfg);
 	}
-	if (is_changed && publish() < 0)
-		CTL_LOG(WARNING, "link change not published: out of memory, retrying");
 }

@@ -21,8 +21,8 @@
 static const char *
 mac_str(char *buf, const uint8_t mac[6])
 {
-	snprintf(buf, MAC_STR_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-	         mac[3], mac[4], mac[5]);
+	snprintf(buf, MAC_STR_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+	         mac[4], mac[5]);
 	return buf;
 }
 
@@ -76,8 +76,8 @@ filter_id_next(struct vsw_nicsw *sw)
 }
 
 static int
-check_filter(const struct vsw_nicsw *sw, uint16_t vport_id, const uint8_t mac[6],
-             uint16_t vlan, struct vsw_errmsg *em)
+check_filter(const struct vsw_nicsw *sw, uint16_t vport_id, const uint8_t mac[6], uint16_t vlan,
+             struct vsw_errmsg *em)
 {
 	static const uint8_t zero[6];
 	const char *sw_name = sw->params.name;
@@ -101,7 +101,8 @@ check_filter(const struct vsw_nicsw *sw, uint16_t vport_id, const uint8_t mac[6]
 	/* One owner per (MAC, VLAN), or a frame would have two destinations. */
 	owner = filter_owner(sw, mac, vlan);
 	if (owner != VSW_VPORT_NONE) {
-		vsw_errmsg_set(em, "nicsw %s: vport %u: filter mac %s vlan %u already set on vport %u",
+		vsw_errmsg_set(em,
+		               "nicsw %s: vport %u: filter mac %s vlan %u already set on vport %u",
 		               sw_name, vport_id, mac_str(buf, mac), vlan, owner);
 		return -EEXIST;
 	}
@@ -114,8 +115,8 @@ check_filter(const struct vsw_nicsw *sw, uint16_t vport_id, const uint8_t mac[6]
 }
 
 int
-vsw_nicsw_filter_set(struct vsw_nicsw *sw, uint16_t vport_id, const uint8_t mac[6],
-                     uint16_t vlan, uint32_t *filter_id, struct vsw_errmsg *em)
+vsw_nicsw_filter_set(struct vsw_nicsw *sw, uint16_t vport_id, const uint8_t mac[6], uint16_t vlan,
+                     uint32_t *filter_id, struct vsw_errmsg *em)
 {
 	struct vsw_vport_info *vi;
 	struct vsw_nicsw_filter *f;
@@ -187,12 +188,14 @@ vsw_nicsw_ftable_build(const struct vsw_nicsw *sw, struct vsw_nicsw_ftable *out)
 	for (uint16_t id = 0; id < VSW_NICSW_VPORTS_MAX; id++) {
 		const struct vsw_vport_info *vi = &sw->vports[id].info;
 
-		/* R-VP-3: a PF VPort receives nothing before VPORT_PARAMETERS makes it operational. */
+		/* R-VP-3: a PF VPort receives nothing before VPORT_PARAMETERS makes it operational.
+		 */
 		if (!sw->vports[id].is_used || !vi->is_operational)
 			continue;
 		out->flood_vports[out->n_flood_vports++] = id;
 		for (uint16_t i = 0; i < vi->n_filters; i++)
-			ftable_insert(out, vsw_nicsw_ftable_key(vi->filters[i].mac, vi->filters[i].vlan),
+			ftable_insert(out,
+			              vsw_nicsw_ftable_key(vi->filters[i].mac, vi->filters[i].vlan),
 			              id);
 	}
 	assert(out->n_flood_vports >= 1 && out->flood_vports[0] == VSW_VPORT_DEFAULT);

@@ -159,16 +159,15 @@ moderation_error(const struct vsw_vport_moderation *m)
 		return m->rate_per_s == 0 ? NULL : "a rate needs the rate moderation mode";
 	case VSW_VPORT_MOD_RATE:
 		if (m->rate_per_s == 0 || m->rate_per_s > VSW_NICSW_INTR_RATE_MAX)
-			return "moderation rate out of 1.." NICSW_STR(VSW_NICSW_INTR_RATE_MAX)
-			       " interrupts/s";
+			return "moderation rate out of 1.." NICSW_STR(
+			        VSW_NICSW_INTR_RATE_MAX) " interrupts/s";
 		return NULL;
 	}
 	return "unknown moderation mode";
 }
 
 static int
-check_function(const struct vsw_nicsw *sw, const struct vsw_vport_params *p,
-               struct vsw_errmsg *em)
+check_function(const struct vsw_nicsw *sw, const struct vsw_vport_params *p, struct vsw_errmsg *em)
 {
 	const char *sw_name = sw->params.name;
 
@@ -191,7 +190,8 @@ check_function(const struct vsw_nicsw *sw, const struct vsw_vport_params *p,
 	}
 	/* R-VP-3: at most one non-default VPort per VF. */
 	if (sw->vport_of_vf[p->vf_index] != VSW_VPORT_NONE) {
-		vsw_errmsg_set(em, "nicsw %s: create vport: vf%u already has a non-default vport (%u)",
+		vsw_errmsg_set(em,
+		               "nicsw %s: create vport: vf%u already has a non-default vport (%u)",
 		               sw_name, p->vf_index, sw->vport_of_vf[p->vf_index]);
 		return -EEXIST;
 	}
@@ -218,7 +218,8 @@ check_qps(const struct vsw_nicsw *sw, uint16_t n_qps, struct vsw_errmsg *em)
 		return -EINVAL;
 	}
 	if (n_qps > n_free) {
-		vsw_errmsg_set(em, "nicsw %s: create vport: %u queue pairs asked, %u left in the pool",
+		vsw_errmsg_set(em,
+		               "nicsw %s: create vport: %u queue pairs asked, %u left in the pool",
 		               sp->name, n_qps, n_free);
 		return -ENOSPC;
 	}
@@ -255,8 +256,8 @@ pick_id(const struct vsw_nicsw *sw, uint16_t requested, uint16_t *vport_id, stru
 }
 
 static int
-check_vport_params(const struct vsw_nicsw *sw, const struct vsw_vport_params *p,
-                   uint16_t *vport_id, struct vsw_errmsg *em)
+check_vport_params(const struct vsw_nicsw *sw, const struct vsw_vport_params *p, uint16_t *vport_id,
+                   struct vsw_errmsg *em)
 {
 	const char *why;
 	int rc;
@@ -281,8 +282,8 @@ check_vport_params(const struct vsw_nicsw *sw, const struct vsw_vport_params *p,
 }
 
 int
-vsw_nicsw_vport_create(struct vsw_nicsw *sw, const struct vsw_vport_params *p,
-                       uint16_t *vport_id, struct vsw_errmsg *em)
+vsw_nicsw_vport_create(struct vsw_nicsw *sw, const struct vsw_vport_params *p, uint16_t *vport_id,
+                       struct vsw_errmsg *em)
 {
 	struct nicsw_vport *v;
 	uint16_t id;
@@ -348,8 +349,8 @@ check_set(const struct vsw_nicsw *sw, const struct vsw_vport_info *vi,
 }
 
 int
-vsw_nicsw_vport_set_params(struct vsw_nicsw *sw, uint16_t vport_id,
-                           const struct vsw_vport_set *set, struct vsw_errmsg *em)
+vsw_nicsw_vport_set_params(struct vsw_nicsw *sw, uint16_t vport_id, const struct vsw_vport_set *set,
+                           struct vsw_errmsg *em)
 {
 	struct vsw_vport_info *vi;
 	int rc;
@@ -377,7 +378,8 @@ vsw_nicsw_vport_delete(struct vsw_nicsw *sw, uint16_t vport_id, struct vsw_errms
 {
 	assert(sw != NULL);
 	if (vport_id == VSW_VPORT_DEFAULT) {
-		vsw_errmsg_set(em, "nicsw %s: vport %u: the default vport goes only with the switch",
+		vsw_errmsg_set(em,
+		               "nicsw %s: vport %u: the default vport goes only with the switch",
 		               sw->params.name, vport_id);
 		return -EPERM;
 	}

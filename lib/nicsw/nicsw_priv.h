@@ -35,9 +35,9 @@ struct nicsw_vport {
  */
 struct vsw_nicsw {
 	struct vsw_nicsw_params params;
-	uint16_t n_vports;        /* used slots, the default one included */
-	uint16_t qp_used;         /* queue pairs held by non-default VPorts */
-	uint32_t last_filter_id;  /* the most recently given filter id; 0 before the first */
+	uint16_t n_vports;       /* used slots, the default one included */
+	uint16_t qp_used;        /* queue pairs held by non-default VPorts */
+	uint32_t last_filter_id; /* the most recently given filter id; 0 before the first */
 	uint16_t vport_of_vf[VSW_NICSW_VFS_MAX];
 	struct nicsw_vport vports[VSW_NICSW_VPORTS_MAX];
 };
