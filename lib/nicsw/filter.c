@@ -21,8 +21,8 @@
 static const char *
 mac_str(char *buf, const uint8_t mac[6])
 {
-	snprintf(buf, MAC_STR_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-	         mac[4], mac[5]);
+	(void)snprintf(buf, MAC_STR_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+	               mac[3], mac[4], mac[5]);
 	return buf;
 }
 

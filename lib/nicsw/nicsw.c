@@ -27,7 +27,7 @@ static void
 name_copy(char *dst, const char *src)
 {
 	memset(dst, 0, VSW_NAME_SIZE);
-	memcpy(dst, src, strlen(src));
+	memcpy(dst, src, strlen(src) + 1);
 }
 
 static int

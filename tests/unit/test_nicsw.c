@@ -39,28 +39,28 @@ __wrap_calloc(size_t n, size_t size)
 }
 
 static const struct vsw_nicsw_params params_asym = {
-	.name = "pf0",
-	.num_vfs = 4,
-	.qp_total = 16,
-	.qp_default = 4,
-	.is_asymmetric = true,
+        .name = "pf0",
+        .num_vfs = 4,
+        .qp_total = 16,
+        .qp_default = 4,
+        .is_asymmetric = true,
 };
 
 static const struct vsw_nicsw_params params_sym = {
-	.name = "pf0",
-	.num_vfs = 4,
-	.qp_total = 16,
-	.qp_default = 4,
-	.qp_per_vport = 2,
+        .name = "pf0",
+        .num_vfs = 4,
+        .qp_total = 16,
+        .qp_default = 4,
+        .qp_per_vport = 2,
 };
 
 /* Room for every VPort and every filter a switch may hold, and one queue pair more. */
 static const struct vsw_nicsw_params params_big = {
-	.name = "pf0",
-	.num_vfs = VSW_NICSW_VFS_MAX,
-	.qp_total = VSW_NICSW_VPORTS_MAX + 1,
-	.qp_default = 1,
-	.is_asymmetric = true,
+        .name = "pf0",
+        .num_vfs = VSW_NICSW_VFS_MAX,
+        .qp_total = VSW_NICSW_VPORTS_MAX + 1,
+        .qp_default = 1,
+        .is_asymmetric = true,
 };
 
 static const uint8_t mac_a[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x0a};
@@ -114,12 +114,12 @@ static struct vsw_vport_params
 vf_params(uint16_t vf_index, uint16_t n_qps)
 {
 	struct vsw_vport_params p = {
-		.function = VSW_VPORT_VF,
-		.vf_index = vf_index,
-		.n_qps = n_qps,
+	        .function = VSW_VPORT_VF,
+	        .vf_index = vf_index,
+	        .n_qps = n_qps,
 	};
 
-	snprintf(p.name, sizeof(p.name), "vm%u", vf_index);
+	(void)snprintf(p.name, sizeof(p.name), "vm%u", vf_index);
 	return p;
 }
 
@@ -145,8 +145,8 @@ static void
 make_operational(struct vsw_nicsw *sw, uint16_t id)
 {
 	const struct vsw_vport_set set = {
-		.fields = VSW_VPORT_SET_OPERATIONAL,
-		.is_operational = true,
+	        .fields = VSW_VPORT_SET_OPERATIONAL,
+	        .is_operational = true,
 	};
 
 	assert_int_equal(vsw_nicsw_vport_set_params(sw, id, &set, NULL), 0);
@@ -230,7 +230,7 @@ snapshot_take(const struct vsw_nicsw *sw, struct snapshot *s)
 }
 
 /* A refusal: the expected error, an explanation, and no change at all. */
-#define assert_refused(sw, expected_rc, call)                                                     \
+#define assert_refused(sw, expected_rc, call)                                                      \
 	do {                                                                                       \
 		struct vsw_errmsg em_ = {{0}};                                                     \
 		struct vsw_errmsg *em = &em_;                                                      \
@@ -301,7 +301,7 @@ test_r_vp_2_create_switch_bad_params_refused(void **state)
 	bad[0].num_vfs = VSW_NICSW_VFS_MAX + 1;
 	bad[1].qp_default = 0;
 	bad[2].qp_default = bad[2].qp_total + 1;
-	bad[3].qp_per_vport = 0; /* symmetric needs a count */
+	bad[3].qp_per_vport = 0;     /* symmetric needs a count */
 	bad[4].is_asymmetric = true; /* ... asymmetric takes none */
 	bad[5].name[0] = '\0';
 	memset(bad[6].name, 'x', sizeof(bad[6].name));
@@ -509,8 +509,8 @@ test_r_vp_4_function_cannot_change(void **state)
 	struct vsw_nicsw *sw = *state;
 	const uint16_t id = create_ok(sw, vf_params(1, 1));
 	struct vsw_vport_set set = {
-		.fields = VSW_VPORT_SET_FUNCTION,
-		.function = VSW_VPORT_PF,
+	        .fields = VSW_VPORT_SET_FUNCTION,
+	        .function = VSW_VPORT_PF,
 	};
 
 	assert_refused(sw, -EPERM, vsw_nicsw_vport_set_params(sw, id, &set, em));
@@ -571,7 +571,7 @@ test_set_params_bad_fields_refused(void **state)
 	set.fields = VSW_VPORT_SET_NAME;
 	memset(set.name, 'x', sizeof(set.name));
 	assert_refused(sw, -EINVAL, vsw_nicsw_vport_set_params(sw, id, &set, em));
-	snprintf(set.name, sizeof(set.name), "host-mgmt");
+	(void)snprintf(set.name, sizeof(set.name), "host-mgmt");
 	assert_int_equal(vsw_nicsw_vport_set_params(sw, id, &set, NULL), 0);
 	assert_string_equal(vport(sw, id).name, "host-mgmt");
 	set.fields = 0; /* nothing asked, nothing done */
@@ -621,11 +621,13 @@ test_r_vp_5_symmetric_unequal_refused(void **state)
 	for (uint16_t i = 0; i < 6; i++)
 		assert_int_equal(vport(sw, create_ok(sw, pf_params(2))).n_qps, 2);
 	assert_int_equal(pool(sw).qp_free, 0);
-	assert_refused(sw, -ENOSPC, vsw_nicsw_vport_create(sw, &(struct vsw_vport_params){
-	                                                                .function = VSW_VPORT_PF,
-	                                                                .n_qps = 2,
-	                                                        },
-	                                                        &id, em));
+	assert_refused(sw, -ENOSPC,
+	               vsw_nicsw_vport_create(sw,
+	                                      &(struct vsw_vport_params){
+	                                              .function = VSW_VPORT_PF,
+	                                              .n_qps = 2,
+	                                      },
+	                                      &id, em));
 }
 
 static void
@@ -680,17 +682,17 @@ test_r_vp_6_moderation_reconfigurable(void **state)
 	struct vsw_nicsw *sw = *state;
 	const uint16_t ids[2] = {VSW_VPORT_DEFAULT, create_ok(sw, vf_params(0, 1))};
 	const struct vsw_vport_moderation steps[] = {
-		{.mode = VSW_VPORT_MOD_OFF},
-		{.mode = VSW_VPORT_MOD_RATE, .rate_per_s = 20000},
-		{.mode = VSW_VPORT_MOD_RATE, .rate_per_s = VSW_NICSW_INTR_RATE_MAX},
-		{.mode = VSW_VPORT_MOD_ADAPTIVE},
+	        {.mode = VSW_VPORT_MOD_OFF},
+	        {.mode = VSW_VPORT_MOD_RATE, .rate_per_s = 20000},
+	        {.mode = VSW_VPORT_MOD_RATE, .rate_per_s = VSW_NICSW_INTR_RATE_MAX},
+	        {.mode = VSW_VPORT_MOD_ADAPTIVE},
 	};
 
 	for (size_t i = 0; i < 2; i++) {
 		for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
 			const struct vsw_vport_set set = {
-				.fields = VSW_VPORT_SET_MODERATION,
-				.moderation = steps[s],
+			        .fields = VSW_VPORT_SET_MODERATION,
+			        .moderation = steps[s],
 			};
 			struct vsw_vport_info vi;
 
@@ -709,18 +711,18 @@ test_r_vp_6_bad_moderation_refused(void **state)
 	struct vsw_nicsw *sw = *state;
 	const uint16_t id = create_ok(sw, vf_params(0, 1));
 	const struct vsw_vport_moderation bad[] = {
-		{.mode = VSW_VPORT_MOD_RATE, .rate_per_s = 0},
-		{.mode = VSW_VPORT_MOD_RATE, .rate_per_s = VSW_NICSW_INTR_RATE_MAX + 1},
-		{.mode = VSW_VPORT_MOD_OFF, .rate_per_s = 1000},
-		{.mode = VSW_VPORT_MOD_ADAPTIVE, .rate_per_s = 1000},
-		{.mode = (enum vsw_vport_moderation_mode)9},
+	        {.mode = VSW_VPORT_MOD_RATE, .rate_per_s = 0},
+	        {.mode = VSW_VPORT_MOD_RATE, .rate_per_s = VSW_NICSW_INTR_RATE_MAX + 1},
+	        {.mode = VSW_VPORT_MOD_OFF, .rate_per_s = 1000},
+	        {.mode = VSW_VPORT_MOD_ADAPTIVE, .rate_per_s = 1000},
+	        {.mode = (enum vsw_vport_moderation_mode)9},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct vsw_vport_params p = pf_params(1);
 		const struct vsw_vport_set set = {
-			.fields = VSW_VPORT_SET_MODERATION,
-			.moderation = bad[i],
+		        .fields = VSW_VPORT_SET_MODERATION,
+		        .moderation = bad[i],
 		};
 		uint16_t new_id;
 
@@ -1048,7 +1050,7 @@ test_r_vp_2_delete_switch_order(void **state)
 
 	p.vport_id = 7;
 	create_ok(sw, p);
-	create_ok(sw, pf_params(1)); /* 1 */
+	create_ok(sw, pf_params(1));    /* 1 */
 	create_ok(sw, vf_params(0, 1)); /* 2 */
 	filter_ok(sw, 2, mac_a, 0);
 	vsw_nicsw_destroy(sw, log_delete, &log);
@@ -1072,7 +1074,7 @@ test_vport_iteration(void **state)
 	struct vsw_nicsw *sw = *state;
 	struct vsw_vport_params p = pf_params(1);
 	struct vsw_vport_info vi;
-	uint16_t seen[4];
+	uint16_t seen[4] = {0};
 	uint32_t it = 0;
 	unsigned int n = 0;
 
@@ -1128,9 +1130,9 @@ check_invariants(const struct vsw_nicsw *sw)
 			const struct vsw_nicsw_filter *flt = &vi.filters[f];
 			const uint16_t want = vi.is_operational ? vi.vport_id : VSW_VPORT_DEFAULT;
 
-			assert_int_equal(vsw_nicsw_classify(&ftable, flt->mac, flt->vlan != 0,
-			                                    flt->vlan),
-			                 want);
+			assert_int_equal(
+			        vsw_nicsw_classify(&ftable, flt->mac, flt->vlan != 0, flt->vlan),
+			        want);
 		}
 	}
 	assert_int_equal(n, vsw_nicsw_n_vports(sw));
@@ -1201,53 +1203,53 @@ main(void)
 #define T_SYM(f) cmocka_unit_test_setup_teardown(f, setup_sym, teardown_sw)
 #define T_BIG(f) cmocka_unit_test_setup_teardown(f, setup_big, teardown_sw)
 	const struct CMUnitTest tests[] = {
-		T_ASYM(test_r_vp_2_default_vport_created_with_switch),
-		T_ASYM(test_r_vp_2_default_vport_undeletable),
-		T_ASYM(test_r_vp_2_default_vport_always_operational),
-		cmocka_unit_test(test_r_vp_2_create_switch_bad_params_refused),
-		cmocka_unit_test(test_r_vp_2_create_switch_no_memory),
-		T_ASYM(test_r_vp_2_vport_ids_unique),
-		T_BIG(test_r_vp_2_vport_ids_exhausted),
-		T_ASYM(test_r_vp_2_delete_switch_order),
-		T_ASYM(test_r_vp_3_second_vport_on_vf_refused),
-		T_ASYM(test_r_vp_3_bad_function_refused),
-		T_ASYM(test_r_vp_3_vf_vport_operational_at_once),
-		T_ASYM(test_r_vp_3_pf_vports_created_non_operational),
-		T_ASYM(test_r_vp_3_pf_vport_made_operational),
-		T_ASYM(test_r_vp_3_vf_free_again_after_delete),
-		T_ASYM(test_r_vp_4_operational_never_back),
-		T_ASYM(test_r_vp_4_only_deletion_ends_operational),
-		T_ASYM(test_r_vp_4_function_cannot_change),
-		T_ASYM(test_r_vp_4_qps_cannot_change),
-		T_ASYM(test_r_vp_4_unknown_vport_refused),
-		T_ASYM(test_set_params_bad_fields_refused),
-		T_ASYM(test_r_vp_5_pool_exhausted),
-		T_ASYM(test_r_vp_5_zero_qps_refused),
-		T_SYM(test_r_vp_5_symmetric_unequal_refused),
-		T_ASYM(test_r_vp_5_asymmetric_counts),
-		T_ASYM(test_r_vp_5_qps_released_on_delete),
-		T_ASYM(test_r_vp_6_moderation_at_creation),
-		T_ASYM(test_r_vp_6_moderation_reconfigurable),
-		T_ASYM(test_r_vp_6_bad_moderation_refused),
-		T_ASYM(test_r_vp_7_untagged_matches_mac_only_filter),
-		T_ASYM(test_r_vp_7_priority_tagged_matches_mac_only_filter),
-		T_ASYM(test_r_vp_7_other_vlan_does_not_match_mac_only_filter),
-		T_ASYM(test_r_vp_7_mac_vlan_filter),
-		T_ASYM(test_r_vp_7_same_mac_other_vlan_on_other_vport),
-		T_ASYM(test_r_vp_7_unknown_mac_goes_to_default),
-		T_ASYM(test_r_vp_7_broadcast_and_multicast_flood),
-		T_ASYM(test_r_vp_7_non_operational_pf_vport_gets_nothing),
-		T_ASYM(test_r_vp_7_duplicate_filter_refused),
-		T_ASYM(test_r_vp_7_bad_filter_refused),
-		T_ASYM(test_r_vp_7_filters_per_vport_limit),
-		T_ASYM(test_r_vp_7_clear_filter),
-		T_ASYM(test_r_vp_7_filter_ids_unique),
-		T_ASYM(test_r_vp_7_delete_releases_filters),
-		T_BIG(test_r_vp_7_full_table),
-		cmocka_unit_test(test_r_vp_8_stats_aggregation),
-		T_ASYM(test_vport_iteration),
-		T_SYM(test_params_get_copies_creation_params),
-		T_ASYM(test_invariants_hold_under_churn),
+	        T_ASYM(test_r_vp_2_default_vport_created_with_switch),
+	        T_ASYM(test_r_vp_2_default_vport_undeletable),
+	        T_ASYM(test_r_vp_2_default_vport_always_operational),
+	        cmocka_unit_test(test_r_vp_2_create_switch_bad_params_refused),
+	        cmocka_unit_test(test_r_vp_2_create_switch_no_memory),
+	        T_ASYM(test_r_vp_2_vport_ids_unique),
+	        T_BIG(test_r_vp_2_vport_ids_exhausted),
+	        T_ASYM(test_r_vp_2_delete_switch_order),
+	        T_ASYM(test_r_vp_3_second_vport_on_vf_refused),
+	        T_ASYM(test_r_vp_3_bad_function_refused),
+	        T_ASYM(test_r_vp_3_vf_vport_operational_at_once),
+	        T_ASYM(test_r_vp_3_pf_vports_created_non_operational),
+	        T_ASYM(test_r_vp_3_pf_vport_made_operational),
+	        T_ASYM(test_r_vp_3_vf_free_again_after_delete),
+	        T_ASYM(test_r_vp_4_operational_never_back),
+	        T_ASYM(test_r_vp_4_only_deletion_ends_operational),
+	        T_ASYM(test_r_vp_4_function_cannot_change),
+	        T_ASYM(test_r_vp_4_qps_cannot_change),
+	        T_ASYM(test_r_vp_4_unknown_vport_refused),
+	        T_ASYM(test_set_params_bad_fields_refused),
+	        T_ASYM(test_r_vp_5_pool_exhausted),
+	        T_ASYM(test_r_vp_5_zero_qps_refused),
+	        T_SYM(test_r_vp_5_symmetric_unequal_refused),
+	        T_ASYM(test_r_vp_5_asymmetric_counts),
+	        T_ASYM(test_r_vp_5_qps_released_on_delete),
+	        T_ASYM(test_r_vp_6_moderation_at_creation),
+	        T_ASYM(test_r_vp_6_moderation_reconfigurable),
+	        T_ASYM(test_r_vp_6_bad_moderation_refused),
+	        T_ASYM(test_r_vp_7_untagged_matches_mac_only_filter),
+	        T_ASYM(test_r_vp_7_priority_tagged_matches_mac_only_filter),
+	        T_ASYM(test_r_vp_7_other_vlan_does_not_match_mac_only_filter),
+	        T_ASYM(test_r_vp_7_mac_vlan_filter),
+	        T_ASYM(test_r_vp_7_same_mac_other_vlan_on_other_vport),
+	        T_ASYM(test_r_vp_7_unknown_mac_goes_to_default),
+	        T_ASYM(test_r_vp_7_broadcast_and_multicast_flood),
+	        T_ASYM(test_r_vp_7_non_operational_pf_vport_gets_nothing),
+	        T_ASYM(test_r_vp_7_duplicate_filter_refused),
+	        T_ASYM(test_r_vp_7_bad_filter_refused),
+	        T_ASYM(test_r_vp_7_filters_per_vport_limit),
+	        T_ASYM(test_r_vp_7_clear_filter),
+	        T_ASYM(test_r_vp_7_filter_ids_unique),
+	        T_ASYM(test_r_vp_7_delete_releases_filters),
+	        T_BIG(test_r_vp_7_full_table),
+	        cmocka_unit_test(test_r_vp_8_stats_aggregation),
+	        T_ASYM(test_vport_iteration),
+	        T_SYM(test_params_get_copies_creation_params),
+	        T_ASYM(test_invariants_hold_under_churn),
 	};
 #undef T_ASYM
 #undef T_SYM
