@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Send or count vsw test frames on one interface with an AF_PACKET raw socket.
+
+Runs inside a test network namespace (``ip netns exec NS python3 nsraw.py ...``) and plays the
+external host behind vswd's uplink. The frame format is vsw-vm's (tests/tools/vsw_vm.c): dst,
+src, ethertype 0x88b5, then big endian magic u32 "vswv", stream id u32, sequence number u64,
+zero padding up to --size bytes. Both commands print one JSON line shaped like vsw-vm's:
+
+  send --iface IF --src MAC --dst MAC --count N [--pps R] [--size B] [--stream ID]
+  recv --iface IF --count N --timeout S [--linger-ms MS]   (prints READY once bound)
+
+recv counts only 0x88b5 frames the interface received (not ones it sent); rx_other counts
+0x88b5 frames without the magic. SIGTERM/SIGINT: print the JSON line, exit 0. Stdlib only.
+"""
+
+import argparse
+import json
+import signal
+import socket
+import struct
+import sys
+import time
+
+ETH_P_TEST = 0x88B5
+MAGIC = 0x76737776
+HDR = struct.Struct("!6s6sHIIQ")  # dst, src, ethertype, magic, stream, seq
+SIZE_MIN = 60
+PACKET_OUTGOING = 4  # linux/if_packet.h: a frame this host sent
+RCVBUF_SIZE = 8 << 20  # holds a few seconds of test traffic if python falls behind
+IDLE_S = 0.0001  # back-off when the kernel queue is full
+
+
+class Stopped(Exception):
+    pass
+
+
+def on_signal(signum, frame):
+    raise Stopped()
+
+
+def mac_bytes(text):
+    parts = text.split(":")
+    if len(parts) != 6:
+        raise argparse.ArgumentTypeError("bad MAC %r" % text)
+    return bytes(int(p, 16) for p in parts)
+
+
+def mac_str(raw):
+    return ":".join("%02x" % b for b in raw)
+
+
+def rate(n, first, last):
+    return round((n - 1) / (last - first)) if n >= 2 and last > first else 0
+
+
+def report(res):
+    print(json.dumps(res, separators=(",", ":")), flush=True)
+
+
+def new_result():
+    return {"sent": 0, "rx_test": 0, "rx_other": 0, "rx_in_order": 0, "rx_dup": 0,
+            "rx_gap": 0, "rx_from": {}, "rx_pps": 0, "tx_pps": 0}
+
+
+def cmd_send(args, res):
+    # Protocol 0: this socket transmits only and never queues received frames.
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    sock.bind((args.iface, 0))
+    pad = bytes(max(0, args.size - HDR.size))
+    start = time.monotonic()
+    first = last = start
+    for seq in range(args.count):
+        if args.pps:
+            ahead = start + seq / args.pps - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
+        frame = HDR.pack(args.dst, args.src, ETH_P_TEST, MAGIC, args.stream, seq) + pad
+        while True:
+            try:
+                sock.send(frame)
+                break
+            except (BlockingIOError, InterruptedError):
+                time.sleep(IDLE_S)
+            except OSError as e:
+                if e.errno != 105:  # ENOBUFS: the qdisc is full, wait and retry
+                    raise
+                time.sleep(IDLE_S)
+        last = time.monotonic()
+        if seq == 0:
+            first = last
+        res["sent"] += 1
+    res["tx_pps"] = rate(res["sent"], first, last)
+
+
+def count_frame(res, streams, data):
+    if len(data) < HDR.size:
+        res["rx_other"] += 1
+        return
+    _, src, _, magic, stream, seq = HDR.unpack_from(data)
+    if magic != MAGIC:
+        res["rx_other"] += 1
+        return
+    res["rx_test"] += 1
+    src = mac_str(src)
+    res["rx_from"][src] = res["rx_from"].get(src, 0) + 1
+    want = streams.get(stream, 0)
+    if seq < want:
+        res["rx_dup"] += 1
+        return
+    if seq == want:
+        res["rx_in_order"] += 1
+    else:
+        res["rx_gap"] += seq - want
+    streams[stream] = seq + 1
+
+
+def cmd_recv(args, res):
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_TEST))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, 33, RCVBUF_SIZE)  # SO_RCVBUFFORCE (root)
+    except OSError:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF_SIZE)
+    sock.bind((args.iface, ETH_P_TEST))
+    print("READY", flush=True)
+    streams = {}
+    first = last = 0.0
+    end = time.monotonic() + args.timeout
+    linger_end = None
+    while True:
+        now = time.monotonic()
+        if linger_end is None and (res["rx_test"] >= args.count or now >= end):
+            linger_end = now + args.linger_ms / 1000.0
+        if linger_end is not None and now >= linger_end:
+            break
+        sock.settimeout(max(0.001, min(0.1, (linger_end or end) - now)))
+        try:
+            data, addr = sock.recvfrom(65536)
+        except socket.timeout:
+            continue
+        if addr[2] == PACKET_OUTGOING:
+            continue
+        count_frame(res, streams, data)
+        if res["rx_test"] == 1 and first == 0.0:
+            first = time.monotonic()
+        last = time.monotonic()
+    res["rx_pps"] = rate(res["rx_test"], first, last)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("send")
+    s.add_argument("--iface", required=True)
+    s.add_argument("--src", type=mac_bytes, required=True)
+    s.add_argument("--dst", type=mac_bytes, required=True)
+    s.add_argument("--count", type=int, required=True)
+    s.add_argument("--pps", type=float, default=0.0, help="0: as fast as the socket takes them")
+    s.add_argument("--size", type=int, default=SIZE_MIN)
+    s.add_argument("--stream", type=int, default=0)
+    r = sub.add_parser("recv")
+    r.add_argument("--iface", required=True)
+    r.add_argument("--count", type=int, required=True)
+    r.add_argument("--timeout", type=float, required=True)
+    r.add_argument("--linger-ms", type=int, default=200)
+    args = ap.parse_args()
+    if args.cmd == "send" and not SIZE_MIN <= args.size <= 1514:
+        ap.error("--size must be 60..1514")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    res = new_result()
+    try:
+        (cmd_send if args.cmd == "send" else cmd_recv)(args, res)
+    except Stopped:
+        pass
+    report(res)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The external port: a veth pair whose host end is vswd's uplink, its peer in a netns.
+
+nsraw.py plays the external host in the namespace; vsw-vm plays VMs A and B. Checked for the
+af_packet PMD and for af_xdp: unicast from outside reaches only the VM it is for, broadcast
+from a VM reaches the outside and the other VM (not the sender), and unicast to a MAC no port
+owns leaves through the uplink only. Counts are exact: the links carry nothing else (IPv6 off,
+no addresses).
+"""
+
+import vswlab
+from vswlab import LISTEN_MS, LabCase, external, synthetic
+
+MAC_A = "02:00:00:00:0a:01"
+MAC_B = "02:00:00:00:0b:01"
+MAC_NS = "02:00:00:00:ee:01"  # the external host: no switch port owns it
+N = 2000
+NS_PPS = 20000  # nsraw.py is python; the af_packet PMD ring holds 512 frames
+
+
+class ExternalBase:
+    device = None  # vdev string with "{iface}"
+
+    def start(self):
+        lab = self.lab
+        self.ns, host_if, self.ns_if = lab.add_veth_netns()
+        self.sock_a, self.sock_b = lab.path("vma.sock"), lab.path("vmb.sock")
+        topo = lab.write_topology([external("uplink", self.device.format(iface=host_if)),
+                                   synthetic("vma", MAC_A, self.sock_a),
+                                   synthetic("vmb", MAC_B, self.sock_b)])
+        lab.start_vswd(topo)
+
+    def assert_received(self, res, n, sources):
+        self.assertEqual(res["rx_test"], n, res)
+        self.assertEqual(res["rx_in_order"], n, res)
+        self.assertEqual((res["rx_dup"], res["rx_gap"], res["rx_other"]), (0, 0, 0), res)
+        self.assertEqual(res["rx_from"], sources, res)
+
+    def assert_nothing(self, res):
+        self.assertEqual((res["rx_test"], res["rx_other"]), (0, 0), res)
+
+    def test_unicast_from_outside(self):
+        lab = self.lab
+        self.start()
+        a = lab.start_vm("a", self.sock_a, MAC_A, linger_ms=LISTEN_MS)
+        b = lab.start_vm("b", self.sock_b, MAC_B, expect=N)
+        lab.wait_links(["uplink", "vma", "vmb"])
+        sent = lab.nsraw_send(self.ns, self.ns_if, MAC_NS, MAC_B, N, pps=NS_PPS)
+        self.assertEqual(sent["sent"], N, sent)
+        rb = b.result()
+        self.assert_received(rb, N, {MAC_NS: N})
+        st = lab.stats()
+        self.assertGreaterEqual(st["uplink"]["rx_packets"], N, st)
+        self.assertEqual(st["vmb"]["tx_packets"], N, st)
+        self.assertEqual(st["vma"]["tx_packets"], 0, st)
+        self.assert_nothing(lab.finish(a))
+        self.note("outside -> B: rx_pps %d" % rb["rx_pps"])
+
+    def test_broadcast_from_vm(self):
+        lab = self.lab
+        self.start()
+        out = lab.nsraw_recv(self.ns, self.ns_if, N)
+        b = lab.start_vm("b", self.sock_b, MAC_B, expect=N)
+        lab.wait_links(["uplink", "vmb"])
+        a = lab.start_vm("a", self.sock_a, MAC_A, send=N, broadcast=True, pps=NS_PPS,
+                         linger_ms=LISTEN_MS)
+        rout, rb = out.result(), b.result()
+        ra = lab.finish(a)
+        self.assertEqual(ra["sent"], N, ra)
+        self.assert_received(rout, N, {MAC_A: N})
+        self.assert_received(rb, N, {MAC_A: N})
+        self.assert_nothing(ra)  # no hairpin: a flood skips the port it came from
+        st = lab.stats()
+        self.assertEqual(st["uplink"]["tx_packets"], N, st)
+        self.assertEqual((st["vma"]["rx_packets"], st["vmb"]["tx_packets"]), (N, N), st)
+        self.note("broadcast A -> outside: rx_pps %d" % rout["rx_pps"])
+
+    def test_unknown_unicast_to_uplink(self):
+        lab = self.lab
+        self.start()
+        out = lab.nsraw_recv(self.ns, self.ns_if, N)
+        b = lab.start_vm("b", self.sock_b, MAC_B, linger_ms=LISTEN_MS)
+        lab.wait_links(["uplink", "vmb"])
+        a = lab.start_vm("a", self.sock_a, MAC_A, send=N, dst=MAC_NS, pps=NS_PPS,
+                         linger_ms=LISTEN_MS)
+        rout = out.result()
+        ra = lab.finish(a)
+        self.assertEqual(ra["sent"], N, ra)
+        self.assert_received(rout, N, {MAC_A: N})
+        self.assert_nothing(lab.finish(b))
+        self.assert_nothing(ra)
+        st = lab.stats()
+        self.assertEqual((st["uplink"]["tx_packets"], st["vmb"]["tx_packets"]), (N, 0), st)
+
+
+class AfPacketTest(ExternalBase, LabCase):
+    device = "net_af_packet0,iface={iface}"
+
+
+class AfXdpTest(ExternalBase, LabCase):
+    device = "net_af_xdp0,iface={iface},start_queue=0,queue_count=1"
+
+
+if __name__ == "__main__":
+    vswlab.main()

@@ -1,0 +1,434 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Harness for vsw's end-to-end tests: one Lab per test, and everything it starts dies with it.
+
+A Lab owns a temporary directory, the processes it starts (vswd, vsw-vm "VMs", nsraw helpers in
+network namespaces) and the namespaces and veth links it creates. Lab.close() removes all of it,
+also when the test failed: processes newest first (SIGTERM, SIGKILL after 5 s), then namespaces,
+links and the directory. LabCase is a unittest.TestCase that gives each test a Lab and, when the
+test fails, prints the tail of every log the Lab collected.
+
+Programs come from the environment (meson sets them), with the build tree as fallback:
+  VSWD    build/src/vswd/vswd         VSWCTL  build/src/vswctl/vswctl
+  VSW_VM  build/tests/tools/vsw-vm
+Other knobs: VSWLAB_KEEP=1 keeps the directory, VSWLAB_PPS sets the VMs' default send rate.
+Needs root (vhost sockets, namespaces, AF_PACKET). Stdlib only.
+"""
+
+import itertools
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.join(os.path.dirname(os.path.dirname(HERE)), "build")
+VSWD = os.environ.get("VSWD", os.path.join(BUILD, "src", "vswd", "vswd"))
+VSWCTL = os.environ.get("VSWCTL", os.path.join(BUILD, "src", "vswctl", "vswctl"))
+VSW_VM = os.environ.get("VSW_VM", os.path.join(BUILD, "tests", "tools", "vsw-vm"))
+NSRAW = os.path.join(HERE, "nsraw.py")
+
+STATS_COLUMNS = ["ID", "NAME", "TYPE", "LINK", "RX-PACKETS", "RX-BYTES", "TX-PACKETS",
+                 "TX-BYTES", "DROPS"]
+# A paced sender: a "VM" that sleeps 50 us when idle, or vswd, may lose the CPU for a while
+# (2 shared cores) and still catch up without overflowing a ring, so counts are exact.
+# 10000 frames take 0.2 s at this rate.
+PPS = int(os.environ.get("VSWLAB_PPS", "50000"))
+READY_TIMEOUT_S = 30  # vswd or a VM slower than this to start is broken, not slow
+STOP_GRACE_S = 5  # SIGTERM, then SIGKILL (TESTBED section 7)
+VM_QUEUE_SIZE = 4096  # virtio ring of a VM: 80 ms of slack at PPS when a VM or vswd stalls
+HUGEPAGES_MIN = 256  # free 2 MiB pages that vswd's "-m 256" needs
+# A VM that runs until the test stops it (Lab.finish). Senders do this too: a virtio driver
+# that exits drops what is still in its tx ring, so a sender stays until the test has seen
+# its frames arrive (or vswd count them).
+LISTEN_MS = 120000
+
+_serial = itertools.count(1)
+_open_labs = []  # closed by main() when a signal or an error ends the run early
+
+
+def log(msg):
+    print("[vswlab] " + msg, file=sys.stderr, flush=True)
+
+
+def run(argv, check=True, timeout=30):
+    """Run a short command; raise with its output when it fails and check is set."""
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s: exit %d\n%s" % (" ".join(argv), p.returncode, p.stdout))
+    return p
+
+
+def hugepages_free():
+    """Free 2 MiB hugepages, 0 when the default size is another or there are none."""
+    info = {}
+    with open("/proc/meminfo") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            info[key] = value.split()
+    if info.get("Hugepagesize", ["0"])[0] != "2048":
+        return 0
+    return int(info.get("HugePages_Free", ["0"])[0])
+
+
+def tail(path, n=40):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-n:])
+    except OSError:
+        return ""
+
+
+def mac_norm(mac):
+    return mac.lower()
+
+
+class Proc:
+    """A started process; its stdout and stderr go to files in the lab directory."""
+
+    def __init__(self, name, argv, out, err, proc):
+        self.name, self.argv, self.out, self.err, self.proc = name, argv, out, err, proc
+        self.pid = proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def output(self):
+        text = tail(self.out, 10**6)
+        return text if self.err == self.out else text + tail(self.err, 10**6)
+
+    def describe(self):
+        return "%s (pid %d, %s)\n--- %s\n%s--- %s\n%s" % (
+            self.name, self.pid, " ".join(self.argv), self.out, tail(self.out),
+            self.err, tail(self.err) if self.err != self.out else "(same)\n")
+
+    def wait_for(self, pattern, timeout, stream=None):
+        """Wait for a line matching pattern (a regex) in the process's output."""
+        path = stream or self.out
+        rx = re.compile(pattern, re.M)
+        end = time.monotonic() + timeout
+        while True:
+            if rx.search(tail(path, 10**6)):
+                return
+            if not self.alive():
+                raise AssertionError("%s exited (%s) before %r\n%s" % (
+                    self.name, self.proc.returncode, pattern, self.describe()))
+            if time.monotonic() > end:
+                raise AssertionError("%s: no %r within %s s\n%s" % (
+                    self.name, pattern, timeout, self.describe()))
+            time.sleep(0.02)
+
+    def wait(self, timeout):
+        """Wait for the exit status; raise when the process outlives timeout."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("%s still running after %s s\n%s" % (
+                self.name, timeout, self.describe())) from None
+
+    def result(self, timeout=60):
+        """Exit status 0 and the JSON line of vsw-vm or nsraw.py, as a dict."""
+        rc = self.wait(timeout)
+        lines = [l for l in tail(self.out, 10**6).splitlines() if l.startswith("{")]
+        if rc != 0 or len(lines) != 1:
+            raise AssertionError("%s: exit %s, %d JSON lines\n%s" % (
+                self.name, rc, len(lines), self.describe()))
+        res = json.loads(lines[0])
+        res["rx_from"] = {mac_norm(k): v for k, v in res["rx_from"].items()}
+        return res
+
+
+class Lab:
+    def __init__(self, name="lab"):
+        self.serial = next(_serial)
+        self.tag = "%x%d" % (os.getpid(), self.serial)  # short: goes into interface names
+        self.dir = tempfile.mkdtemp(prefix="vswt-%s-%s-" % (name, self.tag))
+        self.procs = []
+        self.netns = []
+        self.links = []
+        self.control_socket = None
+        self._n = itertools.count(1)
+        _open_labs.append(self)
+
+    # --- files and topology -----------------------------------------------------------
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def eal_args(self, prefix):
+        """vswd's EAL: hugepages in memory when there are enough, else no hugepages at all."""
+        args = ["-l", "0,1", "--no-pci", "-m", "256", "--file-prefix", prefix]
+        if hugepages_free() >= HUGEPAGES_MIN:
+            return args + ["--in-memory"]
+        return args + ["--no-huge", "--no-shconf"]
+
+    def write_topology(self, ports, control_socket=None, name="topo.yaml", prefix=None):
+        """Write a topology file; ports are dicts made by external() and synthetic()."""
+        control_socket = control_socket or self.path("vswd.sock")
+        prefix = prefix or "vswt-%s-%d" % (self.tag, next(self._n))
+        q = json.dumps  # JSON strings and lists are valid YAML flow scalars
+        lines = ["eal: { args: %s }" % q(self.eal_args(prefix)),
+                 "workers: { lcores: [1] }",
+                 "control: { socket: %s }" % q(control_socket),
+                 "ports:"]
+        for p in ports:
+            if p["type"] == "external":
+                lines.append("  - { name: %s, type: external, device: %s }" % (
+                    q(p["name"]), q(p["device"])))
+            else:
+                lines.append("  - { name: %s, type: synthetic, mac: %s, "
+                             "vhost: { path: %s, mode: %s } }" % (
+                                 q(p["name"]), q(p["mac"]), q(p["path"]), p["mode"]))
+        path = self.path(name)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        if self.control_socket is None:
+            self.control_socket = control_socket
+        return path
+
+    # --- processes ----------------------------------------------------------------------
+
+    def spawn(self, name, argv, merge=False):
+        out = self.path("%s.out" % name)
+        err = out if merge else self.path("%s.err" % name)
+        with open(out, "w") as fo, open(err, "a") as fe:
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=fo,
+                                 stderr=subprocess.STDOUT if merge else fe,
+                                 start_new_session=True)
+        proc = Proc(name, argv, out, err, p)
+        self.procs.append(proc)
+        return proc
+
+    def start_vswd(self, topo, name="vswd", wait=True, timeout=READY_TIMEOUT_S):
+        proc = self.spawn(name, [VSWD, "-c", topo], merge=True)
+        if wait:
+            proc.wait_for(r"vswd: ready", timeout)
+        return proc
+
+    def stop(self, proc, sig=signal.SIGTERM, grace=STOP_GRACE_S):
+        """Signal one process and reap it; SIGKILL when it outlives grace. Returns its status."""
+        if proc.alive():
+            try:
+                os.kill(proc.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                return proc.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                log("%s (pid %d) ignored signal %d for %s s: SIGKILL" % (
+                    proc.name, proc.pid, sig, grace))
+                proc.proc.kill()
+        return proc.proc.wait()
+
+    def vm_eal_args(self, name, sock, mac, server=False):
+        vdev = "net_virtio_user0,path=%s,queues=1,mac=%s,queue_size=%d" % (
+            sock, mac, VM_QUEUE_SIZE)
+        if server:
+            vdev += ",server=1"
+        return ["-l", "0", "--no-huge", "--no-shconf", "-m", "128", "--no-pci",
+                "--no-telemetry", "--file-prefix", "vm-%s-%s-%d" % (name, self.tag, next(self._n)),
+                "--vdev", vdev]
+
+    def start_vm(self, name, sock, mac, server=False, send=0, dst=None, broadcast=False,
+                 pps=PPS, size=None, expect=0, timeout_s=20, linger_ms=300, stream=None,
+                 wait=True):
+        """Start a vsw-vm on a vhost-user socket; wait for READY unless wait is False
+        (a server=1 VM blocks until its vhost client connects)."""
+        argv = [VSW_VM] + self.vm_eal_args(name, sock, mac, server) + ["--", "--mac", mac]
+        if send:
+            argv += ["--send", str(send)] + (["--broadcast"] if broadcast else ["--dst", dst])
+            if pps:
+                argv += ["--pps", str(pps)]
+        for opt, val in (("--size", size), ("--expect", expect), ("--timeout-s", timeout_s),
+                         ("--linger-ms", linger_ms), ("--stream", stream)):
+            if val is not None:
+                argv += [opt, str(val)]
+        proc = self.spawn(name, argv)
+        if wait:
+            self.wait_ready(proc)
+        return proc
+
+    def wait_ready(self, proc, timeout=READY_TIMEOUT_S):
+        proc.wait_for(r"^READY$", timeout)
+
+    def finish(self, proc):
+        """Stop a listening vsw-vm or nsraw.py with SIGTERM; returns its JSON line."""
+        self.stop(proc)
+        return proc.result()
+
+    # --- vswctl -------------------------------------------------------------------------
+
+    def stats(self, sock=None):
+        """`vswctl show port stats` as {port name: {column: value}}; numbers as ints."""
+        sock = sock or self.control_socket
+        argv = [VSWCTL, "-s", sock, "show", "port", "stats"]
+        try:
+            p = run(argv, check=False, timeout=10)
+        except subprocess.TimeoutExpired as e:
+            raise AssertionError("%s: no answer within 10 s; output so far: %r" % (
+                " ".join(argv), e.output)) from None
+        if p.returncode != 0:
+            raise AssertionError("%s: exit %d\n%s" % (" ".join(argv), p.returncode, p.stdout))
+        rows = [l.split() for l in p.stdout.splitlines() if l.strip()]
+        if not rows or rows[0] != STATS_COLUMNS:
+            raise AssertionError("vswctl: unexpected header\n" + p.stdout)
+        ports = {}
+        for r in rows[1:]:
+            if len(r) != len(STATS_COLUMNS):
+                raise AssertionError("vswctl: bad row %r\n%s" % (r, p.stdout))
+            row = dict(zip([c.lower().replace("-", "_") for c in STATS_COLUMNS], r))
+            for k in ("id", "rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops"):
+                row[k] = int(row[k])
+            ports[row["name"]] = row
+        return ports
+
+    def wait_links(self, names, state="up", timeout=20, sock=None):
+        """Wait until vswd shows LINK state for every named port; returns the last stats."""
+        end = time.monotonic() + timeout
+        while True:
+            st = self.stats(sock)
+            if all(n in st and st[n]["link"] == state for n in names):
+                return st
+            if time.monotonic() > end:
+                raise AssertionError("ports %s not all %s after %s s: %s" % (
+                    names, state, timeout, {n: st.get(n, {}).get("link") for n in names}))
+            time.sleep(0.1)
+
+    def wait_count(self, port, column, value, timeout=20, sock=None):
+        """Wait until vswd's counter reaches value (e.g. all frames a VM sent were taken)."""
+        end = time.monotonic() + timeout
+        while True:
+            st = self.stats(sock)
+            if port in st and st[port][column] >= value:
+                return st
+            if time.monotonic() > end:
+                raise AssertionError("port %s: %s below %d after %s s: %s" % (
+                    port, column, value, timeout, st.get(port)))
+            time.sleep(0.05)
+
+    # --- external host: veth + netns (TESTBED section 3) --------------------------------
+
+    def add_veth_netns(self):
+        """A veth pair: the host end stays here for vswd, the peer goes into a new netns.
+        Offloads off and IPv6 disabled on both ends. Returns (netns, host_if, netns_if)."""
+        n = next(self._n)
+        ns, host_if = "vswt-%s-%d" % (self.tag, n), "vt%s%d" % (self.tag, n)
+        peer_if = host_if + "p"
+        if len(peer_if) > 15:
+            raise RuntimeError("interface name too long: " + peer_if)
+        run(["ip", "netns", "add", ns])
+        self.netns.append(ns)
+        run(["ip", "link", "add", host_if, "type", "veth", "peer", "name", peer_if])
+        self.links.append(host_if)
+        run(["ip", "link", "set", peer_if, "netns", ns])
+        # IPv6 off before the links come up: no DAD, RS or MLD frames in the counts.
+        run(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % host_if])
+        run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+             "net.ipv6.conf.%s.disable_ipv6=1" % peer_if])
+        run(["ethtool", "-K", host_if, "rx", "off", "tx", "off", "tso", "off", "gso", "off",
+             "gro", "off"])
+        run(["ip", "netns", "exec", ns, "ethtool", "-K", peer_if, "rx", "off", "tx", "off",
+             "tso", "off", "gso", "off", "gro", "off"])
+        run(["ip", "-n", ns, "link", "set", "lo", "up"])
+        run(["ip", "-n", ns, "link", "set", peer_if, "up"])
+        run(["ip", "link", "set", host_if, "up"])
+        return ns, host_if, peer_if
+
+    def nsraw_send(self, ns, iface, src, dst, count, pps=20000, stream=None, timeout=60):
+        argv = ["ip", "netns", "exec", ns, sys.executable, NSRAW, "send", "--iface", iface,
+                "--src", src, "--dst", dst, "--count", str(count), "--pps", str(pps)]
+        if stream is not None:
+            argv += ["--stream", str(stream)]
+        proc = self.spawn("nsraw-send-%d" % next(self._n), argv)
+        return proc.result(timeout)
+
+    def nsraw_recv(self, ns, iface, count, timeout_s=20, linger_ms=300):
+        """Start a receiver in ns and wait until its socket is bound; collect with .result()."""
+        argv = ["ip", "netns", "exec", ns, sys.executable, NSRAW, "recv", "--iface", iface,
+                "--count", str(count), "--timeout", str(timeout_s), "--linger-ms",
+                str(linger_ms)]
+        proc = self.spawn("nsraw-recv-%d" % next(self._n), argv)
+        self.wait_ready(proc)
+        return proc
+
+    # --- cleanup ------------------------------------------------------------------------
+
+    def dump_logs(self):
+        for p in self.procs:
+            log(p.describe())
+
+    def close(self):
+        if self not in _open_labs:
+            return
+        _open_labs.remove(self)
+        for p in reversed(self.procs):
+            try:
+                self.stop(p)
+            except Exception as e:  # keep cleaning up
+                log("stopping %s: %s" % (p.name, e))
+        for ns in reversed(self.netns):
+            run(["ip", "netns", "del", ns], check=False)
+        for link in reversed(self.links):
+            if os.path.exists("/sys/class/net/" + link):
+                run(["ip", "link", "del", link], check=False)
+        if os.environ.get("VSWLAB_KEEP"):
+            log("kept " + self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def external(name, device):
+    return {"name": name, "type": "external", "device": device}
+
+
+def synthetic(name, mac, path, mode="server"):
+    return {"name": name, "type": "synthetic", "mac": mac, "path": path, "mode": mode}
+
+
+class LabCase(unittest.TestCase):
+    """A TestCase with self.lab, closed after each test; logs printed when a test fails."""
+
+    def setUp(self):
+        for exe in (VSWD, VSWCTL, VSW_VM):
+            if not os.access(exe, os.X_OK):
+                self.fail("%s not built (set VSWD, VSWCTL, VSW_VM or build the tree)" % exe)
+        if os.geteuid() != 0:
+            self.skipTest("needs root")
+        self.lab = Lab(self._testMethodName.replace("test_", "")[:12])
+        self.n_problems = self._problems()
+        self.addCleanup(self._close_lab)
+        self.t0 = time.monotonic()
+
+    def _problems(self):
+        """Failures and errors recorded so far in this run (unittest keeps no per-test flag
+        that cleanups can read)."""
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        return len(result.failures) + len(result.errors) if result is not None else 0
+
+    def _close_lab(self):
+        if self._problems() > self.n_problems:
+            self.lab.dump_logs()
+        self.lab.close()
+        log("%s: %.1f s" % (self.id(), time.monotonic() - self.t0))
+
+    def note(self, msg):
+        log("%s: %s" % (self._testMethodName, msg))
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt()  # meson's timeout: unwind so that the labs get closed
+
+
+def main():
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        unittest.main(verbosity=2)
+    finally:
+        for lab in list(_open_labs):
+            lab.close()
