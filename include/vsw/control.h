@@ -48,6 +48,11 @@ const struct vsw_port *vsw_ctl_port_get(uint16_t index);
 /** Port named @p name, or NULL. */
 const struct vsw_port *vsw_ctl_port_find(const char *name);
 
+struct vsw_learn;
+
+/** The learned-MAC table, for listing (vsw_learn_next()) and counters. */
+const struct vsw_learn *vsw_ctl_learn(void);
+
 /** Counters of @p port since it was created. */
 void vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out);
 

@@ -17,15 +17,37 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vsw/ext.h"
 #include "vsw/fdb.h"
 #include "vsw/limits.h"
+#include "vsw/vlan.h"
+
+struct rte_mempool;
+struct vsw_learn;
+
+/** MACs a port may send from (its VM adapter's addresses), for the spoof guard. */
+#define VSW_PORT_MACS_MAX 8
 
 /** One switch port as the workers see it. */
 struct vsw_dp_port {
-	bool is_used;      /**< a port holds this index */
-	bool is_connected; /**< link up: unicast and flooding may reach it */
+	bool is_used;          /**< a port holds this index */
+	bool is_connected;     /**< NIC connected: the only state in which frames flow */
+	bool is_learning;      /**< learn source MACs arriving here (external and trunk ports) */
+	bool is_spoof_guarded; /**< drop frames whose source is none of macs[] */
 	uint16_t eth_port_id;
 	uint16_t txq_of_worker[VSW_WORKERS_MAX]; /**< each worker owns one tx queue per port */
+	uint16_t mirror_rx_port; /**< port that gets a copy of what this one receives, or NONE */
+	uint16_t mirror_tx_port; /**< port that gets a copy of what this one sends, or NONE */
+	uint8_t n_macs;
+	uint8_t macs[VSW_PORT_MACS_MAX][6];
+	struct vsw_vlan_cfg vlan;
+};
+
+/** Datapath hooks of one extension, in stack order (R-NIC-5). */
+struct vsw_dp_hook {
+	vsw_ext_dp_fn ingress; /**< after VLAN classification, before forwarding; or NULL */
+	vsw_ext_dp_fn egress;  /**< before transmission; or NULL */
+	void *ctx;
 };
 
 /** An rx queue some worker polls. */
@@ -43,12 +65,16 @@ struct vsw_dp_worker_cfg {
 
 /** One immutable version of everything the workers read. */
 struct vsw_dp_cfg {
-	uint64_t version;       /**< increases with each publication */
-	uint16_t external_port; /**< uplink port index, or VSW_PORT_NONE */
+	uint64_t version;         /**< increases with each publication */
+	struct rte_mempool *pool; /**< for copies: mirrors, tagged floods */
+	struct vsw_learn *learn;  /**< learned MACs (one table across versions), or NULL */
+	uint16_t external_port;   /**< uplink port index, or VSW_PORT_NONE */
+	uint16_t n_hooks;
+	struct vsw_dp_hook hooks[VSW_EXT_MAX]; /**< extensions' datapath hooks, stack order */
 	uint16_t n_flood_ports;
 	uint16_t flood_ports[VSW_PORTS_MAX];     /**< connected ports, ascending */
 	struct vsw_dp_port ports[VSW_PORTS_MAX]; /**< indexed by switch port index */
-	struct vsw_fdb fdb;                      /**< unicast MAC -> port index */
+	struct vsw_fdb fdb;                      /**< static unicast MAC -> port index */
 	struct vsw_dp_worker_cfg workers[VSW_WORKERS_MAX];
 };
 
@@ -59,9 +85,22 @@ struct vsw_port_stats {
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t drop_runt;      /**< rx: shorter than an Ethernet header */
+	uint64_t drop_vlan;      /**< rx: VLAN not admitted by the port */
+	uint64_t drop_ext;       /**< rx or tx: an extension's verdict */
 	uint64_t drop_no_dest;   /**< rx: no port to send it to (hairpin, unknown, lone port) */
 	uint64_t drop_port_down; /**< tx: destination not connected */
+	uint64_t drop_no_mbuf;   /**< tx: no mbuf for a copy (tagged flood, mirror) */
 	uint64_t drop_tx_full;   /**< tx: the device took fewer frames than offered */
+};
+
+/** Counters of one worker. */
+struct vsw_worker_stats {
+	uint64_t busy_passes; /**< passes that received at least one frame */
+	uint64_t idle_passes; /**< passes that received nothing */
+	uint64_t sleeps;      /**< idle back-off sleeps */
+	uint64_t slept_ns;    /**< time given back to the host while idle */
+	uint64_t busy_cycles; /**< TSC cycles of passes that received frames */
+	uint64_t rx_packets;  /**< frames received on all its queues, for cycles/packet */
 };
 
 /** Sum of every drop counter of @p s. */
@@ -75,8 +114,21 @@ uint64_t vsw_port_stats_drops(const struct vsw_port_stats *s);
  */
 int vsw_dp_init(const unsigned int *lcore_ids, unsigned int n_workers);
 
+/** The QSBR variable workers report to (for tables that reclaim after a grace period). */
+struct rte_rcu_qsbr *vsw_dp_qsv(void);
+
 /** Number of workers given to vsw_dp_init(). */
 unsigned int vsw_dp_n_workers(void);
+
+/**
+ * Idle back-off: a worker whose passes receive nothing sleeps in growing steps up to
+ * @p max_us microseconds (0: pure polling, for dedicated cores), and polls at full speed again
+ * as soon as a pass receives a frame. Control thread; takes effect at the next idle pass.
+ */
+void vsw_dp_set_idle_sleep_max(uint32_t max_us);
+
+/** Counters of worker @p worker (relaxed reads). */
+void vsw_dp_worker_stats(unsigned int worker, struct vsw_worker_stats *out);
 
 /** Launch the workers on their lcores. @return 0 or -EBUSY if an lcore is not idle. */
 int vsw_dp_start(void);

@@ -52,16 +52,21 @@ struct vsw_ext_port_info {
 typedef int (*vsw_ext_on_event_fn)(void *ctx, enum vsw_nic_ev ev,
                                    const struct vsw_ext_port_info *port, struct vsw_errmsg *em);
 
+struct vsw_ext_dp_args;
+
+/**
+ * Datapath hook of an extension (R-NIC-5): runs on a worker for every burst of a connected
+ * port, in stack order, and fills a verdict per packet: inspect, drop, modify, redirect, or
+ * inject new packets. Declared in include/vsw/ext_dp.h; lib/ext never calls it.
+ */
+typedef void (*vsw_ext_dp_fn)(void *ctx, struct vsw_ext_dp_args *args);
+
 /** An extension. Registered by pointer: it must outlive its registration (static const). */
 struct vsw_ext_ops {
 	const char *name;             /**< unique in the stack, 1..VSW_NAME_SIZE-1 bytes */
 	vsw_ext_on_event_fn on_event; /**< lifecycle callback; NULL accepts everything */
-	/**
-	 * Datapath hooks (R-NIC-5: inspect, drop, modify, inject, redirect on connected ports).
-	 * Reserved: their type and publication to workers are designed in lib/datapath; NULL
-	 * until then. lib/ext never dereferences it.
-	 */
-	const void *dp_hooks;
+	vsw_ext_dp_fn ingress;        /**< datapath hook on received bursts, or NULL */
+	vsw_ext_dp_fn egress;         /**< datapath hook on bursts about to be sent, or NULL */
 };
 
 /** Counters of one extension, for the CLI. */
@@ -106,6 +111,9 @@ int vsw_ext_find(const char *name);
  * @return its ops, or NULL when @p position >= vsw_ext_count().
  */
 const struct vsw_ext_ops *vsw_ext_get(unsigned int position, struct vsw_ext_stats *stats);
+
+/** The ctx given with the extension at @p position, or NULL when there is none. */
+void *vsw_ext_ctx(unsigned int position);
 
 /**
  * Deliver lifecycle event @p ev of @p port to every extension, top to bottom, before the

@@ -34,7 +34,14 @@ struct vsw_port {
 	char devargs[VSW_DEVARGS_SIZE]; /**< what was probed */
 	char vhost_path[VSW_PATH_SIZE]; /**< synthetic only */
 	enum vsw_vhost_mode vhost_mode;
-	bool is_link_up;                  /**< last link state seen by the control thread */
+	bool is_link_up;       /**< last link state seen by the control thread */
+	bool is_learning;      /**< learns source MACs (external, trunk ports) */
+	bool is_spoof_guarded; /**< frames must come from one of macs[] */
+	uint8_t n_macs;        /**< the VM adapter's MACs, mac[] first */
+	uint8_t macs[VSW_PORT_MACS_MAX][6];
+	struct vsw_vlan_cfg vlan;         /**< access or trunk */
+	char mirror_rx_to[VSW_NAME_SIZE]; /**< port that gets a copy of rx, or "" */
+	char mirror_tx_to[VSW_NAME_SIZE]; /**< port that gets a copy of tx, or "" */
 	struct vsw_lifecycle lc;          /**< port and NIC states (R-NIC-2..4) */
 	struct vsw_port_stats stats_base; /**< worker counters when the port was created */
 };

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -19,10 +20,18 @@
 
 #include "vsw/control.h"
 #include "vsw/ext.h"
+#include "vsw/ext_builtin.h"
+#include "vsw/learn.h"
 
 RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
 #define CTL_LOG(lvl, fmt, ...)                                                                     \
 	rte_log(RTE_LOG_##lvl, vsw_ctl_logtype, "control: " fmt "\n", ##__VA_ARGS__)
+
+/* Learned MACs: defaults of the topology's fdb section. */
+#define CTL_FDB_ENTRIES 65536
+#define CTL_FDB_AGING_S 300
+/* Aging runs this often; entries live between aging_s and aging_s + 1 s. */
+#define CTL_AGING_PERIOD_S 1
 
 /* Mbufs: rx rings of every port plus bursts in flight on every worker, with room to grow. */
 #define CTL_MBUFS 16383
@@ -30,6 +39,8 @@ RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
 
 static struct {
 	struct rte_mempool *pool;
+	struct vsw_learn *learn;
+	uint64_t next_aging_tsc;
 	struct vsw_port *ports[VSW_PORTS_MAX]; /* by switch port index */
 	bool is_started;
 } ctl;
@@ -49,28 +60,62 @@ cfg_reserve(struct vsw_errmsg *em)
 }
 
 /* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */
+/* Index of the port named @p name, or VSW_PORT_NONE (also for ""). */
+static uint16_t
+index_of(const char *name)
+{
+	for (uint16_t i = 0; name[0] != '\0' && i < VSW_PORTS_MAX; i++)
+		if (ctl.ports[i] != NULL && strcmp(ctl.ports[i]->name, name) == 0)
+			return i;
+	return VSW_PORT_NONE;
+}
+
+static void
+fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
+{
+	dp->is_used = true;
+	/* Packets flow only while the NIC is connected (R-NIC-2 step 3, R-NIC-3 step 1). */
+	dp->is_connected = vsw_lifecycle_is_connected(&p->lc);
+	dp->is_learning = p->is_learning;
+	dp->is_spoof_guarded = p->is_spoof_guarded;
+	dp->eth_port_id = p->eth_port_id;
+	for (uint16_t w = 0; w < VSW_WORKERS_MAX; w++)
+		dp->txq_of_worker[w] = w;
+	dp->mirror_rx_port = index_of(p->mirror_rx_to);
+	dp->mirror_tx_port = index_of(p->mirror_tx_to);
+	dp->n_macs = p->n_macs;
+	memcpy(dp->macs, p->macs, sizeof(dp->macs));
+	dp->vlan = p->vlan;
+}
+
+/* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */
 static void
 cfg_publish(struct vsw_dp_cfg *cfg)
 {
+	cfg->pool = ctl.pool;
+	cfg->learn = ctl.learn;
+	for (unsigned int e = 0; e < vsw_ext_count() && e < VSW_EXT_MAX; e++) {
+		const struct vsw_ext_ops *ops = vsw_ext_get(e, NULL);
+
+		if (ops->ingress == NULL && ops->egress == NULL)
+			continue;
+		cfg->hooks[cfg->n_hooks++] = (struct vsw_dp_hook){
+		        .ingress = ops->ingress, .egress = ops->egress, .ctx = vsw_ext_ctx(e)};
+	}
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = ctl.ports[i];
-		struct vsw_dp_port *dp = &cfg->ports[i];
 		struct vsw_dp_worker_cfg *wc;
 
 		if (p == NULL)
 			continue;
-		dp->is_used = true;
-		/* Packets flow only while the NIC is connected (R-NIC-2 step 3, R-NIC-3 step 1). */
-		dp->is_connected = vsw_lifecycle_is_connected(&p->lc);
-		dp->eth_port_id = p->eth_port_id;
-		for (uint16_t w = 0; w < VSW_WORKERS_MAX; w++)
-			dp->txq_of_worker[w] = w;
-		if (dp->is_connected)
+		fill_dp_port(&cfg->ports[i], p);
+		if (cfg->ports[i].is_connected)
 			cfg->flood_ports[cfg->n_flood_ports++] = i;
 		if (p->type == VSW_PORT_EXTERNAL)
 			cfg->external_port = i;
-		if (p->has_mac)
-			RTE_VERIFY(vsw_fdb_add(&cfg->fdb, p->mac, i) == 0); /* unique: checked */
+		for (uint8_t k = 0; k < p->n_macs; k++)
+			RTE_VERIFY(vsw_fdb_add(&cfg->fdb, p->macs[k], i) ==
+			           0); /* unique: checked */
 		wc = &cfg->workers[p->worker];
 		wc->rxqs[wc->n_rxqs++] = (struct vsw_dp_rxq){
 		        .port = i, .eth_port_id = p->eth_port_id, .queue_id = 0};
@@ -132,10 +177,31 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 	if (ctl.pool == NULL) {
 		vsw_errmsg_set(em, "cannot create %u mbufs: %s (more memory with EAL -m?)",
 		               CTL_MBUFS, rte_strerror(rte_errno));
-		vsw_dp_fini();
-		return -rte_errno;
+		rc = -rte_errno;
+		goto err_dp;
 	}
-	return publish();
+	ctl.learn = vsw_learn_create(CTL_FDB_ENTRIES, CTL_FDB_AGING_S, vsw_dp_qsv(), em);
+	if (ctl.learn == NULL) {
+		rc = -ENOMEM;
+		goto err_pool;
+	}
+	/* The switch's own policies ride the extension API like any other extension. */
+	rc = vsw_ext_register(&vsw_ext_mirror, NULL, -1, em);
+	if (rc == 0)
+		rc = vsw_ext_register(&vsw_ext_spoof_guard, NULL, -1, em);
+	if (rc == 0)
+		rc = publish();
+	if (rc == 0)
+		return 0;
+	vsw_ext_unregister_all();
+	vsw_learn_free(ctl.learn);
+	ctl.learn = NULL;
+err_pool:
+	rte_mempool_free(ctl.pool);
+	ctl.pool = NULL;
+err_dp:
+	vsw_dp_fini();
+	return rc;
 }
 
 int
@@ -159,9 +225,18 @@ vsw_ctl_fini(void)
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		if (ctl.ports[i] != NULL)
 			(void)vsw_ctl_port_del(ctl.ports[i]->name, NULL);
+	vsw_ext_unregister_all();
 	vsw_dp_fini();
+	vsw_learn_free(ctl.learn);
+	ctl.learn = NULL;
 	rte_mempool_free(ctl.pool);
 	ctl.pool = NULL;
+}
+
+const struct vsw_learn *
+vsw_ctl_learn(void)
+{
+	return ctl.learn;
 }
 
 const struct vsw_port *
@@ -234,6 +309,27 @@ least_loaded_worker(void)
 	return best;
 }
 
+/*
+ * What a port does unless configured otherwise: a VM port is an access port of the untagged
+ * domain whose frames must come from its own MAC; the uplink is a learning trunk of every
+ * VLAN whose untagged frames are the untagged domain.
+ */
+static void
+port_defaults(struct vsw_port *port)
+{
+	if (port->has_mac) {
+		port->n_macs = 1;
+		memcpy(port->macs[0], port->mac, sizeof(port->macs[0]));
+	}
+	if (port->type == VSW_PORT_EXTERNAL) {
+		vsw_vlan_cfg_trunk_all(&port->vlan);
+		port->is_learning = true;
+	} else {
+		vsw_vlan_cfg_access(&port->vlan, 0);
+		port->is_spoof_guarded = port->n_macs > 0;
+	}
+}
+
 static struct vsw_port *
 port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 {
@@ -250,6 +346,7 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	memcpy(port->devargs, tp->device, sizeof(port->devargs));
 	memcpy(port->vhost_path, tp->vhost_path, sizeof(port->vhost_path));
 	port->vhost_mode = tp->vhost_mode;
+	port_defaults(port);
 	return port;
 }
 
@@ -333,6 +430,8 @@ nic_disconnect(struct vsw_port *port, struct vsw_dp_cfg *cfg)
 	(void)step(port, VSW_NIC_EV_NIC_DISCONNECT, NULL);
 	cfg_publish(cfg); /* returns after a grace period: no worker holds the NIC any more */
 	(void)step(port, VSW_NIC_EV_NIC_DELETE, NULL);
+	/* What was learned behind it is no longer there. */
+	vsw_learn_flush_port(ctl.learn, port->index);
 }
 
 int
@@ -353,6 +452,7 @@ vsw_ctl_port_del(const char *name, struct vsw_errmsg *em)
 		nic_disconnect(port, cfg);
 	} else {
 		cfg_publish(cfg);
+		vsw_learn_flush_port(ctl.learn, port->index);
 		if (port->lc.nic_state != VSW_NIC_STATE_NONE)
 			(void)step(port, VSW_NIC_EV_NIC_DELETE, NULL);
 	}
@@ -382,17 +482,12 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 void
 vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out)
 {
-	const struct vsw_port_stats *b = &port->stats_base;
+	const uint64_t *base = (const uint64_t *)&port->stats_base;
+	uint64_t *now = (uint64_t *)out;
 
 	vsw_dp_port_stats(port->index, out);
-	out->rx_packets -= b->rx_packets;
-	out->rx_bytes -= b->rx_bytes;
-	out->tx_packets -= b->tx_packets;
-	out->tx_bytes -= b->tx_bytes;
-	out->drop_runt -= b->drop_runt;
-	out->drop_no_dest -= b->drop_no_dest;
-	out->drop_port_down -= b->drop_port_down;
-	out->drop_tx_full -= b->drop_tx_full;
+	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		now[i] -= base[i];
 }
 
 /*
@@ -415,9 +510,24 @@ link_changed(struct vsw_port *port, bool is_up, struct vsw_dp_cfg *cfg)
 	cfg_publish(cfg);
 }
 
+/* Learn what workers asked for, and age entries once per CTL_AGING_PERIOD_S. */
+static void
+poll_learning(void)
+{
+	const uint64_t now = rte_rdtsc();
+	const struct vsw_dp_cfg *cfg = vsw_dp_cfg_current();
+
+	vsw_learn_drain(ctl.learn, &cfg->fdb);
+	if (now >= ctl.next_aging_tsc) {
+		vsw_learn_age(ctl.learn);
+		ctl.next_aging_tsc = now + CTL_AGING_PERIOD_S * rte_get_tsc_hz();
+	}
+}
+
 void
 vsw_ctl_poll(void)
 {
+	poll_learning();
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		struct vsw_port *p = ctl.ports[i];
 		struct vsw_dp_cfg *cfg;

@@ -19,7 +19,37 @@ struct vsw_dp_state vsw_dp;
 uint64_t
 vsw_port_stats_drops(const struct vsw_port_stats *s)
 {
-	return s->drop_runt + s->drop_no_dest + s->drop_port_down + s->drop_tx_full;
+	return s->drop_runt + s->drop_vlan + s->drop_ext + s->drop_no_dest + s->drop_port_down +
+	       s->drop_no_mbuf + s->drop_tx_full;
+}
+
+struct rte_rcu_qsbr *
+vsw_dp_qsv(void)
+{
+	return vsw_dp.qsv;
+}
+
+void
+vsw_dp_set_idle_sleep_max(uint32_t max_us)
+{
+	__atomic_store_n(&vsw_dp.idle_sleep_max_us, max_us, __ATOMIC_RELAXED);
+}
+
+/* Relaxed loads of @p n counters: each one has a single writer, torn sums are acceptable. */
+static void
+sum_counters(uint64_t *out, const uint64_t *in, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] += __atomic_load_n(&in[i], __ATOMIC_RELAXED);
+}
+
+void
+vsw_dp_worker_stats(unsigned int worker, struct vsw_worker_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (worker < vsw_dp.n_workers)
+		sum_counters((uint64_t *)out, (const uint64_t *)&vsw_dp.lcores[worker].wstats,
+		             sizeof(*out) / sizeof(uint64_t));
 }
 
 static int
@@ -180,18 +210,10 @@ vsw_dp_publish(struct vsw_dp_cfg *cfg)
 void
 vsw_dp_port_stats(uint16_t port, struct vsw_port_stats *out)
 {
+	static_assert(sizeof(*out) % sizeof(uint64_t) == 0, "port stats are uint64_t counters");
 	memset(out, 0, sizeof(*out));
 	RTE_VERIFY(port < VSW_PORTS_MAX);
-	for (unsigned int w = 0; w < vsw_dp.n_workers; w++) {
-		const struct vsw_port_stats *s = &vsw_dp.lcores[w].stats[port];
-
-		out->rx_packets += __atomic_load_n(&s->rx_packets, __ATOMIC_RELAXED);
-		out->rx_bytes += __atomic_load_n(&s->rx_bytes, __ATOMIC_RELAXED);
-		out->tx_packets += __atomic_load_n(&s->tx_packets, __ATOMIC_RELAXED);
-		out->tx_bytes += __atomic_load_n(&s->tx_bytes, __ATOMIC_RELAXED);
-		out->drop_runt += __atomic_load_n(&s->drop_runt, __ATOMIC_RELAXED);
-		out->drop_no_dest += __atomic_load_n(&s->drop_no_dest, __ATOMIC_RELAXED);
-		out->drop_port_down += __atomic_load_n(&s->drop_port_down, __ATOMIC_RELAXED);
-		out->drop_tx_full += __atomic_load_n(&s->drop_tx_full, __ATOMIC_RELAXED);
-	}
+	for (unsigned int w = 0; w < vsw_dp.n_workers; w++)
+		sum_counters((uint64_t *)out, (const uint64_t *)&vsw_dp.lcores[w].stats[port],
+		             sizeof(*out) / sizeof(uint64_t));
 }

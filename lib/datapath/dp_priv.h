@@ -33,13 +33,18 @@ struct vsw_lcore {
 	unsigned int lcore_id;
 	unsigned int worker_index;
 	bool is_stopping;       /* set by control, read by the worker */
+	uint32_t now_s;         /* learning clock, read once per pass */
+	uint32_t idle_passes;   /* passes in a row that received nothing */
+	uint32_t sleep_us;      /* current idle back-off step */
 	uint64_t txbuf_pending; /* bit n: txbufs[n] holds frames */
 	struct vsw_txbuf txbufs[VSW_PORTS_MAX];
 	struct vsw_port_stats stats[VSW_PORTS_MAX];
+	struct vsw_worker_stats wstats;
 } __rte_cache_aligned;
 
 struct vsw_dp_state {
-	struct vsw_dp_cfg *cfg; /* published; NULL until the first publication */
+	struct vsw_dp_cfg *cfg;     /* published; NULL until the first publication */
+	uint32_t idle_sleep_max_us; /* 0: never sleep */
 	struct rte_rcu_qsbr *qsv;
 	unsigned int n_workers;
 	bool is_running;
@@ -50,6 +55,10 @@ extern struct vsw_dp_state vsw_dp;
 
 /* Worker entry point for rte_eal_remote_launch(); arg is its struct vsw_lcore. */
 int vsw_dp_worker_main(void *arg);
+
+/* The vSwitch stage: one rx burst of @p q classified, forwarded and queued for tx. */
+uint16_t vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
+                             const struct vsw_dp_rxq *q);
 
 static inline void
 vsw_counter_add(uint64_t *counter, uint64_t n)

@@ -1,145 +1,140 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker loop and its one stage: rx burst -> decide -> buffer per destination -> tx burst.
- * Runs on worker lcores only; reads the published struct vsw_dp_cfg and writes only its own
- * struct vsw_lcore. No locks, no allocation, no logs above DEBUG.
+ * The worker loop: poll every rx queue the published configuration gives this worker (the
+ * vSwitch stage, switch_dp.c), flush the tx buffers, report a quiescent state, and back off
+ * when idle. Also the tx buffers' flush with the egress extension hooks, and injection for
+ * hooks. Worker lcores only; writes only its own struct vsw_lcore.
  *
- * Every poll pass ends with all tx buffers flushed, so a worker holds no mbuf and no pointer
- * into the configuration when it reports its quiescent state. Flushing per pass rather than
- * on a timer keeps the added latency to one pass, which is one burst per rx queue.
+ * Every pass ends with all tx buffers flushed, so a worker holds no mbuf and no pointer into
+ * the configuration when it reports its quiescent state. Flushing per pass rather than on a
+ * timer keeps the added latency to one pass, which is one burst per rx queue.
  */
+#include <time.h>
+
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_ether.h>
 #include <rte_lcore.h>
-#include <rte_prefetch.h>
 
-#include "dp_priv.h"
+#include "txbuf_dp.h"
+#include "vsw/ext_dp.h"
 
-/* Prefetch this many frames ahead while reading headers (DPDK l3fwd uses 3). */
-#define PREFETCH_AHEAD 3
+/* Idle passes before the first sleep: a few microseconds of polling absorb short gaps. */
+#define IDLE_PASSES_BEFORE_SLEEP 64
+/* First sleep; each further idle sleep doubles it up to the configured maximum. */
+#define IDLE_SLEEP_MIN_US 1
 
-static void
-txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port)
+/* Egress hooks in stack order; @return the frames that pass all of them, compacted. */
+static uint16_t
+run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
+                 struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t verdicts[VSW_BURST_MAX];
+	struct vsw_ext_dp_args args = {.cfg = cfg,
+	                               .port = &cfg->ports[port],
+	                               .port_index = port,
+	                               .pkts = pkts,
+	                               .verdicts = verdicts,
+	                               .lc = lc};
+	uint16_t drops = 0;
+
+	for (uint16_t h = 0; h < cfg->n_hooks && n > 0; h++) {
+		uint16_t kept = 0;
+
+		if (cfg->hooks[h].egress == NULL)
+			continue;
+		for (uint16_t i = 0; i < n; i++)
+			verdicts[i] = VSW_EXT_PASS;
+		args.n = n;
+		cfg->hooks[h].egress(cfg->hooks[h].ctx, &args);
+		/* Egress may pass or drop; it cannot send a frame elsewhere (inject a copy). */
+		for (uint16_t i = 0; i < n; i++) {
+			if (likely(verdicts[i] == VSW_EXT_PASS)) {
+				pkts[kept++] = pkts[i];
+			} else {
+				rte_pktmbuf_free(pkts[i]);
+				drops++;
+			}
+		}
+		n = kept;
+	}
+	if (drops != 0)
+		vsw_counter_add(&lc->stats[port].drop_ext, drops);
+	return n;
+}
+
+void
+vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port)
 {
 	struct vsw_txbuf *tb = &lc->txbufs[port];
 	const struct vsw_dp_port *p = &cfg->ports[port];
 	struct vsw_port_stats *st = &lc->stats[port];
+	struct rte_mbuf *pkts[VSW_BURST_MAX];
 	uint64_t bytes = 0;
-	uint16_t sent;
+	uint16_t n = tb->n, sent;
 
+	/* Take the buffer first: hooks may inject into it again while it is being sent. */
+	memcpy(pkts, tb->pkts, n * sizeof(pkts[0]));
+	tb->n = 0;
+	lc->txbuf_pending &= ~(UINT64_C(1) << port);
+	if (cfg->n_hooks != 0)
+		n = run_egress_hooks(lc, cfg, port, pkts, n);
 	/* Sent mbufs belong to the PMD once the burst returns: count their bytes before. */
-	for (uint16_t i = 0; i < tb->n; i++)
-		bytes += rte_pktmbuf_pkt_len(tb->pkts[i]);
-	sent = rte_eth_tx_burst(p->eth_port_id, p->txq_of_worker[lc->worker_index], tb->pkts,
-	                        tb->n);
-	if (unlikely(sent < tb->n)) {
-		for (uint16_t i = sent; i < tb->n; i++)
-			bytes -= rte_pktmbuf_pkt_len(tb->pkts[i]);
-		rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
-		vsw_counter_add(&st->drop_tx_full, tb->n - sent);
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	sent = rte_eth_tx_burst(p->eth_port_id, p->txq_of_worker[lc->worker_index], pkts, n);
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++)
+			bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+		vsw_counter_add(&st->drop_tx_full, n - sent);
 	}
 	vsw_counter_add(&st->tx_packets, sent);
 	vsw_counter_add(&st->tx_bytes, bytes);
-	tb->n = 0;
-	lc->txbuf_pending &= ~(UINT64_C(1) << port);
 }
 
-static void
-txbuf_flush_all(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
+void
+vsw_ext_dp_inject(struct vsw_ext_dp_args *args, uint16_t port, struct rte_mbuf *m)
 {
-	while (lc->txbuf_pending != 0)
-		txbuf_flush(lc, cfg, (uint16_t)__builtin_ctzll(lc->txbuf_pending));
-}
+	const struct vsw_dp_cfg *cfg = args->cfg;
 
-static inline void
-txbuf_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port, struct rte_mbuf *m)
-{
-	struct vsw_txbuf *tb = &lc->txbufs[port];
-
-	RTE_ASSERT(port < VSW_PORTS_MAX && cfg->ports[port].is_used);
-	tb->pkts[tb->n++] = m;
-	lc->txbuf_pending |= UINT64_C(1) << port;
-	if (tb->n == VSW_BURST_MAX)
-		txbuf_flush(lc, cfg, port);
-}
-
-/* One copy for each connected port but the ingress one; the copies share the mbuf. */
-static void
-flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *m)
-{
-	const uint16_t n_out = cfg->n_flood_ports - (cfg->ports[in_port].is_connected ? 1 : 0);
-
-	if (n_out == 0) {
-		vsw_counter_add(&lc->stats[in_port].drop_no_dest, 1);
+	if (unlikely(port >= VSW_PORTS_MAX || !cfg->ports[port].is_connected)) {
+		if (port < VSW_PORTS_MAX)
+			vsw_counter_add(&args->lc->stats[port].drop_port_down, 1);
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* Safe to share: no stage and no tx path in use here writes to a frame it sends. */
-	rte_mbuf_refcnt_update(m, (int16_t)(n_out - 1));
-	for (uint16_t i = 0; i < cfg->n_flood_ports; i++) {
-		const uint16_t out = cfg->flood_ports[i];
-
-		if (out != in_port)
-			txbuf_put(lc, cfg, out, m);
-	}
+	vsw_txbuf_put(args->lc, cfg, port, m);
 }
 
+/* Give the core back while there is nothing to do; go offline so grace periods go on. */
 static void
-dispatch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *m,
-         uint16_t dst)
+idle_sleep(struct vsw_lcore *lc, uint32_t max_us)
 {
-	if (likely(dst < VSW_PORTS_MAX)) {
-		if (likely(cfg->ports[dst].is_connected)) {
-			txbuf_put(lc, cfg, dst, m);
-			return;
-		}
-		vsw_counter_add(&lc->stats[dst].drop_port_down, 1);
-	} else if (dst == VSW_FWD_FLOOD) {
-		flood(lc, cfg, in_port, m);
-		return;
-	} else {
-		/* VSW_FWD_DROP or a runt; both were counted on the ingress port. */
-	}
-	rte_pktmbuf_free(m);
+	struct timespec ts;
+	uint64_t start;
+
+	lc->sleep_us = lc->sleep_us == 0 ? IDLE_SLEEP_MIN_US : RTE_MIN(lc->sleep_us * 2, max_us);
+	ts = (struct timespec){.tv_nsec = (long)lc->sleep_us * 1000};
+	rte_rcu_qsbr_thread_offline(vsw_dp.qsv, lc->lcore_id);
+	start = rte_rdtsc();
+	nanosleep(&ts, NULL);
+	vsw_counter_add(&lc->wstats.slept_ns,
+	                (rte_rdtsc() - start) * 1000000000 / rte_get_tsc_hz());
+	vsw_counter_add(&lc->wstats.sleeps, 1);
+	rte_rcu_qsbr_thread_online(vsw_dp.qsv, lc->lcore_id);
 }
 
-static void
-poll_rxq(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
+/* One pass over the worker's rx queues. @return frames received. */
+static uint64_t
+poll_pass(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 {
-	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	uint16_t dsts[VSW_BURST_MAX];
-	struct vsw_port_stats *st = &lc->stats[q->port];
-	uint64_t bytes = 0, runts = 0, no_dest = 0;
-	uint16_t n;
+	const struct vsw_dp_worker_cfg *wc = &cfg->workers[lc->worker_index];
+	uint64_t n_rx = 0;
 
-	n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
-	if (n == 0)
-		return;
-	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		bytes += rte_pktmbuf_pkt_len(m);
-		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
-			dsts[i] = VSW_FWD_DROP;
-			runts++;
-			continue;
-		}
-		dsts[i] = vsw_fwd_decide(&cfg->fdb, cfg->external_port, q->port,
-		                         rte_pktmbuf_mtod(m, const uint8_t *));
-		no_dest += dsts[i] == VSW_FWD_DROP;
-	}
-	for (uint16_t i = 0; i < n; i++)
-		dispatch(lc, cfg, q->port, pkts[i], dsts[i]);
-	vsw_counter_add(&st->rx_packets, n);
-	vsw_counter_add(&st->rx_bytes, bytes);
-	if (unlikely(runts != 0))
-		vsw_counter_add(&st->drop_runt, runts);
-	if (no_dest != 0)
-		vsw_counter_add(&st->drop_no_dest, no_dest);
+	for (uint16_t i = 0; i < wc->n_rxqs; i++)
+		n_rx += vsw_dp_switch_burst(lc, cfg, &wc->rxqs[i]);
+	vsw_txbuf_flush_all(lc, cfg);
+	return n_rx;
 }
 
 int
@@ -147,22 +142,34 @@ vsw_dp_worker_main(void *arg)
 {
 	struct vsw_lcore *lc = arg;
 	const unsigned int lcore_id = rte_lcore_id();
+	const uint64_t tsc_hz = rte_get_tsc_hz();
 
 	RTE_VERIFY(lcore_id == lc->lcore_id);
 	rte_rcu_qsbr_thread_register(vsw_dp.qsv, lcore_id);
 	rte_rcu_qsbr_thread_online(vsw_dp.qsv, lcore_id);
 	while (likely(!__atomic_load_n(&lc->is_stopping, __ATOMIC_RELAXED))) {
 		const struct vsw_dp_cfg *cfg = __atomic_load_n(&vsw_dp.cfg, __ATOMIC_ACQUIRE);
+		const uint64_t start = rte_rdtsc();
+		uint64_t n_rx = 0;
+		uint32_t max_us;
 
-		if (likely(cfg != NULL)) {
-			const struct vsw_dp_worker_cfg *wc = &cfg->workers[lc->worker_index];
-
-			for (uint16_t i = 0; i < wc->n_rxqs; i++)
-				poll_rxq(lc, cfg, &wc->rxqs[i]);
-			txbuf_flush_all(lc, cfg);
-		}
+		lc->now_s = (uint32_t)(start / tsc_hz);
+		if (likely(cfg != NULL))
+			n_rx = poll_pass(lc, cfg);
 		/* No mbuf and no pointer into cfg is held past this point. */
 		rte_rcu_qsbr_quiescent(vsw_dp.qsv, lcore_id);
+		if (n_rx != 0) {
+			vsw_counter_add(&lc->wstats.busy_passes, 1);
+			vsw_counter_add(&lc->wstats.busy_cycles, rte_rdtsc() - start);
+			vsw_counter_add(&lc->wstats.rx_packets, n_rx);
+			lc->idle_passes = 0;
+			lc->sleep_us = 0;
+			continue;
+		}
+		vsw_counter_add(&lc->wstats.idle_passes, 1);
+		max_us = __atomic_load_n(&vsw_dp.idle_sleep_max_us, __ATOMIC_RELAXED);
+		if (max_us != 0 && ++lc->idle_passes > IDLE_PASSES_BEFORE_SLEEP)
+			idle_sleep(lc, max_us);
 	}
 	rte_rcu_qsbr_thread_offline(vsw_dp.qsv, lcore_id);
 	rte_rcu_qsbr_thread_unregister(vsw_dp.qsv, lcore_id);

@@ -154,6 +154,12 @@ vsw_ext_get(unsigned int position, struct vsw_ext_stats *stats)
 	return stack.entries[position].ops;
 }
 
+void *
+vsw_ext_ctx(unsigned int position)
+{
+	return position < stack.n_entries ? stack.entries[position].ctx : NULL;
+}
+
 /* One callback. @p reason is cleared first so that an empty one means "no reason given". */
 static int
 deliver(struct ext_entry *e, enum vsw_nic_ev ev, const struct vsw_ext_port_info *port,

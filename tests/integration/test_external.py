@@ -16,6 +16,7 @@ MAC_A = "02:00:00:00:0a:01"
 MAC_B = "02:00:00:00:0b:01"
 MAC_NS = "02:00:00:00:ee:01"  # the external host: no switch port owns it
 N = 2000
+LEARN_N = 10  # frames from the external host that teach the switch where it is
 NS_PPS = 20000  # nsraw.py is python; the af_packet PMD ring holds 512 frames
 
 
@@ -76,22 +77,37 @@ class ExternalBase:
         self.assertEqual((st["vma"]["rx_packets"], st["vmb"]["tx_packets"]), (N, N), st)
         self.note("broadcast A -> outside: rx_pps %d" % rout["rx_pps"])
 
-    def test_unknown_unicast_to_uplink(self):
+    def test_unknown_unicast_floods_until_learned(self):
+        """A MAC nobody owns is flooded in its VLAN, like a bridge does; once the external host
+        has spoken, the switch has learned it behind the uplink and unicasts to it alone."""
         lab = self.lab
         self.start()
         out = lab.nsraw_recv(self.ns, self.ns_if, N)
-        b = lab.start_vm("b", self.sock_b, MAC_B, linger_ms=LISTEN_MS)
+        b = lab.start_vm("b", self.sock_b, MAC_B, expect=N + LEARN_N, timeout_s=60,
+                         linger_ms=LISTEN_MS)
         lab.wait_links(["uplink", "vmb"])
         a = lab.start_vm("a", self.sock_a, MAC_A, send=N, dst=MAC_NS, pps=NS_PPS,
                          linger_ms=LISTEN_MS)
-        rout = out.result()
-        ra = lab.finish(a)
-        self.assertEqual(ra["sent"], N, ra)
-        self.assert_received(rout, N, {MAC_A: N})
-        self.assert_nothing(lab.finish(b))
-        self.assert_nothing(ra)
+        self.assert_received(out.result(), N, {MAC_A: N})
+        self.assert_nothing(lab.finish(a))
+        lab.wait_count("vmb", "tx_packets", N)
+        self.assertNotIn((vswlab.mac_norm(MAC_NS), "0"), lab.fdb())
+
+        sent = lab.nsraw_send(self.ns, self.ns_if, MAC_NS, MAC_B, LEARN_N, pps=NS_PPS)
+        self.assertEqual(sent["sent"], LEARN_N, sent)
+        lab.wait_fdb(MAC_NS, 0, "uplink")
+
+        out = lab.nsraw_recv(self.ns, self.ns_if, N)
+        a = lab.start_vm("a2", self.sock_a, MAC_A, send=N, dst=MAC_NS, pps=NS_PPS,
+                         linger_ms=LISTEN_MS)
+        self.assert_received(out.result(), N, {MAC_A: N})
+        self.assert_nothing(lab.finish(a))
+        rb = lab.finish(b)  # two streams whose sequence numbers overlap: count by source
+        self.assertEqual((rb["rx_test"], rb["rx_other"]), (N + LEARN_N, 0), rb)
+        self.assertEqual(rb["rx_from"], {MAC_A: N, MAC_NS: LEARN_N}, rb)
         st = lab.stats()
-        self.assertEqual((st["uplink"]["tx_packets"], st["vmb"]["tx_packets"]), (N, 0), st)
+        self.assertEqual((st["uplink"]["tx_packets"], st["vmb"]["tx_packets"]),
+                         (2 * N, N + LEARN_N), st)
 
 
 class AfPacketTest(ExternalBase, LabCase):

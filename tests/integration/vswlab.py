@@ -288,6 +288,32 @@ class Lab:
             ports[row["name"]] = row
         return ports
 
+    def vswctl(self, *words, sock=None):
+        """Run one vswctl command; returns its output, fails the test on a non-zero exit."""
+        argv = [VSWCTL, "-s", sock or self.control_socket] + list(words)
+        p = run(argv, check=False, timeout=10)
+        if p.returncode != 0:
+            raise AssertionError("%s: exit %d\n%s" % (" ".join(argv), p.returncode, p.stdout))
+        return p.stdout
+
+    def fdb(self, sock=None):
+        """`vswctl show fdb` entries as {(mac, vlan): (port, type)}; vlan "-" for static."""
+        rows = [l.split() for l in self.vswctl("show", "fdb", sock=sock).splitlines()]
+        return {(mac_norm(r[0]), r[1]): (r[2], r[3]) for r in rows[1:]
+                if len(r) == 5 and r[3] in ("static", "learned")}
+
+    def wait_fdb(self, mac, vlan, port, timeout=10, sock=None):
+        """Wait until (mac, vlan) is learned on port."""
+        end = time.monotonic() + timeout
+        while True:
+            fdb = self.fdb(sock)
+            if fdb.get((mac_norm(mac), str(vlan))) == (port, "learned"):
+                return fdb
+            if time.monotonic() > end:
+                raise AssertionError("%s vlan %s not learned on %s after %s s: %s" % (
+                    mac, vlan, port, timeout, fdb))
+            time.sleep(0.05)
+
     def wait_links(self, names, state="up", timeout=20, sock=None):
         """Wait until vswd shows LINK state for every named port; returns the last stats."""
         end = time.monotonic() + timeout

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Learned MAC addresses: the (MAC, VLAN) -> port entries the switch learns from frames that
+ * arrive on learning ports (external and trunk ports), with aging and move detection.
+ * Static entries (the VMs' configured MACs) live in the published struct vsw_fdb instead and
+ * always win: a static MAC is never learned.
+ *
+ * Thread-safety. The table is an rte_hash with lock-free readers
+ * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF) and one writer, the control thread; deleted slots
+ * are reclaimed only after a QSBR grace period (rte_hash_rcu_qsbr_add). Workers look up and
+ * refresh an entry's last-seen time (a relaxed store to a per-slot word; any worker's recent
+ * time is as good as another's). A worker that sees an unknown or moved source posts a learn
+ * request on an MP/SC ring; the control thread applies requests, ages entries and flushes a
+ * port's entries when its NIC goes away. A full ring drops the request and counts it.
+ */
+#ifndef VSW_LEARN_H
+#define VSW_LEARN_H
+
+#include <stdint.h>
+
+#include "vsw/errmsg.h"
+#include "vsw/fdb.h"
+
+struct rte_hash;
+struct rte_ring;
+struct rte_rcu_qsbr;
+
+/** Learn requests waiting for the control thread; beyond this they are dropped and counted. */
+#define VSW_LEARN_RING_SIZE 4096
+/** Table size bounds (topology `fdb.max_entries`). */
+#define VSW_LEARN_ENTRIES_MIN 16
+#define VSW_LEARN_ENTRIES_MAX (1u << 20)
+
+/** A request from a worker: @c key (see vsw_learn_key()) was seen arriving on @c port. */
+struct vsw_learn_req {
+	uint64_t key;
+	uint16_t port;
+};
+
+/** Counters of the table, written by the control thread (requests_dropped: by workers). */
+struct vsw_learn_stats {
+	uint64_t n_entries;
+	uint64_t learned;
+	uint64_t moved;
+	uint64_t aged;
+	uint64_t flushed;
+	uint64_t full;             /**< requests refused: table at max_entries */
+	uint64_t requests_dropped; /**< requests lost: ring full */
+};
+
+struct vsw_learn {
+	struct rte_hash *hash; /**< key -> (void *)(uintptr_t)(port index + 1) */
+	uint32_t *last_seen_s; /**< by hash position, vsw_learn_now_s() units */
+	struct rte_ring *requests;
+	uint32_t aging_s; /**< 0: never age */
+	uint32_t max_entries;
+	uint64_t tsc_hz;
+	uint64_t requests_dropped; /**< workers add with an atomic RMW: several producers */
+	struct vsw_learn_stats stats;
+};
+
+/** Key of (MAC, VLAN): the 48-bit MAC with the 12-bit VLAN id above it. */
+static inline uint64_t
+vsw_learn_key(const uint8_t *mac, uint16_t vlan)
+{
+	uint64_t key = 0;
+
+	memcpy(&key, mac, 6);
+	return key | ((uint64_t)(vlan & 0xfff) << 48);
+}
+
+/**
+ * Create an empty table of @p max_entries that ages entries not seen for @p aging_s seconds
+ * (0 = never), reclaiming deleted slots after grace periods of @p qsv. Control thread.
+ * @return the table, or NULL with @p em explained.
+ */
+struct vsw_learn *vsw_learn_create(uint32_t max_entries, uint32_t aging_s, struct rte_rcu_qsbr *qsv,
+                                   struct vsw_errmsg *em);
+
+/** Free the table. No worker may use it any more. */
+void vsw_learn_free(struct vsw_learn *l);
+
+/** Apply pending learn requests; @p fdb's static MACs are never learned. @return applied. */
+unsigned int vsw_learn_drain(struct vsw_learn *l, const struct vsw_fdb *fdb);
+
+/** Delete entries not seen for aging_s seconds. @return entries deleted. */
+unsigned int vsw_learn_age(struct vsw_learn *l);
+
+/** Delete every entry that points to @p port (its NIC went away). @return entries deleted. */
+unsigned int vsw_learn_flush_port(struct vsw_learn *l, uint16_t port);
+
+/** Seconds on the clock workers stamp entries with. */
+uint32_t vsw_learn_now_s(const struct vsw_learn *l);
+
+/**
+ * Walk the entries: start with *iter = 0; each call fills one entry.
+ * @return 0 with the entry, -ENOENT at the end.
+ */
+int vsw_learn_next(const struct vsw_learn *l, uint32_t *iter, uint8_t mac[6], uint16_t *vlan,
+                   uint16_t *port, uint32_t *idle_s);
+
+/** Counters, with n_entries and requests_dropped read now. */
+void vsw_learn_stats_get(const struct vsw_learn *l, struct vsw_learn_stats *out);
+
+#endif /* VSW_LEARN_H */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Datapath hooks of the built-in extensions (include/vsw/ext_builtin.h). Workers only, through
+ * the same struct vsw_ext_dp_args any extension gets: nothing here reaches into the switch.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "l2_dp.h"
+#include "vsw/ext_builtin.h"
+#include "vsw/ext_dp.h"
+#include "vsw/fdb.h"
+
+static void
+spoof_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
+{
+	const struct vsw_dp_port *p = a->port;
+
+	RTE_SET_USED(ctx);
+	if (!p->is_spoof_guarded)
+		return;
+	for (uint16_t i = 0; i < a->n; i++) {
+		const uint8_t *src =
+		        rte_pktmbuf_mtod_offset(a->pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
+		bool is_own = false;
+
+		for (uint8_t k = 0; k < p->n_macs && !is_own; k++)
+			is_own = memcmp(src, p->macs[k], RTE_ETHER_ADDR_LEN) == 0;
+		if (!is_own)
+			a->verdicts[i] = VSW_EXT_DROP;
+	}
+}
+
+/* A copy of every frame of the burst to @p to; a frame's VLAN travels as a tag. */
+static void
+mirror_burst(struct vsw_ext_dp_args *a, uint16_t to, bool is_untagged)
+{
+	for (uint16_t i = 0; i < a->n; i++) {
+		struct rte_mbuf *copy = rte_pktmbuf_copy(a->pkts[i], a->cfg->pool, 0, UINT32_MAX);
+
+		if (unlikely(copy == NULL))
+			continue; /* a mirror is best effort: the original goes on */
+		if (is_untagged && a->pkts[i]->vlan_tci != 0 &&
+		    vsw_l2_push(copy, a->pkts[i]->vlan_tci) != 0) {
+			rte_pktmbuf_free(copy);
+			continue;
+		}
+		vsw_ext_dp_inject(a, to, copy);
+	}
+}
+
+static void
+mirror_ingress(void *ctx, struct vsw_ext_dp_args *a)
+{
+	RTE_SET_USED(ctx);
+	/* Received frames have had their tag popped: put it back on the copy. */
+	if (a->port->mirror_rx_port != VSW_PORT_NONE)
+		mirror_burst(a, a->port->mirror_rx_port, true);
+}
+
+static void
+mirror_egress(void *ctx, struct vsw_ext_dp_args *a)
+{
+	RTE_SET_USED(ctx);
+	/* Frames about to be sent are exactly as they leave, tag included. */
+	if (a->port->mirror_tx_port != VSW_PORT_NONE)
+		mirror_burst(a, a->port->mirror_tx_port, false);
+}
+
+const struct vsw_ext_ops vsw_ext_spoof_guard = {
+        .name = "spoof-guard",
+        .ingress = spoof_guard_ingress,
+};
+
+const struct vsw_ext_ops vsw_ext_mirror = {
+        .name = "mirror",
+        .ingress = mirror_ingress,
+        .egress = mirror_egress,
+};

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The vSwitch stage, per rx burst of a connected port, run to completion on a worker:
+ *
+ *   rx -> classify (runts, 802.1Q admission, tag popped) -> ingress extension hooks
+ *      -> learn sources (learning ports) -> decide by (destination MAC, VLAN)
+ *      -> per destination: VLAN egress (drop, as is, or tagged) -> tx buffers
+ *
+ * Unicast to a MAC the switch knows (a VM's configured MAC, or one it learned) goes to that
+ * port if the port is in the frame's VLAN; broadcast, multicast and unknown unicast flood to
+ * every other connected port of the VLAN. Reads the published configuration only; writes its
+ * own struct vsw_lcore. No locks; mbufs are allocated only for tagged copies of floods.
+ */
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include "dp_priv.h"
+#include "l2_dp.h"
+#include "learn_dp.h"
+#include "txbuf_dp.h"
+#include "vsw/ext_dp.h"
+
+/* Prefetch this many frames ahead while reading headers (DPDK l3fwd uses 3). */
+#define PREFETCH_AHEAD 3
+
+/*
+ * Drop runts and frames of VLANs the port does not admit, pop tags, and record each frame's
+ * VLAN in vlan_tci. @return the frames kept, compacted at the front of @p pkts.
+ */
+static uint16_t
+classify(struct vsw_lcore *lc, const struct vsw_dp_port *in, struct vsw_port_stats *st,
+         struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t runts = 0, vlan_drops = 0;
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint16_t tag = 0, vlan;
+		bool is_tagged;
+
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
+			runts++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		is_tagged = vsw_l2_tag(m, &tag);
+		vlan = vsw_vlan_ingress(&in->vlan, is_tagged, tag);
+		if (unlikely(vlan == VSW_VLAN_NONE)) {
+			vlan_drops++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (is_tagged)
+			vsw_l2_pop(m);
+		m->vlan_tci = vlan;
+		pkts[kept++] = m;
+	}
+	if (unlikely(runts + vlan_drops != 0)) {
+		vsw_counter_add(&st->drop_runt, runts);
+		vsw_counter_add(&st->drop_vlan, vlan_drops);
+	}
+	RTE_SET_USED(lc);
+	return kept;
+}
+
+/* Send @p m out of @p out as its VLAN requires there; false when the port is not in it. */
+static bool
+egress(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struct rte_mbuf *m)
+{
+	const struct vsw_dp_port *p = &cfg->ports[out];
+
+	switch (vsw_vlan_egress(&p->vlan, m->vlan_tci)) {
+	case VSW_VLAN_EGRESS_DROP:
+		return false;
+	case VSW_VLAN_EGRESS_TAGGED:
+		if (unlikely(vsw_l2_push(m, m->vlan_tci) != 0)) {
+			vsw_counter_add(&lc->stats[out].drop_no_mbuf, 1);
+			rte_pktmbuf_free(m);
+			return true;
+		}
+		break;
+	case VSW_VLAN_EGRESS_UNTAGGED:
+		break;
+	}
+	vsw_txbuf_put(lc, cfg, out, m);
+	return true;
+}
+
+/*
+ * Every connected port of the frame's VLAN but @p in_port gets it: untagged receivers share
+ * the mbuf (no stage writes to a frame it sends untagged), tagged ones get a copy each.
+ */
+static void
+flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *m)
+{
+	uint16_t untagged[VSW_PORTS_MAX];
+	uint16_t n_untagged = 0, n_sent = 0;
+
+	for (uint16_t i = 0; i < cfg->n_flood_ports; i++) {
+		const uint16_t out = cfg->flood_ports[i];
+		struct rte_mbuf *copy;
+
+		if (out == in_port)
+			continue;
+		switch (vsw_vlan_egress(&cfg->ports[out].vlan, m->vlan_tci)) {
+		case VSW_VLAN_EGRESS_DROP:
+			break;
+		case VSW_VLAN_EGRESS_UNTAGGED:
+			untagged[n_untagged++] = out;
+			break;
+		case VSW_VLAN_EGRESS_TAGGED:
+			copy = rte_pktmbuf_copy(m, cfg->pool, 0, UINT32_MAX);
+			if (unlikely(copy == NULL)) {
+				vsw_counter_add(&lc->stats[out].drop_no_mbuf, 1);
+				break;
+			}
+			copy->vlan_tci = m->vlan_tci;
+			egress(lc, cfg, out, copy);
+			n_sent++;
+			break;
+		}
+	}
+	if (n_untagged == 0) {
+		if (n_sent == 0)
+			vsw_counter_add(&lc->stats[in_port].drop_no_dest, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_mbuf_refcnt_update(m, (int16_t)(n_untagged - 1));
+	for (uint16_t i = 0; i < n_untagged; i++)
+		vsw_txbuf_put(lc, cfg, untagged[i], m);
+}
+
+/* The destination of @p m from @p in_port: a port index, VSW_FWD_FLOOD or VSW_FWD_DROP. */
+static inline uint16_t
+decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m)
+{
+	const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t out;
+
+	if (dst[0] & 0x01)
+		return VSW_FWD_FLOOD;
+	out = vsw_fdb_lookup(&cfg->fdb, dst);
+	if (out == VSW_PORT_NONE && cfg->learn != NULL)
+		out = vsw_learn_lookup(cfg->learn, dst, m->vlan_tci);
+	if (out == VSW_PORT_NONE)
+		return VSW_FWD_FLOOD; /* unknown unicast: flooded in its VLAN, as a bridge does */
+	return out == in_port ? VSW_FWD_DROP : out;
+}
+
+static void
+forward(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *m,
+        uint16_t out)
+{
+	if (likely(out < VSW_PORTS_MAX)) {
+		if (unlikely(!cfg->ports[out].is_connected)) {
+			vsw_counter_add(&lc->stats[out].drop_port_down, 1);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		/* A known MAC on a port outside the frame's VLAN is unknown in that VLAN. */
+		if (likely(egress(lc, cfg, out, m)))
+			return;
+		out = VSW_FWD_FLOOD;
+	}
+	if (out == VSW_FWD_FLOOD) {
+		flood(lc, cfg, in_port, m);
+		return;
+	}
+	vsw_counter_add(&lc->stats[in_port].drop_no_dest, 1);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * Ingress hooks in stack order. A packet dropped or redirected by one extension is not shown
+ * to the ones below it. @return the packets that pass every hook, compacted.
+ */
+static uint16_t
+run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+                  struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t verdicts[VSW_BURST_MAX];
+	struct vsw_ext_dp_args args = {.cfg = cfg,
+	                               .port = &cfg->ports[in_port],
+	                               .port_index = in_port,
+	                               .pkts = pkts,
+	                               .verdicts = verdicts,
+	                               .lc = lc};
+
+	for (uint16_t h = 0; h < cfg->n_hooks && n > 0; h++) {
+		uint16_t kept = 0, drops = 0;
+
+		if (cfg->hooks[h].ingress == NULL)
+			continue;
+		for (uint16_t i = 0; i < n; i++)
+			verdicts[i] = VSW_EXT_PASS;
+		args.n = n;
+		cfg->hooks[h].ingress(cfg->hooks[h].ctx, &args);
+		for (uint16_t i = 0; i < n; i++) {
+			if (likely(verdicts[i] == VSW_EXT_PASS)) {
+				pkts[kept++] = pkts[i];
+			} else if (verdicts[i] < VSW_PORTS_MAX && cfg->ports[verdicts[i]].is_used) {
+				forward(lc, cfg, in_port, pkts[i], verdicts[i]);
+			} else {
+				rte_pktmbuf_free(pkts[i]);
+				drops++;
+			}
+		}
+		if (drops != 0)
+			vsw_counter_add(&lc->stats[in_port].drop_ext, drops);
+		n = kept;
+	}
+	return n;
+}
+
+uint16_t
+vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
+{
+	const struct vsw_dp_port *in = &cfg->ports[q->port];
+	struct vsw_port_stats *st = &lc->stats[q->port];
+	struct rte_mbuf *pkts[VSW_BURST_MAX];
+	uint16_t dsts[VSW_BURST_MAX];
+	uint64_t bytes = 0;
+	uint16_t n_rx, n;
+
+	n_rx = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
+	if (n_rx == 0)
+		return 0;
+	for (uint16_t i = 0; i < n_rx; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	vsw_counter_add(&st->rx_packets, n_rx);
+	vsw_counter_add(&st->rx_bytes, bytes);
+	n = classify(lc, in, st, pkts, n_rx);
+	if (cfg->n_hooks != 0)
+		n = run_ingress_hooks(lc, cfg, q->port, pkts, n);
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *src =
+		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
+
+		if (in->is_learning && cfg->learn != NULL && !(src[0] & 0x01))
+			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, q->port,
+			                      lc->now_s);
+		dsts[i] = decide(cfg, q->port, pkts[i]);
+	}
+	for (uint16_t i = 0; i < n; i++)
+		forward(lc, cfg, q->port, pkts[i], dsts[i]);
+	return n_rx;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-worker tx buffers: frames wait per destination port and leave in bursts through the
+ * worker's own tx queue of that port, after the port's egress extension hooks. Workers only.
+ */
+#ifndef VSW_TXBUF_DP_H
+#define VSW_TXBUF_DP_H
+
+#include "dp_priv.h"
+
+/* Send what waits for @p port: egress hooks, then one tx burst; count and free the rest. */
+void vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port);
+
+static inline void
+vsw_txbuf_flush_all(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
+{
+	/* Egress hooks may inject into other buffers: loop until every one is empty. */
+	while (lc->txbuf_pending != 0)
+		vsw_txbuf_flush(lc, cfg, (uint16_t)__builtin_ctzll(lc->txbuf_pending));
+}
+
+/* Queue @p m for @p port, which must be connected. */
+static inline void
+vsw_txbuf_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port, struct rte_mbuf *m)
+{
+	struct vsw_txbuf *tb = &lc->txbufs[port];
+
+	RTE_ASSERT(port < VSW_PORTS_MAX && cfg->ports[port].is_connected);
+	tb->pkts[tb->n++] = m;
+	lc->txbuf_pending |= UINT64_C(1) << port;
+	if (tb->n == VSW_BURST_MAX)
+		vsw_txbuf_flush(lc, cfg, port);
+}
+
+#endif /* VSW_TXBUF_DP_H */
