@@ -53,6 +53,9 @@ struct vsw_learn;
 /** The learned-MAC table, for listing (vsw_learn_next()) and counters. */
 const struct vsw_learn *vsw_ctl_learn(void);
 
+/** Mbufs of the switch's pool in use now (in rings, in flight, cached by workers). */
+unsigned int vsw_ctl_mbufs_in_use(void);
+
 /** Counters of @p port since it was created. */
 void vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out);
 

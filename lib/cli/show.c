@@ -200,7 +200,44 @@ static cmdline_parse_inst_t cmd_show_port_stats_one = {
                    (void *)&tok_stats_name, NULL},
 };
 
+struct show_datapath_result {
+	cmdline_fixed_string_t show;
+	cmdline_fixed_string_t datapath;
+};
+
+static cmdline_parse_token_string_t tok_dp_show =
+        TOKEN_STRING_INITIALIZER(struct show_datapath_result, show, "show");
+static cmdline_parse_token_string_t tok_dp =
+        TOKEN_STRING_INITIALIZER(struct show_datapath_result, datapath, "datapath");
+
+/* Workers' load and the mbuf pool: what an operator checks when forwarding slows down. */
+static void
+show_datapath_parsed(void *parsed, struct cmdline *cl, void *data)
+{
+	RTE_SET_USED(parsed);
+	RTE_SET_USED(data);
+	cmdline_printf(cl, "%-6s %12s %12s %10s %14s %14s %12s\n", "WORKER", "BUSY-PASSES",
+	               "IDLE-PASSES", "SLEEPS", "SLEPT-NS", "RX-PACKETS", "CYCLES/PKT");
+	for (unsigned int w = 0; w < vsw_dp_n_workers(); w++) {
+		struct vsw_worker_stats s;
+
+		vsw_dp_worker_stats(w, &s);
+		cmdline_printf(cl,
+		               "%-6u %12" PRIu64 " %12" PRIu64 " %10" PRIu64 " %14" PRIu64
+		               " %14" PRIu64 " %12" PRIu64 "\n",
+		               w, s.busy_passes, s.idle_passes, s.sleeps, s.slept_ns, s.rx_packets,
+		               s.rx_packets != 0 ? s.busy_cycles / s.rx_packets : 0);
+	}
+	cmdline_printf(cl, "mbufs-in-use %u\n", vsw_ctl_mbufs_in_use());
+}
+
+static cmdline_parse_inst_t cmd_show_datapath = {
+        .f = show_datapath_parsed,
+        .help_str = "show datapath: worker load, cycles per packet, mbufs in use",
+        .tokens = {(void *)&tok_dp_show, (void *)&tok_dp, NULL},
+};
+
 cmdline_parse_inst_t *vsw_cli_show_cmds[] = {
-        &cmd_show_port, &cmd_show_port_stats_all, &cmd_show_port_stats_one, &cmd_show_port_info,
-        NULL,
+        &cmd_show_datapath,       &cmd_show_port,      &cmd_show_port_stats_all,
+        &cmd_show_port_stats_one, &cmd_show_port_info, NULL,
 };

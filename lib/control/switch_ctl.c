@@ -190,6 +190,8 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_spoof_guard, NULL, -1, em);
 	if (rc == 0)
+		rc = vsw_ext_register(&vsw_ext_trace, NULL, -1, em);
+	if (rc == 0)
 		rc = publish();
 	if (rc == 0)
 		return 0;
@@ -231,6 +233,12 @@ vsw_ctl_fini(void)
 	ctl.learn = NULL;
 	rte_mempool_free(ctl.pool);
 	ctl.pool = NULL;
+}
+
+unsigned int
+vsw_ctl_mbufs_in_use(void)
+{
+	return rte_mempool_in_use_count(ctl.pool);
 }
 
 const struct vsw_learn *

@@ -237,10 +237,12 @@ class Lab:
 
     def start_vm(self, name, sock, mac, server=False, send=0, dst=None, broadcast=False,
                  pps=PPS, size=None, expect=0, timeout_s=20, linger_ms=300, stream=None,
-                 wait=True):
+                 wait=True, src=None):
         """Start a vsw-vm on a vhost-user socket; wait for READY unless wait is False
-        (a server=1 VM blocks until its vhost client connects)."""
-        argv = [VSW_VM] + self.vm_eal_args(name, sock, mac, server) + ["--", "--mac", mac]
+        (a server=1 VM blocks until its vhost client connects). src: the source MAC of the
+        frames it sends when it is not the NIC's own (a spoofing VM)."""
+        argv = [VSW_VM] + self.vm_eal_args(name, sock, mac, server) + [
+            "--", "--mac", src or mac]
         if send:
             argv += ["--send", str(send)] + (["--broadcast"] if broadcast else ["--dst", dst])
             if pps:
