@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_spinlock.h>
+
 #include "vsw/ext.h"
 #include "vsw/fdb.h"
 #include "vsw/limits.h"
@@ -35,9 +37,11 @@ struct vsw_dp_port {
 	bool is_learning;      /**< learn source MACs arriving here (external and trunk ports) */
 	bool is_spoof_guarded; /**< drop frames whose source is none of macs[] */
 	uint16_t eth_port_id;
+	bool is_txq_shared; /**< fewer usable tx queues than workers: take txq_locks */
 	uint16_t txq_of_worker[VSW_WORKERS_MAX]; /**< each worker owns one tx queue per port */
-	uint16_t mirror_rx_port; /**< port that gets a copy of what this one receives, or NONE */
-	uint16_t mirror_tx_port; /**< port that gets a copy of what this one sends, or NONE */
+	rte_spinlock_t *txq_locks; /**< per tx queue; owned by the port, outlives this config */
+	uint16_t mirror_rx_port;   /**< port that gets a copy of what this one receives, or NONE */
+	uint16_t mirror_tx_port;   /**< port that gets a copy of what this one sends, or NONE */
 	uint8_t n_macs;
 	uint8_t macs[VSW_PORT_MACS_MAX][6];
 	struct vsw_vlan_cfg vlan;

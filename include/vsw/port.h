@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_spinlock.h>
+
 #include "vsw/datapath.h"
 #include "vsw/errmsg.h"
 #include "vsw/lifecycle.h"
@@ -31,8 +33,9 @@ struct vsw_port {
 	uint16_t worker;      /**< index of the worker polling its rx queue */
 	bool has_mac;
 	uint8_t mac[6];
-	char devargs[VSW_DEVARGS_SIZE]; /**< what was probed */
-	char vhost_path[VSW_PATH_SIZE]; /**< synthetic only */
+	char devargs[VSW_DEVARGS_SIZE];    /**< what was probed */
+	char vhost_path[VSW_PATH_SIZE];    /**< synthetic only */
+	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated: the kernel interface */
 	enum vsw_vhost_mode vhost_mode;
 	bool is_link_up;       /**< last link state seen by the control thread */
 	bool is_learning;      /**< learns source MACs (external, trunk ports) */
@@ -42,8 +45,11 @@ struct vsw_port {
 	struct vsw_vlan_cfg vlan;         /**< access or trunk */
 	char mirror_rx_to[VSW_NAME_SIZE]; /**< port that gets a copy of rx, or "" */
 	char mirror_tx_to[VSW_NAME_SIZE]; /**< port that gets a copy of tx, or "" */
-	struct vsw_lifecycle lc;          /**< port and NIC states (R-NIC-2..4) */
-	struct vsw_port_stats stats_base; /**< worker counters when the port was created */
+	uint16_t n_txqs;                  /**< tx queues configured: one per worker */
+	uint16_t n_txqs_usable;           /**< of those, the ones the peer serves (vhost) */
+	rte_spinlock_t txq_locks[VSW_WORKERS_MAX]; /**< taken only when workers share a queue */
+	struct vsw_lifecycle lc;                   /**< port and NIC states (R-NIC-2..4) */
+	struct vsw_port_stats stats_base;          /**< worker counters when the port was created */
 };
 
 /**
@@ -62,6 +68,12 @@ int vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *po
 
 /** Stop and remove the device of @p port; server sockets it created are unlinked. */
 void vsw_port_close(struct vsw_port *port);
+
+/**
+ * Tx queues of @p port its peer serves now: a vhost-user guest may enable fewer queue pairs
+ * than vsw configured (one per worker); other devices serve all of port->n_txqs.
+ */
+uint16_t vsw_port_usable_txqs(const struct vsw_port *port);
 
 /** Link state of @p port now (vhost: the guest's virtio device is ready). */
 bool vsw_port_link_up(const struct vsw_port *port);

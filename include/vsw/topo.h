@@ -8,33 +8,93 @@
  * errno, leaving the struct zeroed. Nothing here touches DPDK or the running switch: the caller
  * applies a loaded topology through the control API. Control thread and tests only.
  *
- * Schema (keys are the product's interface; later versions extend it, never rename):
+ * Schema (keys are the product's interface; later versions extend it, never rename). Every key
+ * below the first four is optional unless its comment says otherwise.
  * @code
  * eal: { args: ["-l", "0,1", "--in-memory", "--file-prefix", "vsw"] }
- * workers: { lcores: [1] }
+ * workers: { lcores: [1], idle_sleep_max_us: 0 }   # 0..100000 us asleep when idle; 0: poll
  * control: { socket: /run/vsw/vswd.sock }          # optional, this is the default
+ * fdb: { aging_s: 300, max_entries: 65536 }        # aging_s 0 (never) ..86400; 16..1048576
  * ports:
- *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0" }
- *   - { name: vm1, type: synthetic, mac: "52:54:00:00:00:01",
- *       vhost: { path: /run/vsw/vm1.sock, mode: server } }   # mode: server | client
+ *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0",  # or nic_switch: nic0
+ *       vlan: { mode: trunk, allowed: all, native: 0 } }   # external default; allowed: [10, 20]
+ *   - { name: vm1, type: synthetic, mac: "52:54:00:00:00:01",   # or macs: [...], up to 8
+ *       vhost: { path: /run/vsw/vm1.sock, mode: server },       # mode: server | client
+ *       vlan: { mode: access, id: 0 },                          # default of the other types
+ *       security: { mac_spoof_guard: true },  # default true on synthetic and emulated ports
+ *       vf: none }                            # synthetic only: none | auto | 0..63
+ *   - { name: mgmt0, type: internal, netdev: vsw-mgmt0 }        # a TAP into the host
+ *   - { name: legacy1, type: emulated, netdev: tap-e1000-1, mac: "52:54:00:00:00:21" }
+ * mirrors:
+ *   - { name: m1, source: vm1, direction: both, destination: mgmt0 }   # rx | tx | both
+ * nic_switches:
+ *   - name: nic0
+ *     backend: emulated                       # emulated | flow
+ *     pf: "net_af_xdp0,iface=veth0"           # dpdk devargs or a pci address
+ *     num_vfs: 4                              # 0..64
+ *     queue_pairs: { total: 16, default_vport: 2 }
+ *     asymmetric: false                       # false: every vport has the same queue_pairs
+ *     vf_socket_dir: /run/vsw/vf              # emulated only: VF n is <dir>/nic0-vf<n>.sock
+ *     vports:
+ *       - { id: 1, function: vf0, queue_pairs: 2, interrupt_moderation: adaptive,
+ *           operational: true, filters: [{ mac: "52:54:00:00:00:01", vlan: 0 }] }
  * @endcode
  */
 #ifndef VSW_TOPO_H
 #define VSW_TOPO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vsw/errmsg.h"
 #include "vsw/limits.h"
+#include "vsw/nicsw.h"
+#include "vsw/vlan.h"
 
 /** Control socket used when the topology names none. */
 #define VSW_TOPO_CONTROL_SOCKET_DEFAULT "/run/vsw/vswd.sock"
+
+/** Directory of the VF sockets of an emulated NIC switch that names none. */
+#define VSW_TOPO_VF_SOCKET_DIR_DEFAULT "/run/vsw/vf"
+
+/** MACs of one port: a guest with a few addresses (macvlan, a second stack) fits. */
+#define VSW_TOPO_MACS_MAX 8
+/** Port mirrors (SPAN sessions): each copy costs a worker a clone per frame. */
+#define VSW_TOPO_MIRRORS_MAX 16
+/** NIC switches: one per PF, and hosts give a switch a few PFs at most. */
+#define VSW_TOPO_NICSW_MAX 4
+/** Non-default VPorts a topology creates per NIC switch; more are created at run time. */
+#define VSW_TOPO_VPORTS_MAX 32
+/** Receive filters of one VPort: what the NIC switch model accepts. */
+#define VSW_TOPO_FILTERS_MAX VSW_NICSW_FILTERS_PER_VPORT_MAX
+
+/** Longest idle sleep of a worker (issue 3): past 100 ms only the first frame's latency grows. */
+#define VSW_TOPO_IDLE_SLEEP_US_MAX 100000
+/** FDB aging when the file names none (IEEE 802.1D's default ageing time). */
+#define VSW_TOPO_FDB_AGING_S_DEFAULT 300
+/** Longest FDB aging: a day; 0 means entries never age. */
+#define VSW_TOPO_FDB_AGING_S_MAX 86400
+/** FDB size when the file names none. */
+#define VSW_TOPO_FDB_ENTRIES_DEFAULT 65536
+/** Smallest FDB: a handful of stations on a test bench. */
+#define VSW_TOPO_FDB_ENTRIES_MIN 16
+/** Largest FDB: a million stations, 2^20, tens of MiB of table. */
+#define VSW_TOPO_FDB_ENTRIES_MAX 1048576
+
+/** Bytes of a kernel interface name with its NUL: Linux's IFNAMSIZ. */
+#define VSW_TOPO_NETDEV_SIZE 16
+/** Highest VF index a port may ask for: one below VSW_NICSW_VFS_MAX. */
+#define VSW_TOPO_VF_INDEX_MAX (VSW_NICSW_VFS_MAX - 1)
+/** Highest id of a non-default VPort. */
+#define VSW_TOPO_VPORT_ID_MAX (VSW_NICSW_VPORTS_MAX - 1)
 
 /** What a switch port connects to (R-NIC-1). */
 enum vsw_port_type {
 	VSW_PORT_EXTERNAL,  /**< the uplink: a DPDK device (PCI address or vdev string) */
 	VSW_PORT_SYNTHETIC, /**< a VM's virtio-net served over a vhost-user socket */
+	VSW_PORT_INTERNAL,  /**< a TAP interface into the host's own stack */
+	VSW_PORT_EMULATED,  /**< a kernel interface (an emulated NIC's tap) via af_packet/af_xdp */
 };
 
 /** Which side of a vhost-user socket vsw plays. */
@@ -43,34 +103,135 @@ enum vsw_vhost_mode {
 	VSW_VHOST_CLIENT, /**< QEMU creates the socket (server=on); vsw connects and reconnects */
 };
 
+/** What a synthetic port asks of SR-IOV (R-DP-*). */
+enum vsw_topo_vf_mode {
+	VSW_TOPO_VF_NONE,  /**< synthetic path only */
+	VSW_TOPO_VF_AUTO,  /**< any free VF of a NIC switch */
+	VSW_TOPO_VF_INDEX, /**< the VF numbered vf_index */
+};
+
+/** Which frames of its source a mirror copies; bit values, so that BOTH = RX | TX. */
+enum vsw_mirror_direction {
+	VSW_MIRROR_RX = 1,   /**< frames the source port receives from its peer */
+	VSW_MIRROR_TX = 2,   /**< frames the switch sends out of the source port */
+	VSW_MIRROR_BOTH = 3, /**< both */
+};
+
+/** How a NIC switch is realised. */
+enum vsw_nicsw_backend {
+	VSW_NICSW_BACKEND_EMULATED, /**< in software: VFs are vhost-user sockets, the PF a vdev */
+	VSW_NICSW_BACKEND_FLOW,     /**< on a NIC's embedded switch through rte_flow */
+};
+
 /** Where a node was in the file; 1-based, as editors count. */
 struct vsw_topo_mark {
 	unsigned int line;
 	unsigned int column;
 };
 
+/** A port's VLAN membership: a struct vsw_vlan_cfg ready for the datapath. */
+struct vsw_topo_vlan {
+	/** Trunks: allowed[] has bit v set for each VLAN v carried tagged (all of 1..4094
+	 *  with is_all); access ports: allowed[] is empty. */
+	struct vsw_vlan_cfg cfg;
+	bool is_all; /**< trunk written `allowed: all` (the external default) */
+};
+
+/** A port's `security:` section. */
+struct vsw_topo_security {
+	/** Drop frames from the port whose source MAC is not one of the port's macs[]. */
+	bool has_mac_spoof_guard;
+};
+
 /** One entry of `ports:`. */
 struct vsw_topo_port {
 	char name[VSW_NAME_SIZE]; /**< unique, [A-Za-z0-9_.-]+ */
 	enum vsw_port_type type;
-	char device[VSW_DEVARGS_SIZE];  /**< external: DPDK devargs; "" otherwise */
-	bool has_mac;                   /**< mac given (required for synthetic ports) */
-	uint8_t mac[6];                 /**< unicast, unique among ports */
-	char vhost_path[VSW_PATH_SIZE]; /**< synthetic: absolute socket path */
-	enum vsw_vhost_mode vhost_mode; /**< synthetic: server unless told otherwise */
-	struct vsw_topo_mark mark;      /**< the port's mapping in the file */
+	char device[VSW_DEVARGS_SIZE];      /**< external: DPDK devargs; "" otherwise */
+	bool has_mac;                       /**< n_macs > 0 (required for synthetic, emulated) */
+	uint8_t mac[6];                     /**< macs[0]: unicast, unique among ports */
+	unsigned int n_macs;                /**< from `mac` (1) or `macs` (1..VSW_TOPO_MACS_MAX) */
+	uint8_t macs[VSW_TOPO_MACS_MAX][6]; /**< unicast, unique among all ports' macs */
+	char vhost_path[VSW_PATH_SIZE];     /**< synthetic: absolute socket path */
+	enum vsw_vhost_mode vhost_mode;     /**< synthetic: server unless told otherwise */
+	struct vsw_topo_vlan vlan;          /**< defaults: external trunk all, others access 0 */
+	struct vsw_topo_security security;
+	enum vsw_topo_vf_mode vf_mode; /**< synthetic only; VSW_TOPO_VF_NONE by default */
+	uint16_t vf_index;             /**< VSW_TOPO_VF_INDEX: 0..VSW_TOPO_VF_INDEX_MAX, else 0 */
+	/** external: NIC switch whose default VPort is the uplink (then device is ""), or "" */
+	char nicsw[VSW_NAME_SIZE];
+	unsigned int nicsw_index;          /**< with nicsw: its index in topo->nicsws */
+	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated: kernel interface name */
+	struct vsw_topo_mark mark;         /**< the port's mapping in the file */
 };
 
-/** A whole topology file. Large (tens of KiB): allocate it, do not put it on a stack. */
+/** One entry of `mirrors:`: copies of a port's frames sent out of another port. */
+struct vsw_topo_mirror {
+	char name[VSW_NAME_SIZE];            /**< unique among mirrors */
+	char source[VSW_NAME_SIZE];          /**< name of the port copied */
+	char destination[VSW_NAME_SIZE];     /**< name of the port the copies leave by */
+	unsigned int source_index;           /**< index of source in topo->ports */
+	unsigned int destination_index;      /**< index of destination in topo->ports */
+	enum vsw_mirror_direction direction; /**< VSW_MIRROR_BOTH by default */
+	struct vsw_topo_mark mark;           /**< the mirror's mapping in the file */
+};
+
+/** One receive filter of a VPort (R-VP-7). */
+struct vsw_topo_filter {
+	uint8_t mac[6]; /**< unicast */
+	uint16_t vlan;  /**< 0..VSW_NICSW_VLAN_MAX, 0: untagged; (mac, vlan) unique per switch */
+};
+
+/** One non-default VPort of a NIC switch; fields as struct vsw_vport_params names them. */
+struct vsw_topo_vport {
+	uint16_t vport_id;                /**< 1..VSW_TOPO_VPORT_ID_MAX, unique in its switch */
+	enum vsw_vport_function function; /**< fixed for the VPort's life (R-VP-4) */
+	uint16_t vf_index;                /**< VSW_VPORT_VF: 0..num_vfs - 1, one VPort per VF */
+	uint16_t n_qps;                   /**< 1 by default */
+	struct vsw_vport_moderation moderation; /**< adaptive by default */
+	bool is_operational;                    /**< false by default */
+	unsigned int n_filters;
+	struct vsw_topo_filter filters[VSW_TOPO_FILTERS_MAX];
+	struct vsw_topo_mark mark; /**< the VPort's mapping in the file */
+};
+
+/** One entry of `nic_switches:`; fields as struct vsw_nicsw_params names them. */
+struct vsw_topo_nicsw {
+	char name[VSW_NAME_SIZE]; /**< unique among NIC switches (may equal a port's name) */
+	enum vsw_nicsw_backend backend;
+	char pf[VSW_DEVARGS_SIZE]; /**< DPDK devargs or PCI address, unique among switches */
+	uint16_t num_vfs;          /**< 0..VSW_NICSW_VFS_MAX */
+	uint16_t qp_total;         /**< 1..VSW_NICSW_QPS_MAX, the default VPort's included */
+	uint16_t qp_default;       /**< the default VPort's, 1..qp_total (1 by default) */
+	bool is_asymmetric;        /**< false: all vports[] have the same n_qps */
+	/** Emulated backend: absolute, trailing '/' dropped; VF n listens on
+	 *  <vf_socket_dir>/<name>-vf<n>.sock (vsw_topo_vf_socket_path()). "" with flow. */
+	char vf_socket_dir[VSW_PATH_SIZE];
+	unsigned int n_vports;
+	struct vsw_topo_vport vports[VSW_TOPO_VPORTS_MAX]; /**< in file order */
+	struct vsw_topo_mark mark;                         /**< the switch's mapping in the file */
+};
+
+/** A whole topology file. Large (hundreds of KiB): allocate it, do not put it on a stack. */
 struct vsw_topo {
 	char file[VSW_PATH_SIZE * 4]; /**< as given to the loader */
 	unsigned int n_eal_args;
 	char eal_args[VSW_EAL_ARGS_MAX][VSW_EAL_ARG_SIZE]; /**< argv for rte_eal_init, no argv[0] */
 	unsigned int n_worker_lcores;
 	unsigned int worker_lcores[VSW_WORKERS_MAX]; /**< distinct lcore ids */
-	char control_socket[VSW_PATH_SIZE];          /**< absolute path */
+	/** Longest sleep of an idle worker, 0..VSW_TOPO_IDLE_SLEEP_US_MAX; 0: always poll. */
+	unsigned int idle_sleep_us_max;
+	char control_socket[VSW_PATH_SIZE]; /**< absolute path */
+	/** 0: entries never age; else 1..VSW_TOPO_FDB_AGING_S_MAX; 300 by default. */
+	unsigned int fdb_aging_s;
+	/** VSW_TOPO_FDB_ENTRIES_MIN..VSW_TOPO_FDB_ENTRIES_MAX; 65536 by default. */
+	unsigned int fdb_entries_max;
 	unsigned int n_ports;
 	struct vsw_topo_port ports[VSW_PORTS_MAX];
+	unsigned int n_mirrors;
+	struct vsw_topo_mirror mirrors[VSW_TOPO_MIRRORS_MAX];
+	unsigned int n_nicsws;
+	struct vsw_topo_nicsw nicsws[VSW_TOPO_NICSW_MAX];
 };
 
 /**
@@ -94,10 +255,34 @@ int vsw_topo_load_file(const char *path, struct vsw_topo *topo, struct vsw_errms
 int vsw_topo_load_string(const char *name, const char *text, size_t len, struct vsw_topo *topo,
                          struct vsw_errmsg *err);
 
-/** Name of a port type as written in YAML ("external", "synthetic"). */
+/** Name of a port type as written in YAML ("external", "synthetic", "internal", "emulated"). */
 const char *vsw_port_type_name(enum vsw_port_type type);
+
+/**
+ * A port as a topology file with only name, type and (optional) @p mac would give it: the
+ * schema's defaults for everything else (VLAN, spoof guard). For ports made at run time.
+ */
+void vsw_topo_port_init(struct vsw_topo_port *tp, const char *name, enum vsw_port_type type,
+                        const uint8_t *mac);
 
 /** Name of a vhost mode as written in YAML ("server", "client"). */
 const char *vsw_vhost_mode_name(enum vsw_vhost_mode mode);
+
+/** Name of a mirror direction as written in YAML ("rx", "tx", "both"). */
+const char *vsw_mirror_direction_name(enum vsw_mirror_direction direction);
+
+/** Name of a NIC switch backend as written in YAML ("emulated", "flow"). */
+const char *vsw_nicsw_backend_name(enum vsw_nicsw_backend backend);
+
+/**
+ * Path of the vhost-user socket of VF @p vf of an emulated NIC switch:
+ * "<vf_socket_dir>/<name>-vf<vf>.sock".
+ *
+ * @return
+ *   0, or -ENAMETOOLONG when it does not fit in @p size bytes (then @p buf is truncated),
+ *   -EINVAL when @p sw is not emulated.
+ */
+int vsw_topo_vf_socket_path(const struct vsw_topo_nicsw *sw, unsigned int vf, char *buf,
+                            size_t size);
 
 #endif /* VSW_TOPO_H */

@@ -92,9 +92,10 @@ static void
 port_create_vm_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	const struct port_create_vm_result *res = parsed;
-	struct vsw_topo_port tp = {.type = VSW_PORT_SYNTHETIC, .has_mac = true};
+	struct vsw_topo_port tp;
 
 	RTE_SET_USED(data);
+	vsw_topo_port_init(&tp, "", VSW_PORT_SYNTHETIC, res->mac.addr_bytes);
 	if (!copy_word(cl, tp.name, sizeof(tp.name), res->name, "port name") ||
 	    !copy_word(cl, tp.vhost_path, sizeof(tp.vhost_path), res->path, "socket path"))
 		return;
@@ -106,7 +107,6 @@ port_create_vm_parsed(void *parsed, struct cmdline *cl, void *data)
 		vsw_cli_set_status(-EINVAL);
 		return;
 	}
-	memcpy(tp.mac, &res->mac, sizeof(tp.mac));
 	tp.vhost_mode = strcmp(res->mode, "client") == 0 ? VSW_VHOST_CLIENT : VSW_VHOST_SERVER;
 	create_port(cl, &tp);
 }
@@ -115,9 +115,10 @@ static void
 port_create_ext_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	const struct port_create_ext_result *res = parsed;
-	struct vsw_topo_port tp = {.type = VSW_PORT_EXTERNAL};
+	struct vsw_topo_port tp;
 
 	RTE_SET_USED(data);
+	vsw_topo_port_init(&tp, "", VSW_PORT_EXTERNAL, NULL);
 	if (copy_word(cl, tp.name, sizeof(tp.name), res->name, "port name") &&
 	    copy_word(cl, tp.device, sizeof(tp.device), res->device, "device"))
 		create_port(cl, &tp);

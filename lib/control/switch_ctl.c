@@ -27,6 +27,9 @@ RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
 #define CTL_LOG(lvl, fmt, ...)                                                                     \
 	rte_log(RTE_LOG_##lvl, vsw_ctl_logtype, "control: " fmt "\n", ##__VA_ARGS__)
 
+/* struct vsw_port.worker of a port no worker polls, while it moves between workers. */
+#define WORKER_NONE UINT16_MAX
+
 /* Learned MACs: defaults of the topology's fdb section. */
 #define CTL_FDB_ENTRIES 65536
 #define CTL_FDB_AGING_S 300
@@ -79,8 +82,10 @@ fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
 	dp->is_learning = p->is_learning;
 	dp->is_spoof_guarded = p->is_spoof_guarded;
 	dp->eth_port_id = p->eth_port_id;
+	dp->is_txq_shared = p->n_txqs_usable < vsw_dp_n_workers();
 	for (uint16_t w = 0; w < VSW_WORKERS_MAX; w++)
-		dp->txq_of_worker[w] = w;
+		dp->txq_of_worker[w] = w % RTE_MAX(p->n_txqs_usable, 1);
+	dp->txq_locks = (rte_spinlock_t *)(uintptr_t)p->txq_locks;
 	dp->mirror_rx_port = index_of(p->mirror_rx_to);
 	dp->mirror_tx_port = index_of(p->mirror_tx_to);
 	dp->n_macs = p->n_macs;
@@ -116,6 +121,8 @@ cfg_publish(struct vsw_dp_cfg *cfg)
 		for (uint8_t k = 0; k < p->n_macs; k++)
 			RTE_VERIFY(vsw_fdb_add(&cfg->fdb, p->macs[k], i) ==
 			           0); /* unique: checked */
+		if (p->worker == WORKER_NONE)
+			continue; /* being moved to another worker */
 		wc = &cfg->workers[p->worker];
 		wc->rxqs[wc->n_rxqs++] = (struct vsw_dp_rxq){
 		        .port = i, .eth_port_id = p->eth_port_id, .queue_id = 0};
@@ -180,11 +187,14 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		rc = -rte_errno;
 		goto err_dp;
 	}
-	ctl.learn = vsw_learn_create(CTL_FDB_ENTRIES, CTL_FDB_AGING_S, vsw_dp_qsv(), em);
+	ctl.learn = vsw_learn_create(
+	        topo->fdb_entries_max != 0 ? topo->fdb_entries_max : CTL_FDB_ENTRIES,
+	        topo->fdb_entries_max != 0 ? topo->fdb_aging_s : CTL_FDB_AGING_S, vsw_dp_qsv(), em);
 	if (ctl.learn == NULL) {
 		rc = -ENOMEM;
 		goto err_pool;
 	}
+	vsw_dp_set_idle_sleep_max(topo->idle_sleep_us_max);
 	/* The switch's own policies ride the extension API like any other extension. */
 	rc = vsw_ext_register(&vsw_ext_mirror, NULL, -1, em);
 	if (rc == 0)
@@ -268,6 +278,16 @@ vsw_ctl_port_find(const char *name)
 	return port_find(name);
 }
 
+static bool
+shares_mac(const struct vsw_port *p, const struct vsw_topo_port *tp)
+{
+	for (uint8_t i = 0; i < p->n_macs; i++)
+		for (unsigned int k = 0; k < tp->n_macs; k++)
+			if (memcmp(p->macs[i], tp->macs[k], 6) == 0)
+				return true;
+	return false;
+}
+
 /* Refuse @p tp if it clashes with an existing port; the loader checks a file, this a switch. */
 static int
 check_new_port(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
@@ -281,9 +301,9 @@ check_new_port(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 			vsw_errmsg_set(em, "port %s: name already used", tp->name);
 			return -EEXIST;
 		}
-		if (tp->has_mac && p->has_mac && memcmp(p->mac, tp->mac, 6) == 0) {
-			vsw_errmsg_set(em, "port %s: mac already used by port %s", tp->name,
-			               p->name);
+		if (shares_mac(p, tp)) {
+			vsw_errmsg_set(em, "port %s: a mac of it is already used by port %s",
+			               tp->name, p->name);
 			return -EEXIST;
 		}
 		if (tp->type == VSW_PORT_EXTERNAL && p->type == VSW_PORT_EXTERNAL) {
@@ -309,33 +329,12 @@ least_loaded_worker(void)
 	uint16_t best = 0;
 
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
-		if (ctl.ports[i] != NULL)
+		if (ctl.ports[i] != NULL && ctl.ports[i]->worker != WORKER_NONE)
 			load[ctl.ports[i]->worker]++;
 	for (uint16_t w = 1; w < vsw_dp_n_workers(); w++)
 		if (load[w] < load[best])
 			best = w;
 	return best;
-}
-
-/*
- * What a port does unless configured otherwise: a VM port is an access port of the untagged
- * domain whose frames must come from its own MAC; the uplink is a learning trunk of every
- * VLAN whose untagged frames are the untagged domain.
- */
-static void
-port_defaults(struct vsw_port *port)
-{
-	if (port->has_mac) {
-		port->n_macs = 1;
-		memcpy(port->macs[0], port->mac, sizeof(port->macs[0]));
-	}
-	if (port->type == VSW_PORT_EXTERNAL) {
-		vsw_vlan_cfg_trunk_all(&port->vlan);
-		port->is_learning = true;
-	} else {
-		vsw_vlan_cfg_access(&port->vlan, 0);
-		port->is_spoof_guarded = port->n_macs > 0;
-	}
 }
 
 static struct vsw_port *
@@ -349,12 +348,18 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	port->type = tp->type;
 	port->index = index;
 	port->worker = least_loaded_worker();
-	port->has_mac = tp->has_mac;
-	memcpy(port->mac, tp->mac, sizeof(port->mac));
+	port->has_mac = tp->n_macs > 0;
+	memcpy(port->mac, tp->macs[0], sizeof(port->mac));
+	port->n_macs = (uint8_t)RTE_MIN(tp->n_macs, (unsigned int)VSW_PORT_MACS_MAX);
+	memcpy(port->macs, tp->macs, sizeof(port->macs[0]) * port->n_macs);
 	memcpy(port->devargs, tp->device, sizeof(port->devargs));
+	memcpy(port->netdev, tp->netdev, sizeof(port->netdev));
 	memcpy(port->vhost_path, tp->vhost_path, sizeof(port->vhost_path));
 	port->vhost_mode = tp->vhost_mode;
-	port_defaults(port);
+	port->vlan = tp->vlan.cfg;
+	port->is_spoof_guarded = tp->security.has_mac_spoof_guard && port->n_macs > 0;
+	/* Where unknown hosts live: the uplink, and any trunk into another switch. */
+	port->is_learning = tp->type == VSW_PORT_EXTERNAL || tp->vlan.cfg.mode == VSW_VLAN_TRUNK;
 	return port;
 }
 
@@ -442,6 +447,48 @@ nic_disconnect(struct vsw_port *port, struct vsw_dp_cfg *cfg)
 	vsw_learn_flush_port(ctl.learn, port->index);
 }
 
+/*
+ * Even out the rx queues per worker after a port went away, one move at a time. A queue
+ * must never be polled by two workers: publish it with no worker, wait out the grace period,
+ * then publish it with its new one. Workers not involved keep forwarding throughout.
+ */
+static void
+rebalance(void)
+{
+	for (;;) {
+		unsigned int load[VSW_WORKERS_MAX] = {0};
+		uint16_t most = 0, least = 0;
+		struct vsw_port *moving = NULL;
+		struct vsw_dp_cfg *first, *second;
+
+		for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
+			if (ctl.ports[i] != NULL)
+				load[ctl.ports[i]->worker]++;
+		for (uint16_t w = 1; w < vsw_dp_n_workers(); w++) {
+			most = load[w] > load[most] ? w : most;
+			least = load[w] < load[least] ? w : least;
+		}
+		if (load[most] <= load[least] + 1)
+			return;
+		for (uint16_t i = 0; i < VSW_PORTS_MAX && moving == NULL; i++)
+			if (ctl.ports[i] != NULL && ctl.ports[i]->worker == most)
+				moving = ctl.ports[i];
+		first = cfg_reserve(NULL);
+		second = cfg_reserve(NULL);
+		if (first == NULL || second == NULL) {
+			vsw_dp_cfg_free(first);
+			vsw_dp_cfg_free(second);
+			return; /* out of memory: stay unbalanced, which is still correct */
+		}
+		moving->worker = WORKER_NONE;
+		cfg_publish(first);
+		moving->worker = least;
+		cfg_publish(second);
+		CTL_LOG(INFO, "port %s: rx queue moved from worker %u to worker %u", moving->name,
+		        most, least);
+	}
+}
+
 int
 vsw_ctl_port_del(const char *name, struct vsw_errmsg *em)
 {
@@ -466,22 +513,70 @@ vsw_ctl_port_del(const char *name, struct vsw_errmsg *em)
 	}
 	/* After the grace period: no worker polls or sends to the device now. */
 	port_finish(port, true);
+	rebalance();
 	return 0;
+}
+
+/* What this build cannot do yet is refused whole, before anything is created. */
+static int
+check_supported(const struct vsw_topo *topo, struct vsw_errmsg *em)
+{
+	if (topo->n_nicsws > 0) {
+		vsw_errmsg_set(em, "nic switch %s: NIC switches are not applied by this vswd yet",
+		               topo->nicsws[0].name);
+		return -ENOTSUP;
+	}
+	for (unsigned int i = 0; i < topo->n_ports; i++)
+		if (topo->ports[i].vf_mode != VSW_TOPO_VF_NONE || topo->ports[i].nicsw[0] != '\0') {
+			vsw_errmsg_set(em,
+			               "port %s: VFs and NIC switches are not applied by this "
+			               "vswd yet",
+			               topo->ports[i].name);
+			return -ENOTSUP;
+		}
+	return 0;
+}
+
+/* Point each mirror's source port at its destination; published with the next change. */
+static void
+apply_mirrors(const struct vsw_topo *topo)
+{
+	for (unsigned int i = 0; i < topo->n_mirrors; i++) {
+		const struct vsw_topo_mirror *m = &topo->mirrors[i];
+		struct vsw_port *src = port_find(m->source);
+
+		if (src == NULL)
+			continue; /* validated by the loader: cannot happen */
+		if (m->direction & VSW_MIRROR_RX)
+			memcpy(src->mirror_rx_to, m->destination, sizeof(src->mirror_rx_to));
+		if (m->direction & VSW_MIRROR_TX)
+			memcpy(src->mirror_tx_to, m->destination, sizeof(src->mirror_tx_to));
+		CTL_LOG(INFO, "mirror %s: %s %s -> %s", m->name, m->source,
+		        vsw_mirror_direction_name(m->direction), m->destination);
+	}
 }
 
 int
 vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 {
 	unsigned int i;
-	int rc = 0;
+	int rc;
 
+	rc = check_supported(topo, em);
+	if (rc < 0)
+		return rc;
 	for (i = 0; i < topo->n_ports; i++) {
 		rc = vsw_ctl_port_add(&topo->ports[i], em);
 		if (rc < 0)
 			break;
 	}
-	if (rc == 0)
-		return 0;
+	if (rc == 0) {
+		apply_mirrors(topo);
+		rc = publish();
+		if (rc == 0)
+			return 0;
+		vsw_errmsg_set(em, "out of memory for a datapath configuration");
+	}
 	while (i-- > 0)
 		(void)vsw_ctl_port_del(topo->ports[i].name, NULL);
 	return rc;
@@ -506,6 +601,8 @@ static void
 link_changed(struct vsw_port *port, bool is_up, struct vsw_dp_cfg *cfg)
 {
 	port->is_link_up = is_up;
+	if (is_up)
+		port->n_txqs_usable = vsw_port_usable_txqs(port);
 	CTL_LOG(INFO, "port %s: link %s", port->name, is_up ? "up" : "down");
 	if (!is_up && vsw_lifecycle_is_connected(&port->lc)) {
 		nic_disconnect(port, cfg);

@@ -70,7 +70,7 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	struct vsw_port_stats *st = &lc->stats[port];
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
 	uint64_t bytes = 0;
-	uint16_t n = tb->n, sent;
+	uint16_t n = tb->n, sent, txq;
 
 	/* Take the buffer first: hooks may inject into it again while it is being sent. */
 	memcpy(pkts, tb->pkts, n * sizeof(pkts[0]));
@@ -81,7 +81,18 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	/* Sent mbufs belong to the PMD once the burst returns: count their bytes before. */
 	for (uint16_t i = 0; i < n; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	sent = rte_eth_tx_burst(p->eth_port_id, p->txq_of_worker[lc->worker_index], pkts, n);
+	txq = p->txq_of_worker[lc->worker_index];
+	/*
+	 * The one lock of the datapath, and only where a vhost-user guest serves fewer queues
+	 * than there are workers: the workers mapped to one queue take turns on it.
+	 */
+	if (unlikely(p->is_txq_shared)) {
+		rte_spinlock_lock(&p->txq_locks[txq]);
+		sent = rte_eth_tx_burst(p->eth_port_id, txq, pkts, n);
+		rte_spinlock_unlock(&p->txq_locks[txq]);
+	} else {
+		sent = rte_eth_tx_burst(p->eth_port_id, txq, pkts, n);
+	}
 	if (unlikely(sent < n)) {
 		for (uint16_t i = sent; i < n; i++)
 			bytes -= rte_pktmbuf_pkt_len(pkts[i]);

@@ -11,8 +11,10 @@
 
 #include <rte_dev.h>
 #include <rte_errno.h>
+#include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+#include <rte_vhost.h>
 
 #include "vsw/port.h"
 #include "vsw/sockpath.h"
@@ -25,14 +27,38 @@ RTE_LOG_REGISTER_DEFAULT(vsw_port_logtype, INFO);
 #define PORT_RX_DESC 1024
 #define PORT_TX_DESC 1024
 
+/* The vdev string of a port vsw makes the device of itself (all types but external). */
+static int
+format_devargs(struct vsw_port *port, uint16_t n_txqs)
+{
+	switch (port->type) {
+	case VSW_PORT_SYNTHETIC:
+		/* One queue pair per worker: each worker owns a tx queue on every port. */
+		return snprintf(port->devargs, sizeof(port->devargs),
+		                "net_vhost_%s,iface=%s,queues=%u,client=%d", port->name,
+		                port->vhost_path, n_txqs,
+		                port->vhost_mode == VSW_VHOST_CLIENT ? 1 : 0);
+	case VSW_PORT_INTERNAL:
+		/* A TAP interface into the host that the PMD creates and names. */
+		return snprintf(port->devargs, sizeof(port->devargs), "net_tap_%s,iface=%s",
+		                port->name, port->netdev);
+	case VSW_PORT_EMULATED:
+		/* An existing kernel interface (QEMU's tap of an emulated NIC). */
+		return snprintf(port->devargs, sizeof(port->devargs),
+		                "net_af_packet_%s,iface=%s,qpairs=%u", port->name, port->netdev,
+		                n_txqs);
+	case VSW_PORT_EXTERNAL:
+		break;
+	}
+	return 0; /* external: devargs given by the user */
+}
+
 static int
 build_devargs(struct vsw_port *port, uint16_t n_txqs, struct vsw_errmsg *em)
 {
 	int rc, len;
 
-	if (port->type == VSW_PORT_EXTERNAL)
-		return 0; /* devargs given by the user */
-	if (port->vhost_mode == VSW_VHOST_SERVER) {
+	if (port->type == VSW_PORT_SYNTHETIC && port->vhost_mode == VSW_VHOST_SERVER) {
 		char what[VSW_NAME_SIZE + 8];
 
 		snprintf(what, sizeof(what), "port %s", port->name);
@@ -40,10 +66,7 @@ build_devargs(struct vsw_port *port, uint16_t n_txqs, struct vsw_errmsg *em)
 		if (rc < 0)
 			return rc;
 	}
-	/* One queue pair per worker: each worker owns a tx queue on every port. */
-	len = snprintf(port->devargs, sizeof(port->devargs),
-	               "net_vhost_%s,iface=%s,queues=%u,client=%d", port->name, port->vhost_path,
-	               n_txqs, port->vhost_mode == VSW_VHOST_CLIENT ? 1 : 0);
+	len = format_devargs(port, n_txqs);
 	if (len < 0 || (size_t)len >= sizeof(port->devargs)) {
 		vsw_errmsg_set(em, "port %s: device string too long", port->name);
 		return -ENAMETOOLONG;
@@ -127,6 +150,10 @@ vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
 	rc = build_devargs(port, n_txqs, em);
 	if (rc < 0)
 		return rc;
+	port->n_txqs = n_txqs;
+	port->n_txqs_usable = n_txqs;
+	for (uint16_t q = 0; q < VSW_WORKERS_MAX; q++)
+		rte_spinlock_init(&port->txq_locks[q]);
 	rc = rte_dev_probe(port->devargs);
 	if (rc < 0) {
 		vsw_errmsg_set(em, "port %s: cannot create device %s: %s", port->name,
@@ -185,4 +212,20 @@ vsw_port_link_up(const struct vsw_port *port)
 	if (rte_eth_link_get_nowait(port->eth_port_id, &link) != 0)
 		return false;
 	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+uint16_t
+vsw_port_usable_txqs(const struct vsw_port *port)
+{
+	int vid;
+	uint16_t n_qps;
+
+	if (port->type != VSW_PORT_SYNTHETIC)
+		return port->n_txqs;
+	vid = rte_eth_vhost_get_vid_from_port_id(port->eth_port_id);
+	if (vid < 0)
+		return port->n_txqs;
+	/* A queue pair is two vrings; a guest with fewer pairs than workers gets them shared. */
+	n_qps = RTE_MIN(rte_vhost_get_vring_num(vid) / 2, port->n_txqs);
+	return n_qps > 0 ? n_qps : 1;
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Topology loader, first half (include/vsw/topo.h): libyaml's document API turns the text into
- * a node tree, and this file walks that tree along the schema, copying each value into struct
- * vsw_topo and each node's position into struct topo_marks. Types, unknown and duplicate keys
- * and the syntax of each value are checked as they are read; the checks across values then run
- * in topo_validate.c. Either the whole file loads or the caller gets "file:line:column: reason"
- * and a zeroed topology. Control thread and tests; no DPDK.
+ * a node tree, and the parser walks that tree along the schema, copying each value into struct
+ * vsw_topo and each node's position into struct topo_marks. This file holds the entry points,
+ * the document, the helpers every part of the parser uses (topo_yaml.h) and the small top-level
+ * sections (eal, workers, control, fdb); topo_ports.c reads ports and mirrors, topo_nicsw.c
+ * NIC switches. Types, unknown and duplicate keys and the syntax of each value are checked as
+ * they are read; the checks across values then run in topo_validate.c. Either the whole file
+ * loads or the caller gets "file:line:column: reason" and a zeroed topology. Control thread and
+ * tests; no DPDK.
  */
 #include <assert.h>
 #include <errno.h>
@@ -19,49 +22,24 @@
 #include <yaml.h>
 
 #include "topo_priv.h"
+#include "topo_yaml.h"
 #include "vsw/errmsg.h"
 #include "vsw/topo.h"
 
 /* The keys of each mapping of the schema; the enums index both names and found values. */
-enum { TOP_EAL, TOP_WORKERS, TOP_CONTROL, TOP_PORTS, TOP_N };
-static const char *const top_keys[TOP_N] = {"eal", "workers", "control", "ports"};
+enum { TOP_EAL, TOP_WORKERS, TOP_CONTROL, TOP_FDB, TOP_PORTS, TOP_MIRRORS, TOP_NICSWS, TOP_N };
+static const char *const top_keys[TOP_N] = {"eal",   "workers", "control",     "fdb",
+                                            "ports", "mirrors", "nic_switches"};
 enum { EAL_ARGS, EAL_N };
 static const char *const eal_keys[EAL_N] = {"args"};
-enum { WORKERS_LCORES, WORKERS_N };
-static const char *const workers_keys[WORKERS_N] = {"lcores"};
+enum { WORKERS_LCORES, WORKERS_IDLE_SLEEP, WORKERS_N };
+static const char *const workers_keys[WORKERS_N] = {"lcores", "idle_sleep_max_us"};
 enum { CONTROL_SOCKET, CONTROL_N };
 static const char *const control_keys[CONTROL_N] = {"socket"};
-enum { PORT_NAME, PORT_TYPE, PORT_DEVICE, PORT_MAC, PORT_VHOST, PORT_N };
-static const char *const port_keys[PORT_N] = {"name", "type", "device", "mac", "vhost"};
-enum { VHOST_PATH, VHOST_MODE, VHOST_N };
-static const char *const vhost_keys[VHOST_N] = {"path", "mode"};
+enum { FDB_AGING, FDB_ENTRIES, FDB_N };
+static const char *const fdb_keys[FDB_N] = {"aging_s", "max_entries"};
 
-/* Keys of the largest mapping of the schema, a port. */
-#define MAP_KEYS_MAX 5
-static_assert(PORT_N <= MAP_KEYS_MAX && TOP_N <= MAP_KEYS_MAX && VHOST_N <= MAP_KEYS_MAX,
-              "struct map too small for the schema");
-
-/* One mapping as read: its schema in, the key and value nodes found out (NULL when absent). */
-struct map {
-	const char *section; /* where, for messages: " at top level", " in eal", "" */
-	const char *const *names;
-	unsigned int n_names;
-	unsigned int required; /* bit i set: names[i] must be present */
-	const yaml_node_t *keys[MAP_KEYS_MAX];
-	const yaml_node_t *values[MAP_KEYS_MAX];
-};
-
-/* One load: the tree, where its values go, and the subject every message starts with. */
-struct parse {
-	struct vsw_topo *topo;
-	struct vsw_errmsg *err;
-	yaml_document_t doc;
-	char prefix[VSW_NAME_SIZE + 16]; /* "", "port 'vm1': " or "ports[3]: " */
-	struct topo_marks marks;
-};
-
-static int fail(struct parse *p, const yaml_node_t *node, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+static_assert(TOP_N <= TOPO_MAP_KEYS_MAX, "struct topo_map too small for the schema");
 
 static struct vsw_topo_mark
 mark_of_yaml(yaml_mark_t mark)
@@ -71,14 +49,14 @@ mark_of_yaml(yaml_mark_t mark)
 	                              .column = (unsigned int)mark.column + 1};
 }
 
-static struct vsw_topo_mark
-mark_of(const yaml_node_t *node)
+struct vsw_topo_mark
+topo_node_mark(const yaml_node_t *node)
 {
 	return mark_of_yaml(node->start_mark);
 }
 
-static int
-fail(struct parse *p, const yaml_node_t *node, const char *fmt, ...)
+int
+topo_node_fail(struct topo_parse *p, const yaml_node_t *node, const char *fmt, ...)
 {
 	char reason[VSW_ERRMSG_SIZE];
 	va_list ap;
@@ -86,11 +64,11 @@ fail(struct parse *p, const yaml_node_t *node, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	return topo_fail(p->topo, p->err, mark_of(node), "%s%s", p->prefix, reason);
+	return topo_fail(p->topo, p->err, topo_node_mark(node), "%s%s", p->prefix, reason);
 }
 
-static const yaml_node_t *
-node_get(struct parse *p, int id)
+const yaml_node_t *
+topo_node_get(struct topo_parse *p, int id)
 {
 	const yaml_node_t *node = yaml_document_get_node(&p->doc, id);
 
@@ -99,8 +77,8 @@ node_get(struct parse *p, int id)
 	return node;
 }
 
-static bool
-is_null(const yaml_node_t *node)
+bool
+topo_is_null(const yaml_node_t *node)
 {
 	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
 	const char *value = (const char *)node->data.scalar.value;
@@ -122,15 +100,14 @@ kind_of(const yaml_node_t *node)
 	case YAML_SEQUENCE_NODE:
 		return "a sequence";
 	case YAML_SCALAR_NODE:
-		return is_null(node) ? "nothing" : "a string";
+		return topo_is_null(node) ? "nothing" : "a string";
 	default:
 		return "nothing";
 	}
 }
 
-/* A node of the expected type; for a scalar, one with a value (not `key:` or `~`). */
-static int
-expect(struct parse *p, const yaml_node_t *node, yaml_node_type_t type, const char *field)
+int
+topo_expect(struct topo_parse *p, const yaml_node_t *node, yaml_node_type_t type, const char *field)
 {
 	static const char *const wanted[] = {
 	        [YAML_SCALAR_NODE] = "a string",
@@ -138,111 +115,196 @@ expect(struct parse *p, const yaml_node_t *node, yaml_node_type_t type, const ch
 	        [YAML_MAPPING_NODE] = "a mapping",
 	};
 
-	if (node->type == type && !is_null(node))
+	if (node->type == type && !topo_is_null(node))
 		return 0;
-	return fail(p, node, "expected %s for %s, got %s", wanted[type], field, kind_of(node));
+	return topo_node_fail(p, node, "expected %s for %s, got %s", wanted[type], field,
+	                      kind_of(node));
 }
 
-static int
-get_string(struct parse *p, const yaml_node_t *node, const char *field, const char **s)
+int
+topo_get_string(struct topo_parse *p, const yaml_node_t *node, const char *field, const char **s)
 {
-	int ret = expect(p, node, YAML_SCALAR_NODE, field);
+	int ret = topo_expect(p, node, YAML_SCALAR_NODE, field);
 
 	if (ret < 0)
 		return ret;
 	*s = (const char *)node->data.scalar.value;
 	/* A "\0" escape would silently cut the value short in every C string it is copied to. */
 	if (strlen(*s) != node->data.scalar.length)
-		return fail(p, node, "%s contains a nul character, expected text", field);
+		return topo_node_fail(p, node, "%s contains a nul character, expected text", field);
 	return 0;
 }
 
-static int
-copy_string(struct parse *p, const yaml_node_t *node, const char *field, char *dst, size_t size)
+int
+topo_copy_string(struct topo_parse *p, const yaml_node_t *node, const char *field, char *dst,
+                 size_t size)
 {
 	const char *s;
-	int ret = get_string(p, node, field, &s);
+	int ret = topo_get_string(p, node, field, &s);
 
 	if (ret < 0)
 		return ret;
 	if (strlen(s) >= size)
-		return fail(p, node, "%s is too long, expected at most %zu bytes", field, size - 1);
+		return topo_node_fail(p, node, "%s is too long, expected at most %zu bytes", field,
+		                      size - 1);
 	memcpy(dst, s, strlen(s) + 1);
 	return 0;
 }
 
-/* Socket paths: vhost.path and control.socket, both VSW_PATH_SIZE bytes. */
-static int
-copy_path(struct parse *p, const yaml_node_t *node, const char *field, char *dst)
+/* Paths of sockets and their directories (vhost.path, control.socket, vf_socket_dir). */
+int
+topo_copy_path(struct topo_parse *p, const yaml_node_t *node, const char *field, char *dst)
 {
 	const char *s;
-	int ret = get_string(p, node, field, &s);
+	int ret = topo_get_string(p, node, field, &s);
 
 	if (ret < 0)
 		return ret;
 	ret = topo_path_check(s);
 	if (ret == -ENAMETOOLONG)
-		return fail(p, node, "%s is too long, expected at most %d bytes", field,
-		            VSW_PATH_SIZE - 1);
+		return topo_node_fail(p, node, "%s is too long, expected at most %d bytes", field,
+		                      VSW_PATH_SIZE - 1);
 	if (ret < 0 && s[0] == '\0')
-		return fail(p, node, "%s is empty, expected an absolute path", field);
+		return topo_node_fail(p, node, "%s is empty, expected an absolute path", field);
 	if (ret < 0)
-		return fail(p, node, "%s '%s' is relative, expected an absolute path", field, s);
+		return topo_node_fail(p, node, "%s '%s' is relative, expected an absolute path",
+		                      field, s);
 	memcpy(dst, s, strlen(s) + 1);
 	return 0;
 }
 
-static unsigned int
-seq_len(const yaml_node_t *node)
+unsigned int
+topo_seq_len(const yaml_node_t *node)
 {
 	return (unsigned int)(node->data.sequence.items.top - node->data.sequence.items.start);
 }
 
-static const yaml_node_t *
-seq_item(struct parse *p, const yaml_node_t *node, unsigned int i)
+const yaml_node_t *
+topo_seq_item(struct topo_parse *p, const yaml_node_t *node, unsigned int i)
 {
-	return node_get(p, node->data.sequence.items.start[i]);
+	return topo_node_get(p, node->data.sequence.items.start[i]);
 }
 
-/* "a, b or c", for messages. */
-static void
-join_words(char *buf, size_t size, const char *const *words, unsigned int n_words)
+int
+topo_get_uint(struct topo_parse *p, const yaml_node_t *node, const char *field, unsigned long min,
+              unsigned long max, unsigned long *value)
 {
-	size_t len = 0;
+	const char *s;
+	int ret = topo_get_string(p, node, field, &s);
 
-	buf[0] = '\0';
-	for (unsigned int i = 0; i < n_words && len < size; i++) {
-		const char *sep = i == 0 ? "" : i + 1 == n_words ? " or " : ", ";
-		const int n = snprintf(buf + len, size - len, "%s%s", sep, words[i]);
+	if (ret < 0)
+		return ret;
+	if (topo_uint_parse(s, max, value) < 0 || *value < min)
+		return topo_node_fail(p, node, "invalid %s '%s', expected an integer %lu..%lu",
+		                      field, s, min, max);
+	return 0;
+}
 
-		if (n < 0)
+int
+topo_get_bool(struct topo_parse *p, const yaml_node_t *node, const char *field, bool *value)
+{
+	const char *s;
+	int ret = topo_get_string(p, node, field, &s);
+
+	if (ret < 0)
+		return ret;
+	if (topo_bool_parse(s, value) < 0)
+		return topo_node_fail(p, node, "invalid %s '%s', expected true or false", field, s);
+	return 0;
+}
+
+int
+topo_get_mac(struct topo_parse *p, const yaml_node_t *node, uint8_t mac[6])
+{
+	const char *s;
+	int ret = topo_get_string(p, node, "mac", &s);
+
+	if (ret < 0)
+		return ret;
+	if (topo_mac_parse(s, mac) < 0)
+		return topo_node_fail(
+		        p, node, "invalid mac '%s', expected six hex bytes like 52:54:00:00:00:01",
+		        s);
+	if (topo_mac_is_multicast(mac))
+		return topo_node_fail(p, node, "mac %s is multicast, expected a unicast address",
+		                      s);
+	if (topo_mac_is_zero(mac))
+		return topo_node_fail(p, node, "mac %s is all zeros, expected a unicast address",
+		                      s);
+	return 0;
+}
+
+int
+topo_get_name(struct topo_parse *p, const yaml_node_t *node, const char *kind, char *dst)
+{
+	const char *s;
+	int ret = topo_get_string(p, node, "name", &s);
+
+	if (ret < 0)
+		return ret;
+	ret = topo_name_check(s);
+	if (ret == -ENAMETOOLONG)
+		return topo_node_fail(p, node,
+		                      "%s name '%s' is too long, expected at most %d characters",
+		                      kind, s, VSW_NAME_SIZE - 1);
+	if (ret < 0)
+		return topo_node_fail(
+		        p, node, "invalid %s name '%s', expected letters, digits, '_', '.' or '-'",
+		        kind, s);
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+void
+topo_set_prefix(struct topo_parse *p, const yaml_node_t *node, const char *outer, const char *kind,
+                const char *list, unsigned int idx)
+{
+	for (const yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+	     pair < node->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *key = topo_node_get(p, pair->key);
+		const yaml_node_t *value = topo_node_get(p, pair->value);
+		const char *name;
+
+		if (key->type != YAML_SCALAR_NODE ||
+		    strcmp((const char *)key->data.scalar.value, "name") != 0)
+			continue;
+		if (value->type != YAML_SCALAR_NODE)
+			break;
+		name = (const char *)value->data.scalar.value;
+		if (strlen(name) == value->data.scalar.length && topo_name_check(name) == 0) {
+			(void)snprintf(p->prefix, sizeof(p->prefix), "%s%s '%s': ", outer, kind,
+			               name);
 			return;
-		len += (size_t)n;
+		}
+		break;
 	}
+	(void)snprintf(p->prefix, sizeof(p->prefix), "%s%s[%u]: ", outer, list, idx);
 }
 
 static int
-unknown_key(struct parse *p, const struct map *m, const yaml_node_t *key)
+unknown_key(struct topo_parse *p, const struct topo_map *m, const yaml_node_t *key)
 {
 	const char *name = (const char *)key->data.scalar.value;
 	const char *near = topo_closest(name, m->names, m->n_names);
-	char expected[64];
+	char expected[160];
 
 	if (near != NULL)
-		return fail(p, key, "unknown key '%s'%s (did you mean '%s'?)", name, m->section,
-		            near);
-	join_words(expected, sizeof(expected), m->names, m->n_names);
-	return fail(p, key, "unknown key '%s'%s, expected %s", name, m->section, expected);
+		return topo_node_fail(p, key, "unknown key '%s'%s (did you mean '%s'?)", name,
+		                      m->section, near);
+	topo_join_words(expected, sizeof(expected), m->names, m->n_names);
+	return topo_node_fail(p, key, "unknown key '%s'%s, expected %s", name, m->section,
+	                      expected);
 }
 
 static int
-map_pair(struct parse *p, struct map *m, const yaml_node_t *key, const yaml_node_t *value)
+map_pair(struct topo_parse *p, struct topo_map *m, const yaml_node_t *key, const yaml_node_t *value)
 {
 	const char *name;
 	unsigned int i;
 
 	if (key->type != YAML_SCALAR_NODE)
-		return fail(p, key, "expected a string as key%s, got %s", m->section, kind_of(key));
+		return topo_node_fail(p, key, "expected a string as key%s, got %s", m->section,
+		                      kind_of(key));
 	name = (const char *)key->data.scalar.value;
 	for (i = 0; i < m->n_names; i++)
 		if (strcmp(name, m->names[i]) == 0)
@@ -251,73 +313,69 @@ map_pair(struct parse *p, struct map *m, const yaml_node_t *key, const yaml_node
 		return unknown_key(p, m, key);
 	/* libyaml keeps both values of a repeated key; the YAML spec forbids it. */
 	if (m->keys[i] != NULL)
-		return fail(p, key,
-		            "duplicate key '%s'%s, expected each key once (first at line %u)", name,
-		            m->section, mark_of(m->keys[i]).line);
+		return topo_node_fail(
+		        p, key, "duplicate key '%s'%s, expected each key once (first at line %u)",
+		        name, m->section, topo_node_mark(m->keys[i]).line);
 	m->keys[i] = key;
 	m->values[i] = value;
 	return 0;
 }
 
-/* Check @p node is a mapping of known, distinct keys; fill m->keys and m->values. */
-static int
-map_read(struct parse *p, const yaml_node_t *node, const char *field, struct map *m)
+int
+topo_map_read(struct topo_parse *p, const yaml_node_t *node, const char *field, struct topo_map *m)
 {
-	int ret = expect(p, node, YAML_MAPPING_NODE, field);
+	int ret = topo_expect(p, node, YAML_MAPPING_NODE, field);
 
 	if (ret < 0)
 		return ret;
 	for (const yaml_node_pair_t *pair = node->data.mapping.pairs.start;
 	     pair < node->data.mapping.pairs.top; pair++) {
-		ret = map_pair(p, m, node_get(p, pair->key), node_get(p, pair->value));
+		ret = map_pair(p, m, topo_node_get(p, pair->key), topo_node_get(p, pair->value));
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
 }
 
-/*
- * Missing keys are reported at the mapping's first line. Callers check once the values present
- * were read, so that a wrong value is reported before a key missing further down.
- */
-static int
-map_require(struct parse *p, const yaml_node_t *node, const struct map *m)
+int
+topo_map_require(struct topo_parse *p, const yaml_node_t *node, const struct topo_map *m)
 {
 	for (unsigned int i = 0; i < m->n_names; i++)
 		if ((m->required & 1u << i) != 0 && m->keys[i] == NULL)
-			return fail(p, node, "missing key '%s'%s", m->names[i], m->section);
+			return topo_node_fail(p, node, "missing key '%s'%s", m->names[i],
+			                      m->section);
 	return 0;
 }
 
 static int
-parse_eal(struct parse *p, const yaml_node_t *node)
+parse_eal(struct topo_parse *p, const yaml_node_t *node)
 {
-	struct map m = {.section = " in eal",
-	                .names = eal_keys,
-	                .n_names = EAL_N,
-	                .required = 1u << EAL_ARGS};
+	struct topo_map m = {.section = " in eal",
+	                     .names = eal_keys,
+	                     .n_names = EAL_N,
+	                     .required = 1u << EAL_ARGS};
 	const yaml_node_t *args;
 	char field[32];
 	unsigned int n;
 	int ret;
 
-	ret = map_read(p, node, "eal", &m);
+	ret = topo_map_read(p, node, "eal", &m);
 	if (ret == 0)
-		ret = map_require(p, node, &m);
+		ret = topo_map_require(p, node, &m);
 	if (ret < 0)
 		return ret;
 	args = m.values[EAL_ARGS];
-	ret = expect(p, args, YAML_SEQUENCE_NODE, "eal.args");
+	ret = topo_expect(p, args, YAML_SEQUENCE_NODE, "eal.args");
 	if (ret < 0)
 		return ret;
-	n = seq_len(args);
+	n = topo_seq_len(args);
 	if (n > VSW_EAL_ARGS_MAX)
-		return fail(p, args, "eal.args has %u arguments, expected at most %d", n,
-		            VSW_EAL_ARGS_MAX);
+		return topo_node_fail(p, args, "eal.args has %u arguments, expected at most %d", n,
+		                      VSW_EAL_ARGS_MAX);
 	for (unsigned int i = 0; i < n; i++) {
 		(void)snprintf(field, sizeof(field), "eal.args[%u]", i);
-		ret = copy_string(p, seq_item(p, args, i), field, p->topo->eal_args[i],
-		                  VSW_EAL_ARG_SIZE);
+		ret = topo_copy_string(p, topo_seq_item(p, args, i), field, p->topo->eal_args[i],
+		                       VSW_EAL_ARG_SIZE);
 		if (ret < 0)
 			return ret;
 	}
@@ -326,56 +384,69 @@ parse_eal(struct parse *p, const yaml_node_t *node)
 }
 
 static int
-parse_workers(struct parse *p, const yaml_node_t *node)
+parse_lcores(struct topo_parse *p, const yaml_node_t *lcores)
 {
-	struct map m = {.section = " in workers",
-	                .names = workers_keys,
-	                .n_names = WORKERS_N,
-	                .required = 1u << WORKERS_LCORES};
-	const yaml_node_t *lcores;
 	unsigned int n;
 	int ret;
 
-	ret = map_read(p, node, "workers", &m);
-	if (ret == 0)
-		ret = map_require(p, node, &m);
+	ret = topo_expect(p, lcores, YAML_SEQUENCE_NODE, "workers.lcores");
 	if (ret < 0)
 		return ret;
-	lcores = m.values[WORKERS_LCORES];
-	ret = expect(p, lcores, YAML_SEQUENCE_NODE, "workers.lcores");
-	if (ret < 0)
-		return ret;
-	p->marks.workers_lcores = mark_of(lcores);
-	n = seq_len(lcores);
+	p->marks.workers_lcores = topo_node_mark(lcores);
+	n = topo_seq_len(lcores);
 	if (n > VSW_WORKERS_MAX)
-		return fail(p, lcores, "workers.lcores has %u lcores, expected at most %d", n,
-		            VSW_WORKERS_MAX);
+		return topo_node_fail(p, lcores,
+		                      "workers.lcores has %u lcores, expected at most %d", n,
+		                      VSW_WORKERS_MAX);
 	for (unsigned int i = 0; i < n; i++) {
-		const yaml_node_t *item = seq_item(p, lcores, i);
+		const yaml_node_t *item = topo_seq_item(p, lcores, i);
 		const char *s;
 
-		ret = get_string(p, item, "workers.lcores", &s);
+		ret = topo_get_string(p, item, "workers.lcores", &s);
 		if (ret < 0)
 			return ret;
 		if (topo_lcore_parse(s, &p->topo->worker_lcores[i]) < 0)
-			return fail(
+			return topo_node_fail(
 			        p, item,
 			        "invalid lcore '%s' in workers.lcores, expected an integer 0..%d",
 			        s, TOPO_LCORE_ID_MAX);
-		p->marks.lcores[i] = mark_of(item);
+		p->marks.lcores[i] = topo_node_mark(item);
 	}
 	p->topo->n_worker_lcores = n;
 	return 0;
 }
 
 static int
-parse_control(struct parse *p, const yaml_node_t *node)
+parse_workers(struct topo_parse *p, const yaml_node_t *node)
 {
-	struct map m = {.section = " in control", .names = control_keys, .n_names = CONTROL_N};
+	struct topo_map m = {.section = " in workers",
+	                     .names = workers_keys,
+	                     .n_names = WORKERS_N,
+	                     .required = 1u << WORKERS_LCORES};
+	unsigned long value = 0;
+	int ret;
+
+	ret = topo_map_read(p, node, "workers", &m);
+	if (ret == 0)
+		ret = topo_map_require(p, node, &m);
+	if (ret == 0)
+		ret = parse_lcores(p, m.values[WORKERS_LCORES]);
+	if (ret < 0 || m.values[WORKERS_IDLE_SLEEP] == NULL)
+		return ret;
+	ret = topo_get_uint(p, m.values[WORKERS_IDLE_SLEEP], "workers.idle_sleep_max_us", 0,
+	                    VSW_TOPO_IDLE_SLEEP_US_MAX, &value);
+	p->topo->idle_sleep_us_max = (unsigned int)value;
+	return ret;
+}
+
+static int
+parse_control(struct topo_parse *p, const yaml_node_t *node)
+{
+	struct topo_map m = {.section = " in control", .names = control_keys, .n_names = CONTROL_N};
 	int ret;
 
 	if (node != NULL) {
-		ret = map_read(p, node, "control", &m);
+		ret = topo_map_read(p, node, "control", &m);
 		if (ret < 0)
 			return ret;
 	}
@@ -386,216 +457,65 @@ parse_control(struct parse *p, const yaml_node_t *node)
 		       sizeof(VSW_TOPO_CONTROL_SOCKET_DEFAULT));
 		return 0;
 	}
-	return copy_path(p, m.values[CONTROL_SOCKET], "control.socket", p->topo->control_socket);
+	return topo_copy_path(p, m.values[CONTROL_SOCKET], "control.socket",
+	                      p->topo->control_socket);
 }
 
 static int
-parse_port_name(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
+parse_fdb(struct topo_parse *p, const yaml_node_t *node)
 {
-	const char *s;
-	int ret = get_string(p, node, "name", &s);
-
-	if (ret < 0)
-		return ret;
-	ret = topo_name_check(s);
-	if (ret == -ENAMETOOLONG)
-		return fail(p, node, "port name '%s' is too long, expected at most %d characters",
-		            s, VSW_NAME_SIZE - 1);
-	if (ret < 0)
-		return fail(p, node,
-		            "invalid port name '%s', expected letters, digits, '_', '.' or '-'", s);
-	memcpy(port->name, s, strlen(s) + 1);
-	return 0;
-}
-
-static int
-parse_port_type(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
-{
-	const char *s;
-	int ret = get_string(p, node, "type", &s);
-
-	if (ret < 0)
-		return ret;
-	if (topo_port_type_parse(s, &port->type) < 0)
-		return fail(p, node, "unknown port type '%s', expected external or synthetic", s);
-	return 0;
-}
-
-static int
-parse_port_device(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
-{
-	int ret = copy_string(p, node, "device", port->device, sizeof(port->device));
-
-	if (ret < 0)
-		return ret;
-	if (port->device[0] == '\0')
-		return fail(p, node, "device is empty, expected a pci address or a vdev string");
-	return 0;
-}
-
-static int
-parse_port_mac(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port)
-{
-	const char *s;
-	int ret = get_string(p, node, "mac", &s);
-
-	if (ret < 0)
-		return ret;
-	if (topo_mac_parse(s, port->mac) < 0)
-		return fail(p, node,
-		            "invalid mac '%s', expected six hex bytes like 52:54:00:00:00:01", s);
-	if (topo_mac_is_multicast(port->mac))
-		return fail(p, node, "mac %s is multicast, expected a unicast address", s);
-	if (topo_mac_is_zero(port->mac))
-		return fail(p, node, "mac %s is all zeros, expected a unicast address", s);
-	port->has_mac = true;
-	return 0;
-}
-
-static int
-parse_port_vhost(struct parse *p, const yaml_node_t *node, struct vsw_topo_port *port,
-                 struct topo_port_marks *pm)
-{
-	struct map m = {.section = " in vhost",
-	                .names = vhost_keys,
-	                .n_names = VHOST_N,
-	                .required = 1u << VHOST_PATH};
-	const char *s;
+	struct topo_map m = {.section = " in fdb", .names = fdb_keys, .n_names = FDB_N};
+	unsigned long value = 0;
 	int ret;
 
-	ret = map_read(p, node, "vhost", &m);
-	if (ret == 0)
-		ret = map_require(p, node, &m);
-	if (ret < 0)
-		return ret;
-	pm->vhost_path = mark_of(m.values[VHOST_PATH]);
-	ret = copy_path(p, m.values[VHOST_PATH], "vhost.path", port->vhost_path);
-	if (ret < 0 || m.values[VHOST_MODE] == NULL)
-		return ret;
-	ret = get_string(p, m.values[VHOST_MODE], "vhost.mode", &s);
-	if (ret < 0)
-		return ret;
-	if (topo_vhost_mode_parse(s, &port->vhost_mode) < 0)
-		return fail(p, m.values[VHOST_MODE],
-		            "invalid vhost.mode '%s', expected server or client", s);
-	return 0;
-}
-
-/* Messages about a port start with its name when that name is valid, else with its index. */
-static void
-set_port_prefix(struct parse *p, const yaml_node_t *node, unsigned int idx)
-{
-	for (const yaml_node_pair_t *pair = node->data.mapping.pairs.start;
-	     pair < node->data.mapping.pairs.top; pair++) {
-		const yaml_node_t *key = node_get(p, pair->key);
-		const yaml_node_t *value = node_get(p, pair->value);
-		const char *name;
-
-		if (key->type != YAML_SCALAR_NODE ||
-		    strcmp((const char *)key->data.scalar.value, "name") != 0)
-			continue;
-		if (value->type != YAML_SCALAR_NODE)
-			break;
-		name = (const char *)value->data.scalar.value;
-		if (strlen(name) == value->data.scalar.length && topo_name_check(name) == 0) {
-			(void)snprintf(p->prefix, sizeof(p->prefix), "port '%s': ", name);
-			return;
-		}
-		break;
+	p->topo->fdb_aging_s = VSW_TOPO_FDB_AGING_S_DEFAULT;
+	p->topo->fdb_entries_max = VSW_TOPO_FDB_ENTRIES_DEFAULT;
+	if (node == NULL)
+		return 0;
+	ret = topo_map_read(p, node, "fdb", &m);
+	if (ret == 0 && m.values[FDB_AGING] != NULL) {
+		ret = topo_get_uint(p, m.values[FDB_AGING], "fdb.aging_s", 0,
+		                    VSW_TOPO_FDB_AGING_S_MAX, &value);
+		p->topo->fdb_aging_s = (unsigned int)value;
 	}
-	(void)snprintf(p->prefix, sizeof(p->prefix), "ports[%u]: ", idx);
-}
-
-static int
-parse_port(struct parse *p, const yaml_node_t *node, unsigned int idx)
-{
-	struct map m = {.section = "",
-	                .names = port_keys,
-	                .n_names = PORT_N,
-	                .required = 1u << PORT_NAME | 1u << PORT_TYPE};
-	struct vsw_topo_port *port = &p->topo->ports[idx];
-	struct topo_port_marks *pm = &p->marks.port[idx];
-	char field[32];
-	int ret;
-
-	(void)snprintf(field, sizeof(field), "ports[%u]", idx);
-	ret = expect(p, node, YAML_MAPPING_NODE, field);
-	if (ret < 0)
-		return ret;
-	set_port_prefix(p, node, idx);
-	port->mark = mark_of(node);
-	ret = map_read(p, node, field, &m);
-	if (ret == 0 && m.values[PORT_NAME] != NULL) {
-		pm->name = mark_of(m.values[PORT_NAME]);
-		ret = parse_port_name(p, m.values[PORT_NAME], port);
+	if (ret == 0 && m.values[FDB_ENTRIES] != NULL) {
+		ret = topo_get_uint(p, m.values[FDB_ENTRIES], "fdb.max_entries",
+		                    VSW_TOPO_FDB_ENTRIES_MIN, VSW_TOPO_FDB_ENTRIES_MAX, &value);
+		p->topo->fdb_entries_max = (unsigned int)value;
 	}
-	if (ret == 0 && m.values[PORT_TYPE] != NULL)
-		ret = parse_port_type(p, m.values[PORT_TYPE], port);
-	if (ret == 0 && m.values[PORT_DEVICE] != NULL) {
-		pm->device = mark_of(m.values[PORT_DEVICE]);
-		ret = parse_port_device(p, m.values[PORT_DEVICE], port);
-	}
-	if (ret == 0 && m.values[PORT_MAC] != NULL) {
-		pm->mac = mark_of(m.values[PORT_MAC]);
-		ret = parse_port_mac(p, m.values[PORT_MAC], port);
-	}
-	if (ret == 0 && m.values[PORT_VHOST] != NULL) {
-		pm->vhost = mark_of(m.values[PORT_VHOST]);
-		ret = parse_port_vhost(p, m.values[PORT_VHOST], port, pm);
-	}
-	if (ret == 0)
-		ret = map_require(p, node, &m);
 	return ret;
 }
 
 static int
-parse_ports(struct parse *p, const yaml_node_t *node)
+parse_root(struct topo_parse *p)
 {
-	unsigned int n;
-	int ret;
-
-	ret = expect(p, node, YAML_SEQUENCE_NODE, "ports");
-	if (ret < 0)
-		return ret;
-	p->marks.ports = mark_of(node);
-	n = seq_len(node);
-	if (n > VSW_PORTS_MAX)
-		return fail(p, seq_item(p, node, VSW_PORTS_MAX),
-		            "ports has %u ports, expected at most %d", n, VSW_PORTS_MAX);
-	for (unsigned int i = 0; i < n; i++) {
-		ret = parse_port(p, seq_item(p, node, i), i);
-		if (ret < 0)
-			return ret;
-	}
-	p->prefix[0] = '\0';
-	p->topo->n_ports = n;
-	return 0;
-}
-
-static int
-parse_root(struct parse *p)
-{
-	struct map m = {.section = " at top level",
-	                .names = top_keys,
-	                .n_names = TOP_N,
-	                .required = 1u << TOP_EAL | 1u << TOP_WORKERS | 1u << TOP_PORTS};
+	struct topo_map m = {.section = " at top level",
+	                     .names = top_keys,
+	                     .n_names = TOP_N,
+	                     .required = 1u << TOP_EAL | 1u << TOP_WORKERS | 1u << TOP_PORTS};
 	const yaml_node_t *root = yaml_document_get_root_node(&p->doc);
 	int ret;
 
 	if (root == NULL)
 		return topo_fail(p->topo, p->err, (struct vsw_topo_mark){.line = 1, .column = 1},
 		                 "empty file, expected a mapping with keys eal, workers and ports");
-	ret = map_read(p, root, "the topology", &m);
+	ret = topo_map_read(p, root, "the topology", &m);
 	if (ret == 0 && m.values[TOP_EAL] != NULL)
 		ret = parse_eal(p, m.values[TOP_EAL]);
 	if (ret == 0 && m.values[TOP_WORKERS] != NULL)
 		ret = parse_workers(p, m.values[TOP_WORKERS]);
 	if (ret == 0)
 		ret = parse_control(p, m.values[TOP_CONTROL]);
-	if (ret == 0 && m.values[TOP_PORTS] != NULL)
-		ret = parse_ports(p, m.values[TOP_PORTS]);
 	if (ret == 0)
-		ret = map_require(p, root, &m);
+		ret = parse_fdb(p, m.values[TOP_FDB]);
+	if (ret == 0 && m.values[TOP_PORTS] != NULL)
+		ret = topo_parse_ports(p, m.values[TOP_PORTS]);
+	if (ret == 0 && m.values[TOP_MIRRORS] != NULL)
+		ret = topo_parse_mirrors(p, m.values[TOP_MIRRORS]);
+	if (ret == 0 && m.values[TOP_NICSWS] != NULL)
+		ret = topo_parse_nicsws(p, m.values[TOP_NICSWS]);
+	if (ret == 0)
+		ret = topo_map_require(p, root, &m);
 	return ret;
 }
 
@@ -617,7 +537,7 @@ mark_of_offset(const char *text, size_t len, size_t offset)
 }
 
 static int
-syntax_error(struct parse *p, const yaml_parser_t *parser, const char *text, size_t len)
+syntax_error(struct topo_parse *p, const yaml_parser_t *parser, const char *text, size_t len)
 {
 	const char *problem = parser->problem != NULL ? parser->problem : "unknown error";
 	struct vsw_topo_mark mark = mark_of_yaml(parser->problem_mark);
@@ -638,7 +558,7 @@ syntax_error(struct parse *p, const yaml_parser_t *parser, const char *text, siz
 
 /* A second document would be ignored silently: refuse it instead. */
 static int
-check_single_document(struct parse *p, yaml_parser_t *parser, const char *text, size_t len)
+check_single_document(struct topo_parse *p, yaml_parser_t *parser, const char *text, size_t len)
 {
 	yaml_document_t next;
 	struct vsw_topo_mark mark;
@@ -658,7 +578,7 @@ check_single_document(struct parse *p, yaml_parser_t *parser, const char *text, 
 }
 
 static int
-load_document(struct parse *p, const char *text, size_t len)
+load_document(struct topo_parse *p, const char *text, size_t len)
 {
 	yaml_parser_t parser;
 	int ret;
@@ -688,7 +608,7 @@ int
 vsw_topo_load_string(const char *name, const char *text, size_t len, struct vsw_topo *topo,
                      struct vsw_errmsg *err)
 {
-	struct parse *p;
+	struct topo_parse *p;
 	int ret;
 
 	assert(name != NULL && topo != NULL && (text != NULL || len == 0));

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What the two halves of the topology loader share. topo_parse.c walks the YAML tree, converts
- * each value with the pure checks declared here and records where every node was; then
- * topo_validate.c checks the topology as a whole (duplicates, what each port type needs) and
- * points its refusals at those marks. Control thread and tests; no DPDK, no libyaml here.
+ * What the two halves of the topology loader share. The parser (topo_parse.c, topo_ports.c,
+ * topo_nicsw.c, sharing topo_yaml.h) walks the YAML tree, converts each value with the pure
+ * checks declared here and records where every node was; then topo_validate.c (ports, mirrors)
+ * and topo_validate_nicsw.c (NIC switches and what refers to them) check the topology as a
+ * whole (duplicates, references, what each port type needs) and point their refusals at those
+ * marks. Control thread and tests; no DPDK, no libyaml here.
  */
 #ifndef VSW_TOPO_PRIV_H
 #define VSW_TOPO_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vsw/errmsg.h"
@@ -31,9 +34,36 @@
 struct topo_port_marks {
 	struct vsw_topo_mark name;
 	struct vsw_topo_mark device;
-	struct vsw_topo_mark mac;
+	struct vsw_topo_mark mac;                     /* the `mac` value or the `macs` sequence */
+	struct vsw_topo_mark macs[VSW_TOPO_MACS_MAX]; /* each address, as in port->macs */
 	struct vsw_topo_mark vhost;
 	struct vsw_topo_mark vhost_path;
+	struct vsw_topo_mark vlan;
+	struct vsw_topo_mark mac_spoof_guard;
+	struct vsw_topo_mark vf;
+	struct vsw_topo_mark nicsw;
+	struct vsw_topo_mark netdev;
+};
+
+struct topo_mirror_marks {
+	struct vsw_topo_mark name;
+	struct vsw_topo_mark source;
+	struct vsw_topo_mark destination;
+};
+
+struct topo_vport_marks {
+	struct vsw_topo_mark id;
+	struct vsw_topo_mark function;
+	struct vsw_topo_mark n_qps; /* the `queue_pairs` value, else the vport's mapping */
+	struct vsw_topo_mark filters[VSW_TOPO_FILTERS_MAX]; /* each filter's mapping */
+};
+
+struct topo_nicsw_marks {
+	struct vsw_topo_mark name;
+	struct vsw_topo_mark pf;
+	struct vsw_topo_mark vf_socket_dir; /* else the switch's mapping */
+	struct vsw_topo_mark qp_default;    /* else the `queue_pairs` mapping */
+	struct topo_vport_marks vport[VSW_TOPO_VPORTS_MAX];
 };
 
 /* Where the values that whole-topology checks refer to were; filled by the parser. */
@@ -42,6 +72,8 @@ struct topo_marks {
 	struct vsw_topo_mark lcores[VSW_WORKERS_MAX];
 	struct vsw_topo_mark ports;
 	struct topo_port_marks port[VSW_PORTS_MAX];
+	struct topo_mirror_marks mirror[VSW_TOPO_MIRRORS_MAX];
+	struct topo_nicsw_marks nicsw[VSW_TOPO_NICSW_MAX];
 };
 
 /*
@@ -69,14 +101,32 @@ int topo_name_check(const char *name);
 /* 0 for an absolute path shorter than VSW_PATH_SIZE, -ENAMETOOLONG if longer, else -EINVAL. */
 int topo_path_check(const char *path);
 
+/* 0 for a Linux interface name ([A-Za-z0-9_.-]+, not "." or ".."), -ENAMETOOLONG, -EINVAL. */
+int topo_netdev_check(const char *name);
+
+/* Decimal 0..@p max -> *value; -EINVAL if not digits, -ERANGE if larger. */
+int topo_uint_parse(const char *s, unsigned long max, unsigned long *value);
+
 /* Decimal 0..TOPO_LCORE_ID_MAX -> *lcore; -EINVAL if not digits, -ERANGE if too large. */
 int topo_lcore_parse(const char *s, unsigned int *lcore);
 
-/* "external" or "synthetic" -> *type; 0 or -EINVAL. */
+/* A word of YAML's core schema: true/True/TRUE, false/False/FALSE; 0 or -EINVAL. */
+int topo_bool_parse(const char *s, bool *value);
+
+/* "external", "synthetic", "internal" or "emulated" -> *type; 0 or -EINVAL. */
 int topo_port_type_parse(const char *s, enum vsw_port_type *type);
 
 /* "server" or "client" -> *mode; 0 or -EINVAL. */
 int topo_vhost_mode_parse(const char *s, enum vsw_vhost_mode *mode);
+
+/* "rx", "tx" or "both" -> *direction; 0 or -EINVAL. */
+int topo_mirror_direction_parse(const char *s, enum vsw_mirror_direction *direction);
+
+/* "emulated" or "flow" -> *backend; 0 or -EINVAL. */
+int topo_nicsw_backend_parse(const char *s, enum vsw_nicsw_backend *backend);
+
+/* "a, b or c" into @p buf, cut short if it does not fit; for messages. */
+void topo_join_words(char *buf, size_t size, const char *const *words, unsigned int n_words);
 
 /*
  * Optimal string alignment distance (Levenshtein plus swaps of neighbours), ignoring case;
@@ -89,10 +139,35 @@ const char *topo_closest(const char *word, const char *const *words, unsigned in
 
 /*
  * Checks across values once every value was read: lcores distinct and at least one, at least
- * one port, names, MACs and vhost paths unique, at most one external port, each port has what
- * its type needs. Returns 0 or topo_fail()'s -EINVAL.
+ * one port, NIC switches sound (topo_validate_nicsws()), names, MACs, vhost paths and netdevs
+ * unique, at most one external port, each port has what its type needs and refers to what
+ * exists, mirrors refer to ports. Returns 0 or topo_fail()'s -EINVAL. Takes @p topo writable
+ * only to record the indexes the references resolve to (nicsw_index, source_index, ...).
  */
-int topo_validate(const struct vsw_topo *topo, const struct topo_marks *marks,
-                  struct vsw_errmsg *err);
+int topo_validate(struct vsw_topo *topo, const struct topo_marks *marks, struct vsw_errmsg *err);
+
+/*
+ * NIC switches on their own: names and PFs unique, VF socket paths fit, and per switch the
+ * vports: ids unique, functions exist, one vport per VF, queue pairs fit the pool, symmetric
+ * counts, (mac, vlan) filters unique. Part of topo_validate(); 0 or -EINVAL.
+ */
+int topo_validate_nicsws(const struct vsw_topo *topo, const struct topo_marks *marks,
+                         struct vsw_errmsg *err);
+
+/*
+ * What port i asks of NIC switches: its `nic_switch` names one (resolved into nicsw_index), its
+ * device is no switch's PF, its `vf` exists on some switch, and its vhost.path is no VF's
+ * socket. Part of topo_validate(); 0 or -EINVAL.
+ */
+int topo_validate_port_nicsw(struct vsw_topo *topo, const struct topo_marks *marks, unsigned int i,
+                             struct vsw_errmsg *err);
+
+/*
+ * "<what> '<name>'" was not found among @p names: the refusal, with a did-you-mean when one
+ * name is close, else the list of names. For references to ports and NIC switches.
+ */
+int topo_fail_unknown(const struct vsw_topo *topo, struct vsw_errmsg *err,
+                      struct vsw_topo_mark mark, const char *prefix, const char *what,
+                      const char *name, const char *const *names, unsigned int n_names);
 
 #endif /* VSW_TOPO_PRIV_H */

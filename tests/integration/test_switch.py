@@ -112,6 +112,35 @@ class SwitchTest(LabCase):
         self.note("churn: %d port create/delete cycles during %d frames A -> B" % (
             CHURN, total))
 
+    def test_two_workers_share_a_single_queue_guest(self):
+        """Two workers and single-queue-pair VMs: each worker polls one VM and must send to
+        the other through that guest's only queue (the shared-queue fallback). Deleting a
+        port rebalances the rx queues while the other worker keeps running."""
+        lab = self.lab
+        socks = {"vma": (lab.path("vma.sock"), MAC_A), "vmb": (lab.path("vmb.sock"), MAC_B),
+                 "vmc": (lab.path("vmc.sock"), MAC_C)}
+        topo = lab.write_topology([synthetic(n, mac, sock) for n, (sock, mac) in
+                                   sorted(socks.items())], n_workers=2)
+        self.vswd = lab.start_vswd(topo)
+        workers = {n: self.worker_of(n) for n in socks}
+        self.assertEqual(workers, {"vma": 0, "vmb": 1, "vmc": 0})
+        lab.vswctl("port", "delete", "vmb")  # worker 1 idle, worker 0 two queues: rebalance
+        self.assertEqual(sorted([self.worker_of("vma"), self.worker_of("vmc")]), [0, 1])
+        for src, dst in (("vma", "vmc"), ("vmc", "vma")):
+            (sock_s, mac_s), (sock_d, mac_d) = socks[src], socks[dst]
+            rd = lab.start_vm("r" + dst, sock_d, mac_d, expect=N, timeout_s=60)
+            lab.wait_links([dst])
+            sender = lab.start_vm("s" + src, sock_s, mac_s, send=N, dst=mac_d,
+                                  linger_ms=LISTEN_MS)
+            res = rd.result()
+            lab.finish(sender)
+            self.assertEqual((res["rx_test"], res["rx_from"]), (N, {mac_s: N}), res)
+            lab.wait_links([src, dst], state="down")
+
+    def worker_of(self, port):
+        out = self.lab.vswctl("show", "port", "info", port)
+        return int(re.search(r"^  worker: (\d+)$", out, re.M).group(1))
+
     def mbufs_in_use(self):
         out = self.lab.vswctl("show", "datapath")
         return int(re.search(r"^mbufs-in-use (\d+)$", out, re.M).group(1))

@@ -161,20 +161,27 @@ class Lab:
     def path(self, name):
         return os.path.join(self.dir, name)
 
-    def eal_args(self, prefix):
-        """vswd's EAL: hugepages in memory when there are enough, else no hugepages at all."""
-        args = ["-l", "0,1", "--no-pci", "-m", "256", "--file-prefix", prefix]
+    def eal_args(self, prefix, n_workers=1):
+        """vswd's EAL: hugepages in memory when there are enough, else no hugepages at all.
+        More than one worker: the extra worker lcores share CPU 1 (the host has two)."""
+        lcores = ["-l", "0,1"] if n_workers == 1 else [
+            "--lcores", "0@0," + ",".join("%d@1" % (w + 1) for w in range(n_workers))]
+        args = lcores + ["--no-pci", "-m", "256", "--file-prefix", prefix]
         if hugepages_free() >= HUGEPAGES_MIN:
             return args + ["--in-memory"]
         return args + ["--no-huge", "--no-shconf"]
 
-    def write_topology(self, ports, control_socket=None, name="topo.yaml", prefix=None):
+    def write_topology(self, ports, control_socket=None, name="topo.yaml", prefix=None,
+                       n_workers=1, idle_sleep_max_us=None):
         """Write a topology file; ports are dicts made by external() and synthetic()."""
         control_socket = control_socket or self.path("vswd.sock")
         prefix = prefix or "vswt-%s-%d" % (self.tag, next(self._n))
         q = json.dumps  # JSON strings and lists are valid YAML flow scalars
-        lines = ["eal: { args: %s }" % q(self.eal_args(prefix)),
-                 "workers: { lcores: [1] }",
+        workers = "lcores: %s" % q(list(range(1, n_workers + 1)))
+        if idle_sleep_max_us is not None:
+            workers += ", idle_sleep_max_us: %d" % idle_sleep_max_us
+        lines = ["eal: { args: %s }" % q(self.eal_args(prefix, n_workers)),
+                 "workers: { %s }" % workers,
                  "control: { socket: %s }" % q(control_socket),
                  "ports:"]
         for p in ports:
