@@ -32,16 +32,21 @@ spoof_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 	}
 }
 
-/* A copy of every frame of the burst to @p to; a frame's VLAN travels as a tag. */
+/*
+ * A copy of every frame of the burst to @p to. Received frames had their tag popped: with
+ * @p is_retagged the copy gets it back where the source port's wire carries it tagged.
+ */
 static void
-mirror_burst(struct vsw_ext_dp_args *a, uint16_t to, bool is_untagged)
+mirror_burst(struct vsw_ext_dp_args *a, uint16_t to, bool is_retagged)
 {
 	for (uint16_t i = 0; i < a->n; i++) {
 		struct rte_mbuf *copy = rte_pktmbuf_copy(a->pkts[i], a->cfg->pool, 0, UINT32_MAX);
 
 		if (unlikely(copy == NULL))
 			continue; /* a mirror is best effort: the original goes on */
-		if (is_untagged && a->pkts[i]->vlan_tci != 0 &&
+		if (is_retagged &&
+		    vsw_vlan_egress(&a->port->vlan, a->pkts[i]->vlan_tci) ==
+		            VSW_VLAN_EGRESS_TAGGED &&
 		    vsw_l2_push(copy, a->pkts[i]->vlan_tci) != 0) {
 			rte_pktmbuf_free(copy);
 			continue;
@@ -54,7 +59,7 @@ static void
 mirror_ingress(void *ctx, struct vsw_ext_dp_args *a)
 {
 	RTE_SET_USED(ctx);
-	/* Received frames have had their tag popped: put it back on the copy. */
+	/* Received frames have had their tag popped: put it back where the wire had one. */
 	if (a->port->mirror_rx_port != VSW_PORT_NONE)
 		mirror_burst(a, a->port->mirror_rx_port, true);
 }

@@ -23,6 +23,13 @@ import sys
 import time
 
 ETH_P_TEST = 0x88B5
+ETH_P_ALL = 0x0003
+ETH_P_8021Q = 0x8100
+SOL_PACKET = 263
+PACKET_AUXDATA = 8
+TP_STATUS_VLAN_VALID = 0x10
+# struct tpacket_auxdata: status, len, snaplen, mac, net, vlan_tci, vlan_tpid
+AUXDATA = struct.Struct("=IIIHHHH")
 MAGIC = 0x76737776
 HDR = struct.Struct("!6s6sHIIQ")  # dst, src, ethertype, magic, stream, seq
 SIZE_MIN = 60
@@ -60,7 +67,34 @@ def report(res):
 
 def new_result():
     return {"sent": 0, "rx_test": 0, "rx_other": 0, "rx_in_order": 0, "rx_dup": 0,
-            "rx_gap": 0, "rx_from": {}, "rx_pps": 0, "tx_pps": 0}
+            "rx_gap": 0, "rx_from": {}, "rx_vlan": {}, "rx_pps": 0, "tx_pps": 0}
+
+
+def tagged(frame, vlan):
+    """frame with an 802.1Q tag (priority 0, VLAN vlan) after its two MACs; None: as is."""
+    if vlan is None:
+        return frame
+    return frame[:12] + struct.pack("!HH", ETH_P_8021Q, vlan) + frame[12:]
+
+
+def untag(data, aux_tci):
+    """(frame without its outer tag, "untagged" or the VLAN id as text). The kernel may have
+    taken the tag out already (VLAN offload): then it is in the auxdata."""
+    if aux_tci is not None:
+        return data, str(aux_tci & 0xFFF)
+    if len(data) >= 18 and struct.unpack_from("!H", data, 12)[0] == ETH_P_8021Q:
+        return data[:12] + data[16:], str(struct.unpack_from("!H", data, 14)[0] & 0xFFF)
+    return data, "untagged"
+
+
+def aux_vlan(ancdata):
+    """The VLAN TCI from PACKET_AUXDATA, or None when the frame had no offloaded tag."""
+    for level, kind, blob in ancdata:
+        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(blob) >= AUXDATA.size:
+            status, _, _, _, _, tci, _ = AUXDATA.unpack_from(blob)
+            if status & TP_STATUS_VLAN_VALID:
+                return tci
+    return None
 
 
 def cmd_send(args, res):
@@ -75,7 +109,8 @@ def cmd_send(args, res):
             ahead = start + seq / args.pps - time.monotonic()
             if ahead > 0:
                 time.sleep(ahead)
-        frame = HDR.pack(args.dst, args.src, ETH_P_TEST, MAGIC, args.stream, seq) + pad
+        frame = tagged(HDR.pack(args.dst, args.src, ETH_P_TEST, MAGIC, args.stream, seq) + pad,
+                       args.vlan)
         while True:
             try:
                 sock.send(frame)
@@ -116,12 +151,14 @@ def count_frame(res, streams, data):
 
 
 def cmd_recv(args, res):
-    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_TEST))
+    # Every protocol: a tagged test frame arrives as 0x8100 unless the kernel took its tag.
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
     try:
         sock.setsockopt(socket.SOL_SOCKET, 33, RCVBUF_SIZE)  # SO_RCVBUFFORCE (root)
     except OSError:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF_SIZE)
-    sock.bind((args.iface, ETH_P_TEST))
+    sock.bind((args.iface, ETH_P_ALL))
     print("READY", flush=True)
     streams = {}
     first = last = 0.0
@@ -135,11 +172,15 @@ def cmd_recv(args, res):
             break
         sock.settimeout(max(0.001, min(0.1, (linger_end or end) - now)))
         try:
-            data, addr = sock.recvfrom(65536)
+            data, ancdata, _, addr = sock.recvmsg(65536, socket.CMSG_SPACE(AUXDATA.size))
         except socket.timeout:
             continue
         if addr[2] == PACKET_OUTGOING:
             continue
+        data, vlan = untag(data, aux_vlan(ancdata))
+        if len(data) < 14 or struct.unpack_from("!H", data, 12)[0] != ETH_P_TEST:
+            continue
+        res["rx_vlan"][vlan] = res["rx_vlan"].get(vlan, 0) + 1
         count_frame(res, streams, data)
         if res["rx_test"] == 1 and first == 0.0:
             first = time.monotonic()
@@ -158,6 +199,7 @@ def main():
     s.add_argument("--pps", type=float, default=0.0, help="0: as fast as the socket takes them")
     s.add_argument("--size", type=int, default=SIZE_MIN)
     s.add_argument("--stream", type=int, default=0)
+    s.add_argument("--vlan", type=int, default=None, help="send with this 802.1Q VLAN id")
     r = sub.add_parser("recv")
     r.add_argument("--iface", required=True)
     r.add_argument("--count", type=int, required=True)

@@ -172,7 +172,7 @@ class Lab:
         return args + ["--no-huge", "--no-shconf"]
 
     def write_topology(self, ports, control_socket=None, name="topo.yaml", prefix=None,
-                       n_workers=1, idle_sleep_max_us=None):
+                       n_workers=1, idle_sleep_max_us=None, mirrors=()):
         """Write a topology file; ports are dicts made by external() and synthetic()."""
         control_socket = control_socket or self.path("vswd.sock")
         prefix = prefix or "vswt-%s-%d" % (self.tag, next(self._n))
@@ -185,13 +185,18 @@ class Lab:
                  "control: { socket: %s }" % q(control_socket),
                  "ports:"]
         for p in ports:
+            extra = "".join(", %s: %s" % (k, v) for k, v in p.get("extra", {}).items())
             if p["type"] == "external":
-                lines.append("  - { name: %s, type: external, device: %s }" % (
-                    q(p["name"]), q(p["device"])))
+                lines.append("  - { name: %s, type: external, device: %s%s }" % (
+                    q(p["name"]), q(p["device"]), extra))
             else:
                 lines.append("  - { name: %s, type: synthetic, mac: %s, "
-                             "vhost: { path: %s, mode: %s } }" % (
-                                 q(p["name"]), q(p["mac"]), q(p["path"]), p["mode"]))
+                             "vhost: { path: %s, mode: %s }%s }" % (
+                                 q(p["name"]), q(p["mac"]), q(p["path"]), p["mode"], extra))
+        if mirrors:
+            lines.append("mirrors:")
+            lines += ["  - { name: m%d, source: %s, direction: %s, destination: %s }" % (
+                i, q(src), direction, q(dst)) for i, (src, direction, dst) in enumerate(mirrors)]
         path = self.path(name)
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -375,9 +380,12 @@ class Lab:
         run(["ip", "link", "set", host_if, "up"])
         return ns, host_if, peer_if
 
-    def nsraw_send(self, ns, iface, src, dst, count, pps=20000, stream=None, timeout=60):
+    def nsraw_send(self, ns, iface, src, dst, count, pps=20000, stream=None, timeout=60,
+                   vlan=None):
         argv = ["ip", "netns", "exec", ns, sys.executable, NSRAW, "send", "--iface", iface,
                 "--src", src, "--dst", dst, "--count", str(count), "--pps", str(pps)]
+        if vlan is not None:
+            argv += ["--vlan", str(vlan)]
         if stream is not None:
             argv += ["--stream", str(stream)]
         proc = self.spawn("nsraw-send-%d" % next(self._n), argv)
@@ -418,12 +426,14 @@ class Lab:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def external(name, device):
-    return {"name": name, "type": "external", "device": device}
+def external(name, device, **extra):
+    """extra: more keys of the port, as YAML flow text (vlan="{ mode: trunk, ... }")."""
+    return {"name": name, "type": "external", "device": device, "extra": extra}
 
 
-def synthetic(name, mac, path, mode="server"):
-    return {"name": name, "type": "synthetic", "mac": mac, "path": path, "mode": mode}
+def synthetic(name, mac, path, mode="server", **extra):
+    return {"name": name, "type": "synthetic", "mac": mac, "path": path, "mode": mode,
+            "extra": extra}
 
 
 class LabCase(unittest.TestCase):
