@@ -177,6 +177,27 @@ forward(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, st
 }
 
 /*
+ * An extension sent @p m to @p out: its decision stands over forwarding and VLAN membership;
+ * the frame leaves tagged only where @p out carries its VLAN tagged.
+ */
+static void
+redirect(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struct rte_mbuf *m)
+{
+	if (unlikely(!cfg->ports[out].is_connected)) {
+		vsw_counter_add(&lc->stats[out].drop_port_down, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (vsw_vlan_egress(&cfg->ports[out].vlan, m->vlan_tci) == VSW_VLAN_EGRESS_TAGGED &&
+	    unlikely(vsw_l2_push(m, m->vlan_tci) != 0)) {
+		vsw_counter_add(&lc->stats[out].drop_no_mbuf, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	vsw_txbuf_put(lc, cfg, out, m);
+}
+
+/*
  * Ingress hooks in stack order. A packet dropped or redirected by one extension is not shown
  * to the ones below it. @return the packets that pass every hook, compacted.
  */
@@ -205,7 +226,7 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 			if (likely(verdicts[i] == VSW_EXT_PASS)) {
 				pkts[kept++] = pkts[i];
 			} else if (verdicts[i] < VSW_PORTS_MAX && cfg->ports[verdicts[i]].is_used) {
-				forward(lc, cfg, in_port, pkts[i], verdicts[i]);
+				redirect(lc, cfg, verdicts[i], pkts[i]);
 			} else {
 				rte_pktmbuf_free(pkts[i]);
 				drops++;

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the vSwitch stage (lib/datapath/switch_dp.c) on ring-backed ethdevs: 802.1Q
+ * admission, pop and push on real mbufs, tagged copies of floods, and the verdicts of
+ * extension hooks (pass, drop, redirect, inject). One burst at a time, run on the test's
+ * thread as a worker would; an EAL without hugepages or devices provides mbufs and ethdevs.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "../../lib/datapath/dp_priv.h"
+#include "../../lib/datapath/txbuf_dp.h"
+#include "vsw/ext_dp.h"
+
+#include <cmocka.h>
+
+#define ARG(text) ((char *)(uintptr_t)(text))
+#define RING_SIZE 256
+
+enum { ACCESS10, ACCESS10B, ACCESS20, TRUNK, N_PORTS };
+
+static struct rte_mempool *pool;
+static struct rte_ring *rx_rings[N_PORTS], *tx_rings[N_PORTS];
+static uint16_t eth_ids[N_PORTS];
+static struct vsw_dp_cfg *cfg;
+static struct vsw_lcore *lc;
+
+static const uint8_t mac[N_PORTS][6] = {
+        {0x02, 0, 0, 0, 0x10, 0x0a}, {0x02, 0, 0, 0, 0x10, 0x0b}, {0x02, 0, 0, 0, 0x20, 0x01}};
+static const uint8_t mac_far[6] = {0x02, 0, 0, 0, 0xee, 0x01};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+/* A 60-byte frame, tagged with @p vlan when it is >= 0 (0: priority-tagged). */
+static struct rte_mbuf *
+frame(const uint8_t *dst, const uint8_t *src, int vlan)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, 60);
+
+	memset(p, 0, 60);
+	memcpy(p, dst, 6);
+	memcpy(p + 6, src, 6);
+	if (vlan >= 0) {
+		p[12] = 0x81;
+		p[14] = (uint8_t)(vlan >> 8);
+		p[15] = (uint8_t)vlan;
+		p[16] = 0x88;
+		p[17] = 0xb5;
+	} else {
+		p[12] = 0x88;
+		p[13] = 0xb5;
+	}
+	return m;
+}
+
+static void
+receive(uint16_t port, struct rte_mbuf *m)
+{
+	const struct vsw_dp_rxq q = {.port = port, .eth_port_id = eth_ids[port]};
+
+	assert_int_equal(rte_ring_enqueue(rx_rings[port], m), 0);
+	vsw_dp_switch_burst(lc, cfg, &q);
+	vsw_txbuf_flush_all(lc, cfg);
+}
+
+/* The one frame port @p port sent, or NULL; -1: untagged, else its VLAN id. */
+static struct rte_mbuf *
+sent(uint16_t port, int *vlan)
+{
+	struct rte_mbuf *m = NULL;
+	const uint8_t *p;
+
+	if (rte_ring_dequeue(tx_rings[port], (void **)&m) != 0)
+		return NULL;
+	assert_int_equal(rte_ring_count(tx_rings[port]), 0);
+	p = rte_pktmbuf_mtod(m, const uint8_t *);
+	*vlan = p[12] == 0x81 && p[13] == 0 ? ((p[14] & 0x0f) << 8 | p[15]) : -1;
+	assert_int_equal(p[*vlan >= 0 ? 16 : 12], 0x88); /* payload intact after the tag */
+	return m;
+}
+
+static void
+expect_sent(uint16_t port, int vlan)
+{
+	int got;
+	struct rte_mbuf *m = sent(port, &got);
+
+	assert_non_null(m);
+	assert_int_equal(got, vlan);
+	rte_pktmbuf_free(m);
+}
+
+static void
+expect_nothing(uint16_t port)
+{
+	assert_int_equal(rte_ring_count(tx_rings[port]), 0);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	cfg = vsw_dp_cfg_alloc();
+	lc = rte_zmalloc(NULL, sizeof(*lc), RTE_CACHE_LINE_SIZE);
+	assert_non_null(cfg);
+	assert_non_null(lc);
+	cfg->pool = pool;
+	for (uint16_t i = 0; i < N_PORTS; i++) {
+		struct vsw_dp_port *p = &cfg->ports[i];
+
+		p->is_used = p->is_connected = true;
+		p->eth_port_id = eth_ids[i];
+		p->mirror_rx_port = p->mirror_tx_port = VSW_PORT_NONE;
+		cfg->flood_ports[cfg->n_flood_ports++] = i;
+		if (i != TRUNK)
+			assert_int_equal(vsw_fdb_add(&cfg->fdb, mac[i], i), 0);
+	}
+	vsw_vlan_cfg_access(&cfg->ports[ACCESS10].vlan, 10);
+	vsw_vlan_cfg_access(&cfg->ports[ACCESS10B].vlan, 10);
+	vsw_vlan_cfg_access(&cfg->ports[ACCESS20].vlan, 20);
+	vsw_vlan_cfg_trunk(&cfg->ports[TRUNK].vlan, 0);
+	vsw_vlan_cfg_allow(&cfg->ports[TRUNK].vlan, 10);
+	vsw_vlan_cfg_allow(&cfg->ports[TRUNK].vlan, 20);
+	cfg->external_port = TRUNK;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	for (uint16_t i = 0; i < N_PORTS; i++)
+		expect_nothing(i);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0); /* no mbuf leaked */
+	vsw_dp_cfg_free(cfg);
+	rte_free(lc);
+	return 0;
+}
+
+static void
+test_access_to_trunk_is_tagged(void **state)
+{
+	(void)state;
+	receive(ACCESS20, frame(mac_far, mac[ACCESS20], -1)); /* unknown: flooded in VLAN 20 */
+	expect_sent(TRUNK, 20);
+	expect_nothing(ACCESS10);
+}
+
+static void
+test_trunk_to_access_is_untagged(void **state)
+{
+	(void)state;
+	receive(TRUNK, frame(mac[ACCESS10], mac_far, 10));
+	expect_sent(ACCESS10, -1);
+}
+
+static void
+test_priority_tagged_is_untagged_traffic(void **state)
+{
+	(void)state;
+	receive(ACCESS10, frame(mac[ACCESS10B], mac[ACCESS10], 0));
+	expect_sent(ACCESS10B, -1);
+}
+
+static void
+test_foreign_vlan_dropped_at_the_door(void **state)
+{
+	(void)state;
+	receive(ACCESS10, frame(mac[ACCESS10B], mac[ACCESS10], 10)); /* access ports: untagged */
+	receive(TRUNK, frame(mac[ACCESS10], mac_far, 30));           /* not on the trunk */
+	assert_int_equal(lc->stats[ACCESS10].drop_vlan, 1);
+	assert_int_equal(lc->stats[TRUNK].drop_vlan, 1);
+}
+
+static void
+test_unicast_never_crosses_vlans(void **state)
+{
+	(void)state;
+	receive(ACCESS10, frame(mac[ACCESS20], mac[ACCESS10], -1));
+	expect_nothing(ACCESS20);
+	expect_sent(ACCESS10B, -1); /* unknown in VLAN 10: flooded there */
+	expect_sent(TRUNK, 10);
+}
+
+/* One broadcast: the untagged receiver shares the mbuf, the trunk gets a tagged copy. */
+static void
+test_broadcast_untagged_and_tagged_copies(void **state)
+{
+	int vlan_b, vlan_t;
+	struct rte_mbuf *b, *t;
+
+	(void)state;
+	receive(ACCESS10, frame(bcast, mac[ACCESS10], -1));
+	b = sent(ACCESS10B, &vlan_b);
+	t = sent(TRUNK, &vlan_t);
+	assert_non_null(b);
+	assert_non_null(t);
+	assert_int_equal(vlan_b, -1);
+	assert_int_equal(vlan_t, 10);
+	assert_ptr_not_equal(b, t);
+	expect_nothing(ACCESS20);
+	expect_nothing(ACCESS10);
+	rte_pktmbuf_free(b);
+	rte_pktmbuf_free(t);
+}
+
+/* A hook that drops frame 0, redirects frame 1 to ACCESS20 and injects a copy of frame 2. */
+static void
+hook_ingress(void *ctx, struct vsw_ext_dp_args *a)
+{
+	(void)ctx;
+	for (uint16_t i = 0; i < a->n; i++) {
+		const uint8_t last = rte_pktmbuf_mtod(a->pkts[i], const uint8_t *)[59];
+
+		if (last == 0)
+			a->verdicts[i] = VSW_EXT_DROP;
+		else if (last == 1)
+			a->verdicts[i] = ACCESS20;
+		else
+			vsw_ext_dp_inject(a, TRUNK, rte_pktmbuf_copy(a->pkts[i], pool, 0, 60));
+	}
+}
+
+static void
+test_hook_verdicts(void **state)
+{
+	const struct vsw_dp_rxq q = {.port = ACCESS10, .eth_port_id = eth_ids[ACCESS10]};
+
+	(void)state;
+	cfg->hooks[0] = (struct vsw_dp_hook){.ingress = hook_ingress};
+	cfg->n_hooks = 1;
+	for (uint8_t i = 0; i < 3; i++) {
+		struct rte_mbuf *m = frame(mac[ACCESS10B], mac[ACCESS10], -1);
+
+		rte_pktmbuf_mtod(m, uint8_t *)[59] = i;
+		assert_int_equal(rte_ring_enqueue(rx_rings[ACCESS10], m), 0);
+	}
+	vsw_dp_switch_burst(lc, cfg, &q);
+	vsw_txbuf_flush_all(lc, cfg);
+	assert_int_equal(lc->stats[ACCESS10].drop_ext, 1);
+	expect_sent(ACCESS20, -1);  /* redirected past the VLAN rules, as the hook decided */
+	expect_sent(ACCESS10B, -1); /* the passed frame, forwarded as usual */
+	expect_sent(TRUNK, -1);     /* the injected copy, sent as the hook built it */
+}
+
+/* A ring ethdev is ready for bursts once configured with its one queue pair and started. */
+static int
+start_port(uint16_t id)
+{
+	const struct rte_eth_conf conf = {0};
+	int rc = rte_eth_dev_configure(id, 1, 1, &conf);
+
+	if (rc == 0)
+		rc = rte_eth_rx_queue_setup(id, 0, RING_SIZE, 0, NULL, pool);
+	if (rc == 0)
+		rc = rte_eth_tx_queue_setup(id, 0, RING_SIZE, 0, NULL);
+	if (rc == 0)
+		rc = rte_eth_dev_start(id);
+	if (rc != 0)
+		fprintf(stderr, "ethdev %u: %s\n", id, rte_strerror(-rc));
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	/* rte_eal_init() takes char *: the casts drop a const it never writes through. */
+	char *eal[] = {
+	        argv[0],   ARG("--no-huge"), ARG("--no-shconf"), ARG("--no-pci"),    ARG("-m"),
+	        ARG("64"), ARG("-l"),        ARG("0"),           ARG("--log-level"), ARG("*:error"),
+	        NULL};
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_access_to_trunk_is_tagged, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_trunk_to_access_is_untagged, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_priority_tagged_is_untagged_traffic, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_foreign_vlan_dropped_at_the_door, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_unicast_never_crosses_vlans, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_broadcast_untagged_and_tagged_copies, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_hook_verdicts, setup, teardown),
+	};
+	char name[RTE_RING_NAMESIZE];
+	int rc;
+
+	(void)argc;
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
+		return 1;
+	pool = rte_pktmbuf_pool_create("test_mbufs", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	for (int i = 0; i < N_PORTS && pool != NULL; i++) {
+		snprintf(name, sizeof(name), "rx%d", i);
+		rx_rings[i] = rte_ring_create(name, RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "tx%d", i);
+		tx_rings[i] = rte_ring_create(name, RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "net_ring_t%d", i);
+		rc = rte_eth_from_rings(name, &rx_rings[i], 1, &tx_rings[i], 1, 0);
+		if (rc < 0)
+			return 1;
+		eth_ids[i] = (uint16_t)rc;
+		if (start_port(eth_ids[i]) != 0)
+			return 1;
+	}
+	if (pool == NULL)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
