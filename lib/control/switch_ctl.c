@@ -121,8 +121,12 @@ cfg_publish(struct vsw_dp_cfg *cfg)
 		for (uint8_t k = 0; k < p->n_macs; k++)
 			RTE_VERIFY(vsw_fdb_add(&cfg->fdb, p->macs[k], i) ==
 			           0); /* unique: checked */
-		if (p->worker == WORKER_NONE)
-			continue; /* being moved to another worker */
+		/*
+		 * Only a connected NIC's frames enter the switch (R-NIC-2 step 3); a VM's frames
+		 * before NIC_CONNECT wait in its ring. A moving queue has no worker for a moment.
+		 */
+		if (!cfg->ports[i].is_connected || p->worker == WORKER_NONE)
+			continue;
 		wc = &cfg->workers[p->worker];
 		wc->rxqs[wc->n_rxqs++] = (struct vsw_dp_rxq){
 		        .port = i, .eth_port_id = p->eth_port_id, .queue_id = 0};

@@ -9,6 +9,8 @@ owns leaves through the uplink only. Counts are exact: the links carry nothing e
 no addresses).
 """
 
+import time
+
 import vswlab
 from vswlab import LISTEN_MS, LabCase, external, synthetic
 
@@ -17,19 +19,20 @@ MAC_B = "02:00:00:00:0b:01"
 MAC_NS = "02:00:00:00:ee:01"  # the external host: no switch port owns it
 N = 2000
 LEARN_N = 10  # frames from the external host that teach the switch where it is
+AGING_S = 2
 NS_PPS = 20000  # nsraw.py is python; the af_packet PMD ring holds 512 frames
 
 
 class ExternalBase:
     device = None  # vdev string with "{iface}"
 
-    def start(self):
+    def start(self, fdb=None):
         lab = self.lab
         self.ns, host_if, self.ns_if = lab.add_veth_netns()
         self.sock_a, self.sock_b = lab.path("vma.sock"), lab.path("vmb.sock")
         topo = lab.write_topology([external("uplink", self.device.format(iface=host_if)),
                                    synthetic("vma", MAC_A, self.sock_a),
-                                   synthetic("vmb", MAC_B, self.sock_b)])
+                                   synthetic("vmb", MAC_B, self.sock_b)], fdb=fdb)
         lab.start_vswd(topo)
 
     def assert_received(self, res, n, sources):
@@ -108,6 +111,31 @@ class ExternalBase:
         st = lab.stats()
         self.assertEqual((st["uplink"]["tx_packets"], st["vmb"]["tx_packets"]),
                          (2 * N, N + LEARN_N), st)
+
+
+    def test_learned_mac_ages_out(self):
+        """Learned behind the uplink, then forgotten after aging_s without a frame from it:
+        frames to it are flooded again."""
+        lab = self.lab
+        self.start(fdb="{ aging_s: %d }" % AGING_S)
+        b = lab.start_vm("b", self.sock_b, MAC_B, expect=LEARN_N + N, timeout_s=60,
+                         linger_ms=LISTEN_MS)
+        lab.wait_links(["uplink", "vmb"])
+        sent = lab.nsraw_send(self.ns, self.ns_if, MAC_NS, MAC_B, LEARN_N, pps=NS_PPS)
+        self.assertEqual(sent["sent"], LEARN_N, sent)
+        lab.wait_fdb(MAC_NS, 0, "uplink")
+        start = time.monotonic()
+        while (vswlab.mac_norm(MAC_NS), "0") in lab.fdb():
+            self.assertLess(time.monotonic() - start, AGING_S + 3, "not aged out")
+            time.sleep(0.2)
+        self.assertGreaterEqual(time.monotonic() - start, AGING_S - 1.5)
+        out = lab.nsraw_recv(self.ns, self.ns_if, N)
+        a = lab.start_vm("a", self.sock_a, MAC_A, send=N, dst=MAC_NS, pps=NS_PPS,
+                         linger_ms=LISTEN_MS)
+        self.assert_received(out.result(), N, {MAC_A: N})
+        lab.finish(a)
+        rb = lab.finish(b)  # flooded again: B gets them too
+        self.assertEqual(rb["rx_from"], {MAC_NS: LEARN_N, MAC_A: N}, rb)
 
 
 class AfPacketTest(ExternalBase, LabCase):

@@ -172,7 +172,7 @@ class Lab:
         return args + ["--no-huge", "--no-shconf"]
 
     def write_topology(self, ports, control_socket=None, name="topo.yaml", prefix=None,
-                       n_workers=1, idle_sleep_max_us=None, mirrors=()):
+                       n_workers=1, idle_sleep_max_us=None, mirrors=(), fdb=None):
         """Write a topology file; ports are dicts made by external() and synthetic()."""
         control_socket = control_socket or self.path("vswd.sock")
         prefix = prefix or "vswt-%s-%d" % (self.tag, next(self._n))
@@ -182,13 +182,16 @@ class Lab:
             workers += ", idle_sleep_max_us: %d" % idle_sleep_max_us
         lines = ["eal: { args: %s }" % q(self.eal_args(prefix, n_workers)),
                  "workers: { %s }" % workers,
-                 "control: { socket: %s }" % q(control_socket),
+                 "control: { socket: %s }" % q(control_socket)] + (
+                     ["fdb: %s" % fdb] if fdb else []) + [
                  "ports:"]
         for p in ports:
             extra = "".join(", %s: %s" % (k, v) for k, v in p.get("extra", {}).items())
             if p["type"] == "external":
                 lines.append("  - { name: %s, type: external, device: %s%s }" % (
                     q(p["name"]), q(p["device"]), extra))
+            elif p["type"] != "synthetic":
+                lines.append("  - { name: %s, type: %s%s }" % (q(p["name"]), p["type"], extra))
             else:
                 lines.append("  - { name: %s, type: synthetic, mac: %s, "
                              "vhost: { path: %s, mode: %s }%s }" % (
@@ -382,8 +385,10 @@ class Lab:
 
     def nsraw_send(self, ns, iface, src, dst, count, pps=20000, stream=None, timeout=60,
                    vlan=None):
-        argv = ["ip", "netns", "exec", ns, sys.executable, NSRAW, "send", "--iface", iface,
-                "--src", src, "--dst", dst, "--count", str(count), "--pps", str(pps)]
+        """ns None: send from the host's own namespace (a vswd internal port's TAP)."""
+        argv = (["ip", "netns", "exec", ns] if ns else []) + [
+            sys.executable, NSRAW, "send", "--iface", iface,
+            "--src", src, "--dst", dst, "--count", str(count), "--pps", str(pps)]
         if vlan is not None:
             argv += ["--vlan", str(vlan)]
         if stream is not None:
@@ -429,6 +434,11 @@ class Lab:
 def external(name, device, **extra):
     """extra: more keys of the port, as YAML flow text (vlan="{ mode: trunk, ... }")."""
     return {"name": name, "type": "external", "device": device, "extra": extra}
+
+
+def port(name, type, **extra):
+    """Any other port type (internal, emulated): all keys as YAML flow text."""
+    return {"name": name, "type": type, "extra": extra}
 
 
 def synthetic(name, mac, path, mode="server", **extra):
