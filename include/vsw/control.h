@@ -56,6 +56,9 @@ const struct vsw_learn *vsw_ctl_learn(void);
 /** Mbufs of the switch's pool in use now (in rings, in flight, cached by workers). */
 unsigned int vsw_ctl_mbufs_in_use(void);
 
+/** Frames of @p port by class since it was created (the port-stats extension). */
+void vsw_ctl_port_class_stats(const struct vsw_port *port, struct vsw_port_class_stats *out);
+
 /** Counters of @p port since it was created. */
 void vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out);
 

@@ -19,6 +19,7 @@
 
 #include "vsw/datapath.h"
 #include "vsw/errmsg.h"
+#include "vsw/ext_builtin.h"
 #include "vsw/lifecycle.h"
 #include "vsw/topo.h"
 
@@ -49,6 +50,7 @@ struct vsw_port {
 	uint16_t n_txqs_usable;           /**< of those, the ones the peer serves (vhost) */
 	rte_spinlock_t txq_locks[VSW_WORKERS_MAX]; /**< taken only when workers share a queue */
 	struct vsw_lifecycle lc;                   /**< port and NIC states (R-NIC-2..4) */
+	struct vsw_port_class_stats class_base;    /**< port-stats extension at creation */
 	struct vsw_port_stats stats_base;          /**< worker counters when the port was created */
 };
 

@@ -90,9 +90,11 @@ print_stats_row(struct cmdline *cl, const struct vsw_port *p)
 static void
 print_stats_detail(struct cmdline *cl, const struct vsw_port *p)
 {
+	struct vsw_port_class_stats c;
 	struct vsw_port_stats s;
 
 	vsw_ctl_port_stats(p, &s);
+	vsw_ctl_port_class_stats(p, &c);
 	cmdline_printf(cl,
 	               "port %s (%u)\n"
 	               "  rx-packets: %" PRIu64 "\n  rx-bytes: %" PRIu64 "\n"
@@ -104,6 +106,12 @@ print_stats_detail(struct cmdline *cl, const struct vsw_port *p)
 	               p->name, p->index, s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
 	               s.drop_runt, s.drop_vlan, s.drop_ext, s.drop_no_dest, s.drop_port_down,
 	               s.drop_no_mbuf, s.drop_tx_full);
+	cmdline_printf(cl,
+	               "  rx-unicast: %" PRIu64 "\n  rx-multicast: %" PRIu64
+	               "\n  rx-broadcast: %" PRIu64 "\n  tx-unicast: %" PRIu64
+	               "\n  tx-multicast: %" PRIu64 "\n  tx-broadcast: %" PRIu64 "\n",
+	               c.rx_unicast, c.rx_multicast, c.rx_broadcast, c.tx_unicast, c.tx_multicast,
+	               c.tx_broadcast);
 }
 
 static void

@@ -200,7 +200,9 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 	}
 	vsw_dp_set_idle_sleep_max(topo->idle_sleep_us_max);
 	/* The switch's own policies ride the extension API like any other extension. */
-	rc = vsw_ext_register(&vsw_ext_mirror, NULL, -1, em);
+	rc = vsw_ext_register(&vsw_ext_port_stats, NULL, -1, em);
+	if (rc == 0)
+		rc = vsw_ext_register(&vsw_ext_mirror, NULL, -1, em);
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_spoof_guard, NULL, -1, em);
 	if (rc == 0)
@@ -253,6 +255,17 @@ unsigned int
 vsw_ctl_mbufs_in_use(void)
 {
 	return rte_mempool_in_use_count(ctl.pool);
+}
+
+void
+vsw_ctl_port_class_stats(const struct vsw_port *port, struct vsw_port_class_stats *out)
+{
+	const uint64_t *base = (const uint64_t *)&port->class_base;
+	uint64_t *now = (uint64_t *)out;
+
+	vsw_ext_port_stats_read(port->index, out);
+	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		now[i] -= base[i];
 }
 
 const struct vsw_learn *
@@ -430,6 +443,7 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	}
 	/* Counters of a reused index keep the old port's totals: remember where this one starts. */
 	vsw_dp_port_stats(index, &port->stats_base);
+	vsw_ext_port_stats_read(index, &port->class_base);
 	ctl.ports[index] = port;
 	cfg_publish(cfg);
 	return 0;

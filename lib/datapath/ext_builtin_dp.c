@@ -7,10 +7,65 @@
 
 #include <rte_mbuf.h>
 
+#include "dp_priv.h"
 #include "l2_dp.h"
 #include "vsw/ext_builtin.h"
 #include "vsw/ext_dp.h"
 #include "vsw/fdb.h"
+
+/* Per worker and port: one writer each, summed by the control thread. */
+static struct vsw_port_class_stats class_stats[VSW_WORKERS_MAX][VSW_PORTS_MAX];
+
+static void
+count_classes(struct vsw_ext_dp_args *a, uint64_t *unicast, uint64_t *multicast,
+              uint64_t *broadcast)
+{
+	uint64_t n_multi = 0, n_bcast = 0;
+
+	for (uint16_t i = 0; i < a->n; i++) {
+		const uint8_t *dst = rte_pktmbuf_mtod(a->pkts[i], const uint8_t *);
+
+		if (dst[0] & 0x01) {
+			n_multi++;
+			n_bcast += rte_is_broadcast_ether_addr((const struct rte_ether_addr *)dst);
+		}
+	}
+	vsw_counter_add(unicast, a->n - n_multi);
+	vsw_counter_add(multicast, n_multi - n_bcast);
+	vsw_counter_add(broadcast, n_bcast);
+}
+
+static void
+port_stats_ingress(void *ctx, struct vsw_ext_dp_args *a)
+{
+	struct vsw_port_class_stats *s = &class_stats[a->lc->worker_index][a->port_index];
+
+	RTE_SET_USED(ctx);
+	count_classes(a, &s->rx_unicast, &s->rx_multicast, &s->rx_broadcast);
+}
+
+static void
+port_stats_egress(void *ctx, struct vsw_ext_dp_args *a)
+{
+	struct vsw_port_class_stats *s = &class_stats[a->lc->worker_index][a->port_index];
+
+	RTE_SET_USED(ctx);
+	count_classes(a, &s->tx_unicast, &s->tx_multicast, &s->tx_broadcast);
+}
+
+void
+vsw_ext_port_stats_read(uint16_t port, struct vsw_port_class_stats *out)
+{
+	uint64_t *sum = (uint64_t *)out;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned int w = 0; w < VSW_WORKERS_MAX; w++) {
+		const uint64_t *c = (const uint64_t *)&class_stats[w][port];
+
+		for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+			sum[i] += __atomic_load_n(&c[i], __ATOMIC_RELAXED);
+	}
+}
 
 static void
 spoof_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
@@ -72,6 +127,12 @@ mirror_egress(void *ctx, struct vsw_ext_dp_args *a)
 	if (a->port->mirror_tx_port != VSW_PORT_NONE)
 		mirror_burst(a, a->port->mirror_tx_port, false);
 }
+
+const struct vsw_ext_ops vsw_ext_port_stats = {
+        .name = "port-stats",
+        .ingress = port_stats_ingress,
+        .egress = port_stats_egress,
+};
 
 const struct vsw_ext_ops vsw_ext_spoof_guard = {
         .name = "spoof-guard",

@@ -78,6 +78,11 @@ class ExternalBase:
         st = lab.stats()
         self.assertEqual(st["uplink"]["tx_packets"], N, st)
         self.assertEqual((st["vma"]["rx_packets"], st["vmb"]["tx_packets"]), (N, N), st)
+        # the port-stats extension classifies what it sees on each port
+        self.assertRegex(lab.vswctl("show", "port", "stats", "vma"),
+                         r"rx-unicast: 0\n  rx-multicast: 0\n  rx-broadcast: %d\n" % N)
+        self.assertRegex(lab.vswctl("show", "port", "stats", "uplink"),
+                         r"tx-unicast: 0\n  tx-multicast: 0\n  tx-broadcast: %d\n" % N)
         self.note("broadcast A -> outside: rx_pps %d" % rout["rx_pps"])
 
     def test_unknown_unicast_floods_until_learned(self):
