@@ -12,6 +12,7 @@
 #define VSW_CONTROL_H
 
 #include "vsw/errmsg.h"
+#include "vsw/nicsw.h"
 #include "vsw/port.h"
 #include "vsw/topo.h"
 
@@ -58,6 +59,12 @@ unsigned int vsw_ctl_mbufs_in_use(void);
 
 /** Frames of @p port by class since it was created (the port-stats extension). */
 void vsw_ctl_port_class_stats(const struct vsw_port *port, struct vsw_port_class_stats *out);
+
+/** The NIC switch named @p name (NULL: the one there is), or NULL. */
+const struct vsw_nicsw *vsw_ctl_nicsw(const char *name);
+
+/** Counters of VPort @p vport_id of the NIC switch, summed over workers (R-VP-8). */
+void vsw_ctl_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out);
 
 /** Counters of @p port since it was created. */
 void vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out);

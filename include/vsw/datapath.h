@@ -22,6 +22,7 @@
 #include "vsw/ext.h"
 #include "vsw/fdb.h"
 #include "vsw/limits.h"
+#include "vsw/nicsw.h"
 #include "vsw/vlan.h"
 
 struct rte_mempool;
@@ -54,9 +55,17 @@ struct vsw_dp_hook {
 	void *ctx;
 };
 
+/** Which stage takes the frames of an rx queue. */
+enum vsw_dp_stage {
+	VSW_DP_STAGE_VSWITCH,  /**< a vSwitch port: VMs, uplinks not bound to a NIC switch */
+	VSW_DP_STAGE_NICSW_PF, /**< the wire of a NIC switch's PF: classified by filters first */
+	VSW_DP_STAGE_NICSW_VF, /**< a VF of a NIC switch */
+};
+
 /** An rx queue some worker polls. */
 struct vsw_dp_rxq {
 	uint16_t port; /**< switch port index */
+	uint8_t stage; /**< enum vsw_dp_stage */
 	uint16_t eth_port_id;
 	uint16_t queue_id;
 };
@@ -65,6 +74,18 @@ struct vsw_dp_rxq {
 struct vsw_dp_worker_cfg {
 	uint16_t n_rxqs;
 	struct vsw_dp_rxq rxqs[VSW_PORTS_MAX];
+};
+
+/**
+ * The emulated NIC switch as workers see it (R-VP-7): its filter table, and which switch
+ * port is the PF's wire (also the vSwitch's uplink, i.e. the default VPort) and each VF.
+ */
+struct vsw_dp_nicsw {
+	bool is_used;
+	uint16_t uplink_port;                         /**< the PF's wire, a vSwitch port */
+	uint16_t port_of_vport[VSW_NICSW_VPORTS_MAX]; /**< VF port of a VF VPort, or NONE */
+	uint16_t vport_of_port[VSW_PORTS_MAX];        /**< VPort of a VF port, or NONE */
+	struct vsw_nicsw_ftable ftable;
 };
 
 /** One immutable version of everything the workers read. */
@@ -79,6 +100,7 @@ struct vsw_dp_cfg {
 	uint16_t flood_ports[VSW_PORTS_MAX];     /**< connected ports, ascending */
 	struct vsw_dp_port ports[VSW_PORTS_MAX]; /**< indexed by switch port index */
 	struct vsw_fdb fdb;                      /**< static unicast MAC -> port index */
+	struct vsw_dp_nicsw nicsw;
 	struct vsw_dp_worker_cfg workers[VSW_WORKERS_MAX];
 };
 
@@ -157,6 +179,9 @@ const struct vsw_dp_cfg *vsw_dp_cfg_current(void);
  * then free it. Blocks the control thread for at most one worker loop; never blocks a worker.
  */
 void vsw_dp_publish(struct vsw_dp_cfg *cfg);
+
+/** Counters of NIC switch VPort @p vport_id summed over all workers (relaxed reads). */
+void vsw_dp_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out);
 
 /** Counters of switch port @p port summed over all workers (relaxed reads). */
 void vsw_dp_port_stats(uint16_t port, struct vsw_port_stats *out);

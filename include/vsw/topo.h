@@ -95,6 +95,7 @@ enum vsw_port_type {
 	VSW_PORT_SYNTHETIC, /**< a VM's virtio-net served over a vhost-user socket */
 	VSW_PORT_INTERNAL,  /**< a TAP interface into the host's own stack */
 	VSW_PORT_EMULATED,  /**< a kernel interface (an emulated NIC's tap) via af_packet/af_xdp */
+	VSW_PORT_VF,        /**< a VF of an emulated NIC switch: vswd makes these, files cannot */
 };
 
 /** Which side of a vhost-user socket vsw plays. */

@@ -21,6 +21,7 @@ extern int vsw_cli_logtype;
 extern cmdline_parse_inst_t *vsw_cli_show_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_fdb_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_port_cmds[];
+extern cmdline_parse_inst_t *vsw_cli_nicsw_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_misc_cmds[];
 
 /* Every command, NULL-terminated (built by server.c from the lists above). */

@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "ctl_priv.h"
 #include "vsw/control.h"
 #include "vsw/ext.h"
 #include "vsw/ext_builtin.h"
@@ -109,27 +110,38 @@ cfg_publish(struct vsw_dp_cfg *cfg)
 	}
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = ctl.ports[i];
-		struct vsw_dp_worker_cfg *wc;
 
 		if (p == NULL)
 			continue;
 		fill_dp_port(&cfg->ports[i], p);
-		if (cfg->ports[i].is_connected)
+		/* A VF belongs to the NIC switch: the vSwitch neither floods nor learns it. */
+		if (cfg->ports[i].is_connected && p->type != VSW_PORT_VF)
 			cfg->flood_ports[cfg->n_flood_ports++] = i;
 		if (p->type == VSW_PORT_EXTERNAL)
 			cfg->external_port = i;
 		for (uint8_t k = 0; k < p->n_macs; k++)
 			RTE_VERIFY(vsw_fdb_add(&cfg->fdb, p->macs[k], i) ==
 			           0); /* unique: checked */
+	}
+	vsw_ctl_nicsw_fill(cfg, index_of);
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = ctl.ports[i];
+		struct vsw_dp_worker_cfg *wc;
+
 		/*
 		 * Only a connected NIC's frames enter the switch (R-NIC-2 step 3); a VM's frames
 		 * before NIC_CONNECT wait in its ring. A moving queue has no worker for a moment.
 		 */
-		if (!cfg->ports[i].is_connected || p->worker == WORKER_NONE)
+		if (p == NULL || !cfg->ports[i].is_connected || p->worker == WORKER_NONE)
 			continue;
 		wc = &cfg->workers[p->worker];
 		wc->rxqs[wc->n_rxqs++] = (struct vsw_dp_rxq){
-		        .port = i, .eth_port_id = p->eth_port_id, .queue_id = 0};
+		        .port = i,
+		        .stage = p->type == VSW_PORT_VF        ? VSW_DP_STAGE_NICSW_VF
+		                 : i == cfg->nicsw.uplink_port ? VSW_DP_STAGE_NICSW_PF
+		                                               : VSW_DP_STAGE_VSWITCH,
+		        .eth_port_id = p->eth_port_id,
+		        .queue_id = 0};
 	}
 	vsw_dp_publish(cfg);
 }
@@ -240,6 +252,7 @@ vsw_ctl_fini(void)
 {
 	vsw_dp_stop();
 	ctl.is_started = false;
+	vsw_ctl_nicsw_destroy();
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		if (ctl.ports[i] != NULL)
 			(void)vsw_ctl_port_del(ctl.ports[i]->name, NULL);
@@ -266,6 +279,12 @@ vsw_ctl_port_class_stats(const struct vsw_port *port, struct vsw_port_class_stat
 	vsw_ext_port_stats_read(port->index, out);
 	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
 		now[i] -= base[i];
+}
+
+void
+vsw_ctl_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out)
+{
+	vsw_dp_vport_stats(vport_id, out);
 }
 
 const struct vsw_learn *
@@ -539,16 +558,24 @@ vsw_ctl_port_del(const char *name, struct vsw_errmsg *em)
 static int
 check_supported(const struct vsw_topo *topo, struct vsw_errmsg *em)
 {
-	if (topo->n_nicsws > 0) {
-		vsw_errmsg_set(em, "nic switch %s: NIC switches are not applied by this vswd yet",
-		               topo->nicsws[0].name);
+	if (topo->n_nicsws > 1) {
+		vsw_errmsg_set(em, "nic switch %s: one NIC switch per vswd for now",
+		               topo->nicsws[1].name);
+		return -ENOTSUP;
+	}
+	if (topo->n_nicsws == 1 && topo->nicsws[0].backend != VSW_NICSW_BACKEND_EMULATED) {
+		vsw_errmsg_set(em,
+		               "nic switch %s: backend %s: rules are translated "
+		               "(lib/nicsw/flow_hw.c) but not installed by this vswd yet",
+		               topo->nicsws[0].name,
+		               vsw_nicsw_backend_name(topo->nicsws[0].backend));
 		return -ENOTSUP;
 	}
 	for (unsigned int i = 0; i < topo->n_ports; i++)
-		if (topo->ports[i].vf_mode != VSW_TOPO_VF_NONE || topo->ports[i].nicsw[0] != '\0') {
+		if (topo->ports[i].vf_mode != VSW_TOPO_VF_NONE) {
 			vsw_errmsg_set(em,
-			               "port %s: VFs and NIC switches are not applied by this "
-			               "vswd yet",
+			               "port %s: VF assignment to VM adapters is not applied "
+			               "by this vswd yet",
 			               topo->ports[i].name);
 			return -ENOTSUP;
 		}
@@ -584,17 +611,27 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < topo->n_ports; i++) {
-		rc = vsw_ctl_port_add(&topo->ports[i], em);
+		struct vsw_topo_port tp = topo->ports[i];
+
+		/* An uplink bound to a NIC switch is the PF's wire. */
+		if (tp.nicsw[0] != '\0')
+			memcpy(tp.device, topo->nicsws[tp.nicsw_index].pf, sizeof(tp.device));
+		rc = vsw_ctl_port_add(&tp, em);
 		if (rc < 0)
 			break;
 	}
 	if (rc == 0) {
+		rc = vsw_ctl_nicsw_create(topo, em);
+		if (rc < 0)
+			goto err_ports;
 		apply_mirrors(topo);
 		rc = publish();
 		if (rc == 0)
 			return 0;
 		vsw_errmsg_set(em, "out of memory for a datapath configuration");
+		vsw_ctl_nicsw_destroy();
 	}
+err_ports:
 	while (i-- > 0)
 		(void)vsw_ctl_port_del(topo->ports[i].name, NULL);
 	return rc;

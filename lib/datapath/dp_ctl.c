@@ -217,3 +217,15 @@ vsw_dp_port_stats(uint16_t port, struct vsw_port_stats *out)
 		sum_counters((uint64_t *)out, (const uint64_t *)&vsw_dp.lcores[w].stats[port],
 		             sizeof(*out) / sizeof(uint64_t));
 }
+
+void
+vsw_dp_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out)
+{
+	static_assert(sizeof(*out) % sizeof(uint64_t) == 0, "vport stats are uint64_t counters");
+	memset(out, 0, sizeof(*out));
+	RTE_VERIFY(vport_id < VSW_NICSW_VPORTS_MAX);
+	for (unsigned int w = 0; w < vsw_dp.n_workers; w++)
+		sum_counters((uint64_t *)out,
+		             (const uint64_t *)&vsw_dp.lcores[w].vport_stats[vport_id],
+		             sizeof(*out) / sizeof(uint64_t));
+}

@@ -40,6 +40,7 @@ struct vsw_lcore {
 	struct vsw_txbuf txbufs[VSW_PORTS_MAX];
 	struct vsw_port_stats stats[VSW_PORTS_MAX];
 	struct vsw_worker_stats wstats;
+	struct vsw_vport_stats vport_stats[VSW_NICSW_VPORTS_MAX];
 } __rte_cache_aligned;
 
 struct vsw_dp_state {
@@ -55,6 +56,18 @@ extern struct vsw_dp_state vsw_dp;
 
 /* Worker entry point for rte_eal_remote_launch(); arg is its struct vsw_lcore. */
 int vsw_dp_worker_main(void *arg);
+
+/* The vSwitch stage on frames already received on @p in_port (counted there). */
+void vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+                          struct rte_mbuf **pkts, uint16_t n);
+
+/* The NIC switch stage on an rx burst of the PF's wire or of a VF (nicsw_dp.c). */
+uint16_t vsw_dp_nicsw_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
+                            const struct vsw_dp_rxq *q);
+
+/* A frame the vSwitch sends to the NIC switch's uplink: to a VF or out of the wire. */
+void vsw_dp_nicsw_from_vswitch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
+                               struct rte_mbuf *m);
 
 /* The vSwitch stage: one rx burst of @p q classified, forwarded and queued for tx. */
 uint16_t vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,

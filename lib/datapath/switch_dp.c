@@ -68,6 +68,19 @@ classify(struct vsw_lcore *lc, const struct vsw_dp_port *in, struct vsw_port_sta
 	return kept;
 }
 
+/*
+ * Queue @p m for @p out. The uplink of a NIC switch is the switch's default VPort: what the
+ * vSwitch sends there is classified by the NIC switch's filters first (R-VP-7).
+ */
+static inline void
+port_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struct rte_mbuf *m)
+{
+	if (unlikely(cfg->nicsw.is_used && out == cfg->nicsw.uplink_port))
+		vsw_dp_nicsw_from_vswitch(lc, cfg, m);
+	else
+		vsw_txbuf_put(lc, cfg, out, m);
+}
+
 /* Send @p m out of @p out as its VLAN requires there; false when the port is not in it. */
 static bool
 egress(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struct rte_mbuf *m)
@@ -87,7 +100,7 @@ egress(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struct 
 	case VSW_VLAN_EGRESS_UNTAGGED:
 		break;
 	}
-	vsw_txbuf_put(lc, cfg, out, m);
+	port_put(lc, cfg, out, m);
 	return true;
 }
 
@@ -133,7 +146,7 @@ flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, stru
 	}
 	rte_mbuf_refcnt_update(m, (int16_t)(n_untagged - 1));
 	for (uint16_t i = 0; i < n_untagged; i++)
-		vsw_txbuf_put(lc, cfg, untagged[i], m);
+		port_put(lc, cfg, untagged[i], m);
 }
 
 /* The destination of @p m from @p in_port: a port index, VSW_FWD_FLOOD or VSW_FWD_DROP. */
@@ -194,7 +207,7 @@ redirect(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struc
 		rte_pktmbuf_free(m);
 		return;
 	}
-	vsw_txbuf_put(lc, cfg, out, m);
+	port_put(lc, cfg, out, m);
 }
 
 /*
@@ -239,15 +252,36 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 	return n;
 }
 
+void
+vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+                     struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct vsw_dp_port *in = &cfg->ports[in_port];
+	uint16_t dsts[VSW_BURST_MAX];
+
+	n = classify(lc, in, &lc->stats[in_port], pkts, n);
+	if (cfg->n_hooks != 0)
+		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *src =
+		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
+
+		if (in->is_learning && cfg->learn != NULL && !(src[0] & 0x01))
+			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, in_port,
+			                      lc->now_s);
+		dsts[i] = decide(cfg, in_port, pkts[i]);
+	}
+	for (uint16_t i = 0; i < n; i++)
+		forward(lc, cfg, in_port, pkts[i], dsts[i]);
+}
+
 uint16_t
 vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
 {
-	const struct vsw_dp_port *in = &cfg->ports[q->port];
 	struct vsw_port_stats *st = &lc->stats[q->port];
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	uint16_t dsts[VSW_BURST_MAX];
 	uint64_t bytes = 0;
-	uint16_t n_rx, n;
+	uint16_t n_rx;
 
 	n_rx = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
 	if (n_rx == 0)
@@ -256,19 +290,6 @@ vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const st
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	vsw_counter_add(&st->rx_packets, n_rx);
 	vsw_counter_add(&st->rx_bytes, bytes);
-	n = classify(lc, in, st, pkts, n_rx);
-	if (cfg->n_hooks != 0)
-		n = run_ingress_hooks(lc, cfg, q->port, pkts, n);
-	for (uint16_t i = 0; i < n; i++) {
-		const uint8_t *src =
-		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
-
-		if (in->is_learning && cfg->learn != NULL && !(src[0] & 0x01))
-			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, q->port,
-			                      lc->now_s);
-		dsts[i] = decide(cfg, q->port, pkts[i]);
-	}
-	for (uint16_t i = 0; i < n; i++)
-		forward(lc, cfg, q->port, pkts[i], dsts[i]);
+	vsw_dp_switch_frames(lc, cfg, q->port, pkts, n_rx);
 	return n_rx;
 }

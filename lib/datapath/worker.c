@@ -142,8 +142,12 @@ poll_pass(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 	const struct vsw_dp_worker_cfg *wc = &cfg->workers[lc->worker_index];
 	uint64_t n_rx = 0;
 
-	for (uint16_t i = 0; i < wc->n_rxqs; i++)
-		n_rx += vsw_dp_switch_burst(lc, cfg, &wc->rxqs[i]);
+	for (uint16_t i = 0; i < wc->n_rxqs; i++) {
+		const struct vsw_dp_rxq *q = &wc->rxqs[i];
+
+		n_rx += likely(q->stage == VSW_DP_STAGE_VSWITCH) ? vsw_dp_switch_burst(lc, cfg, q)
+		                                                 : vsw_dp_nicsw_burst(lc, cfg, q);
+	}
 	vsw_txbuf_flush_all(lc, cfg);
 	return n_rx;
 }

@@ -187,6 +187,8 @@ vsw_port_type_name(enum vsw_port_type type)
 		return "internal";
 	case VSW_PORT_EMULATED:
 		return "emulated";
+	case VSW_PORT_VF:
+		return "vf";
 	}
 	return "unknown";
 }

@@ -175,8 +175,12 @@ log_ready(const struct vsw_topo *topo)
 		if (p->type == VSW_PORT_SYNTHETIC)
 			VSWD_LOG(NOTICE, "port %s: vhost-user %s at %s", p->name,
 			         vsw_vhost_mode_name(p->vhost_mode), p->vhost_path);
+		else if (p->nicsw[0] != '\0')
+			VSWD_LOG(NOTICE, "port %s: %s, the wire of nic switch %s", p->name,
+			         vsw_port_type_name(p->type), p->nicsw);
 		else
-			VSWD_LOG(NOTICE, "port %s: external on %s", p->name, p->device);
+			VSWD_LOG(NOTICE, "port %s: %s on %s", p->name, vsw_port_type_name(p->type),
+			         p->device[0] != '\0' ? p->device : p->netdev);
 	}
 	VSWD_LOG(NOTICE, "ready: %u ports, %u workers, control socket %s", topo->n_ports,
 	         topo->n_worker_lcores, topo->control_socket);

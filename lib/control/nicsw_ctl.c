@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The emulated NIC switch on the control thread: its model (lib/nicsw) built from the
+ * topology, its VFs as vhost-user ports vswd serves at <vf_socket_dir>/<nic>-vf<n>.sock, and
+ * what workers need of it (filter table, which port is which VF) in each published
+ * configuration. One NIC switch per daemon for now.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_log.h>
+
+#include "ctl_priv.h"
+
+static struct {
+	struct vsw_nicsw *sw;
+	char uplink[VSW_NAME_SIZE]; /* the external port bound to it: the PF's wire */
+	uint16_t n_vfs;
+} nic;
+
+const struct vsw_nicsw *
+vsw_ctl_nicsw(const char *name)
+{
+	struct vsw_nicsw_params p;
+
+	if (nic.sw == NULL)
+		return NULL;
+	vsw_nicsw_params_get(nic.sw, &p);
+	return name == NULL || strcmp(p.name, name) == 0 ? nic.sw : NULL;
+}
+
+static int
+create_vports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
+{
+	for (unsigned int i = 0; i < t->n_vports; i++) {
+		const struct vsw_topo_vport *v = &t->vports[i];
+		struct vsw_vport_params p = {.vport_id = v->vport_id,
+		                             .function = v->function,
+		                             .vf_index = v->vf_index,
+		                             .n_qps = v->n_qps,
+		                             .moderation = v->moderation};
+		struct vsw_vport_set op = {.fields = VSW_VPORT_SET_OPERATIONAL,
+		                           .is_operational = true};
+		uint16_t id;
+		uint32_t filter_id;
+		int rc;
+
+		rc = vsw_nicsw_vport_create(nic.sw, &p, &id, em);
+		if (rc == 0 && v->is_operational)
+			rc = vsw_nicsw_vport_set_params(nic.sw, id, &op, em);
+		for (unsigned int f = 0; rc == 0 && f < v->n_filters; f++)
+			rc = vsw_nicsw_filter_set(nic.sw, id, v->filters[f].mac, v->filters[f].vlan,
+			                          &filter_id, em);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* VF n of the switch as a switch port of its own kind: a vhost-user server socket. */
+static int
+create_vf_ports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
+{
+	for (uint16_t n = 0; n < t->num_vfs; n++) {
+		struct vsw_topo_port tp;
+		char name[VSW_NAME_SIZE];
+		int rc;
+
+		snprintf(name, sizeof(name), "%.20s-vf%u", t->name, n);
+		vsw_topo_port_init(&tp, name, VSW_PORT_VF, NULL);
+		tp.security.has_mac_spoof_guard = false;
+		rc = vsw_topo_vf_socket_path(t, n, tp.vhost_path, sizeof(tp.vhost_path));
+		if (rc == 0)
+			rc = vsw_ctl_port_add(&tp, em);
+		if (rc < 0)
+			return rc;
+		nic.n_vfs = n + 1;
+	}
+	return 0;
+}
+
+int
+vsw_ctl_nicsw_create(const struct vsw_topo *topo, struct vsw_errmsg *em)
+{
+	const struct vsw_topo_nicsw *t = &topo->nicsws[0];
+	struct vsw_nicsw_params params = {.num_vfs = t->num_vfs,
+	                                  .qp_total = t->qp_total,
+	                                  .qp_default = t->qp_default,
+	                                  .is_asymmetric = t->is_asymmetric};
+	int rc;
+
+	if (topo->n_nicsws == 0)
+		return 0;
+	memcpy(params.name, t->name, sizeof(params.name));
+	nic.sw = vsw_nicsw_create(&params, em);
+	if (nic.sw == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < topo->n_ports; i++)
+		if (topo->ports[i].nicsw[0] != '\0')
+			memcpy(nic.uplink, topo->ports[i].name, sizeof(nic.uplink));
+	rc = create_vports(t, em);
+	if (rc == 0)
+		rc = create_vf_ports(t, em);
+	if (rc < 0)
+		vsw_ctl_nicsw_destroy();
+	return rc;
+}
+
+void
+vsw_ctl_nicsw_destroy(void)
+{
+	char name[VSW_NAME_SIZE];
+	struct vsw_nicsw_params p;
+
+	if (nic.sw == NULL)
+		return;
+	vsw_nicsw_params_get(nic.sw, &p);
+	for (uint16_t n = 0; n < nic.n_vfs; n++) {
+		snprintf(name, sizeof(name), "%.20s-vf%u", p.name, n);
+		(void)vsw_ctl_port_del(name, NULL);
+	}
+	vsw_nicsw_destroy(nic.sw, NULL, NULL);
+	memset(&nic, 0, sizeof(nic));
+}
+
+/* The VF index of VF port @p name of this switch, or -1. */
+static int
+vf_of_port(const struct vsw_port *port)
+{
+	struct vsw_nicsw_params p;
+	unsigned int n;
+	int len;
+
+	if (port->type != VSW_PORT_VF)
+		return -1;
+	vsw_nicsw_params_get(nic.sw, &p);
+	len = (int)strnlen(p.name, 20);
+	if (strncmp(port->name, p.name, (size_t)len) != 0 ||
+	    sscanf(port->name + len, "-vf%u", &n) != 1)
+		return -1;
+	return (int)n;
+}
+
+void
+vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
+{
+	struct vsw_dp_nicsw *dn = &cfg->nicsw;
+	struct vsw_vport_info info;
+	uint32_t iter = 0;
+
+	for (uint16_t i = 0; i < VSW_NICSW_VPORTS_MAX; i++)
+		dn->port_of_vport[i] = VSW_PORT_NONE;
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
+		dn->vport_of_port[i] = VSW_PORT_NONE;
+	dn->uplink_port = nic.sw != NULL ? index_of(nic.uplink) : VSW_PORT_NONE;
+	if (dn->uplink_port == VSW_PORT_NONE)
+		return;
+	dn->is_used = true;
+	vsw_nicsw_ftable_build(nic.sw, &dn->ftable);
+	while (vsw_nicsw_vport_next(nic.sw, &iter, &info)) {
+		for (uint16_t i = 0; info.function == VSW_VPORT_VF && i < VSW_PORTS_MAX; i++) {
+			const struct vsw_port *port = vsw_ctl_port_get(i);
+
+			if (port != NULL && vf_of_port(port) == info.vf_index) {
+				dn->port_of_vport[info.vport_id] = i;
+				dn->vport_of_port[i] = info.vport_id;
+			}
+		}
+	}
+}

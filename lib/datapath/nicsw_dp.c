@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NIC switch stage of the emulated NIC switch (R-VP-7), on workers, before and apart
+ * from the vSwitch stage, as a NIC's embedded switch sits before the host's vSwitch:
+ *
+ *   wire (PF rx) -> filters -> a VF VPort's VF, or the default VPort: the vSwitch stage
+ *   VF rx        -> filters -> another VF; the vSwitch if a VM of it owns the MAC; the wire
+ *   vSwitch tx to the uplink -> filters -> a VF, or the wire
+ *
+ * Broadcast and multicast reach every operational VF VPort, the wire and the vSwitch but
+ * never go back where they came from. Frames keep their tags: a VF gets them as the wire
+ * had them. Per-VPort counters (R-VP-8) are kept per worker: rx = delivered to the VPort,
+ * tx = sent by it into the NIC switch; the default VPort's are the vSwitch's side.
+ */
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+
+#include "dp_priv.h"
+#include "l2_dp.h"
+#include "txbuf_dp.h"
+
+static inline void
+vport_count(uint64_t *packets, uint64_t *bytes, const struct rte_mbuf *m)
+{
+	vsw_counter_add(packets, 1);
+	vsw_counter_add(bytes, rte_pktmbuf_pkt_len(m));
+}
+
+/* The VPort a frame is for: classified on its destination and outer tag. */
+static inline uint16_t
+classify(const struct vsw_dp_cfg *cfg, const struct rte_mbuf *m)
+{
+	uint16_t vid = 0;
+	bool is_tagged;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN))
+		return VSW_VPORT_NONE;
+	is_tagged = vsw_l2_tag(m, &vid);
+	return vsw_nicsw_classify(&cfg->nicsw.ftable, rte_pktmbuf_mtod(m, const uint8_t *),
+	                          is_tagged, vid);
+}
+
+/* Deliver @p m to VF VPort @p vport_id; false when it is no VF's (a PF VPort). */
+static bool
+to_vf(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t vport_id, struct rte_mbuf *m)
+{
+	const uint16_t port = cfg->nicsw.port_of_vport[vport_id];
+	struct vsw_vport_stats *vs = &lc->vport_stats[vport_id];
+
+	if (port == VSW_PORT_NONE)
+		return false;
+	if (unlikely(!cfg->ports[port].is_connected)) {
+		vsw_counter_add(&vs->rx_drops, 1);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	vport_count(&vs->rx_packets, &vs->rx_bytes, m);
+	vsw_txbuf_put(lc, cfg, port, m);
+	return true;
+}
+
+/* Out of the PF's wire, as the NIC's physical port. */
+static void
+to_wire(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct rte_mbuf *m)
+{
+	const uint16_t uplink = cfg->nicsw.uplink_port;
+
+	if (unlikely(!cfg->ports[uplink].is_connected)) {
+		vsw_counter_add(&lc->stats[uplink].drop_port_down, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	vsw_txbuf_put(lc, cfg, uplink, m);
+}
+
+/* A copy of a broadcast for every connected VF but @p except_port (shared, refcounted). */
+static void
+flood_vfs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t except_port,
+          struct rte_mbuf *m)
+{
+	for (uint16_t i = 0; i < cfg->nicsw.ftable.n_flood_vports; i++) {
+		const uint16_t vport_id = cfg->nicsw.ftable.flood_vports[i];
+		const uint16_t port = cfg->nicsw.port_of_vport[vport_id];
+
+		if (port == VSW_PORT_NONE || port == except_port || !cfg->ports[port].is_connected)
+			continue;
+		rte_mbuf_refcnt_update(m, 1);
+		to_vf(lc, cfg, vport_id, m);
+	}
+}
+
+void
+vsw_dp_nicsw_from_vswitch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct rte_mbuf *m)
+{
+	const uint16_t vport_id = classify(cfg, m);
+	struct vsw_vport_stats *def = &lc->vport_stats[VSW_VPORT_DEFAULT];
+
+	vport_count(&def->tx_packets, &def->tx_bytes, m);
+	if (vport_id == VSW_VPORT_FLOOD)
+		flood_vfs(lc, cfg, VSW_PORT_NONE, m);
+	else if (vport_id < VSW_NICSW_VPORTS_MAX && vport_id != VSW_VPORT_DEFAULT &&
+	         to_vf(lc, cfg, vport_id, m))
+		return;
+	to_wire(lc, cfg, m);
+}
+
+/* Frames from the wire: the default VPort's go on to the vSwitch, in one batch. */
+static void
+from_wire(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vsw_vport_stats *def = &lc->vport_stats[VSW_VPORT_DEFAULT];
+	uint16_t n_host = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint16_t vport_id = classify(cfg, m);
+
+		if (vport_id == VSW_VPORT_FLOOD)
+			flood_vfs(lc, cfg, VSW_PORT_NONE, m);
+		else if (vport_id < VSW_NICSW_VPORTS_MAX && vport_id != VSW_VPORT_DEFAULT &&
+		         to_vf(lc, cfg, vport_id, m))
+			continue;
+		vport_count(&def->rx_packets, &def->rx_bytes, m);
+		pkts[n_host++] = m;
+	}
+	if (n_host != 0)
+		vsw_dp_switch_frames(lc, cfg, cfg->nicsw.uplink_port, pkts, n_host);
+}
+
+/*
+ * Frames a VF sent: another VF's, the vSwitch's when one of its VMs owns the MAC (the host's
+ * MACs are filters of the default VPort on a real NIC), else the wire's.
+ */
+static void
+from_vf(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t vf_port,
+        struct rte_mbuf **pkts, uint16_t n)
+{
+	const uint16_t self = cfg->nicsw.vport_of_port[vf_port];
+	struct vsw_vport_stats *def = &lc->vport_stats[VSW_VPORT_DEFAULT];
+	uint16_t n_host = 0;
+
+	if (unlikely(self == VSW_PORT_NONE)) {
+		/* A VF with no VPort attached is not connected to the NIC switch. */
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint16_t vport_id = classify(cfg, m);
+
+		vport_count(&lc->vport_stats[self].tx_packets, &lc->vport_stats[self].tx_bytes, m);
+		if (vport_id == VSW_VPORT_FLOOD) {
+			flood_vfs(lc, cfg, vf_port, m);
+			rte_mbuf_refcnt_update(m, 1);
+			to_wire(lc, cfg, m);
+		} else if (vport_id == self || vport_id == VSW_VPORT_NONE) {
+			rte_pktmbuf_free(m); /* to itself, or a runt */
+			continue;
+		} else if (vport_id != VSW_VPORT_DEFAULT && to_vf(lc, cfg, vport_id, m)) {
+			continue;
+		} else if (vsw_fdb_lookup(&cfg->fdb, rte_pktmbuf_mtod(m, const uint8_t *)) ==
+		           VSW_PORT_NONE) {
+			to_wire(lc, cfg, m);
+			continue;
+		}
+		vport_count(&def->rx_packets, &def->rx_bytes, m);
+		pkts[n_host++] = m;
+	}
+	if (n_host != 0)
+		vsw_dp_switch_frames(lc, cfg, cfg->nicsw.uplink_port, pkts, n_host);
+}
+
+uint16_t
+vsw_dp_nicsw_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
+{
+	struct vsw_port_stats *st = &lc->stats[q->port];
+	struct rte_mbuf *pkts[VSW_BURST_MAX];
+	uint64_t bytes = 0;
+	uint16_t n;
+
+	n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
+	if (n == 0)
+		return 0;
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	vsw_counter_add(&st->rx_packets, n);
+	vsw_counter_add(&st->rx_bytes, bytes);
+	if (q->stage == VSW_DP_STAGE_NICSW_PF)
+		from_wire(lc, cfg, pkts, n);
+	else
+		from_vf(lc, cfg, q->port, pkts, n);
+	return n;
+}
