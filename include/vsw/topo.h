@@ -193,6 +193,9 @@ struct vsw_topo_vport {
 	bool is_operational;                    /**< false by default */
 	unsigned int n_filters;
 	struct vsw_topo_filter filters[VSW_TOPO_FILTERS_MAX];
+	/** VF VPorts: the kernel interface the VF is shown as (net_af_packet), or "": a
+	 *  vhost-user socket in the switch's vf_socket_dir. */
+	char vf_netdev[VSW_TOPO_NETDEV_SIZE];
 	struct vsw_topo_mark mark; /**< the VPort's mapping in the file */
 };
 

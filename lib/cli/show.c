@@ -41,8 +41,10 @@ static cmdline_parse_token_string_t tok_stats_name =
 static void
 port_endpoint(const struct vsw_port *p, char *buf, size_t size)
 {
-	if (p->type == VSW_PORT_SYNTHETIC || p->type == VSW_PORT_VF)
+	if (p->vhost_path[0] != '\0')
 		snprintf(buf, size, "%s (%s)", p->vhost_path, vsw_vhost_mode_name(p->vhost_mode));
+	else if (p->netdev[0] != '\0')
+		snprintf(buf, size, "%s", p->netdev);
 	else
 		snprintf(buf, size, "%s", p->devargs);
 }

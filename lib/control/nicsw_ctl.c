@@ -58,19 +58,37 @@ create_vports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
 	return 0;
 }
 
-/* VF n of the switch as a switch port of its own kind: a vhost-user server socket. */
+/* The kernel interface VF @p n is shown as, or NULL for a vhost-user socket. */
+static const char *
+vf_netdev(const struct vsw_topo_nicsw *t, uint16_t n)
+{
+	for (unsigned int i = 0; i < t->n_vports; i++)
+		if (t->vports[i].function == VSW_VPORT_VF && t->vports[i].vf_index == n &&
+		    t->vports[i].vf_netdev[0] != '\0')
+			return t->vports[i].vf_netdev;
+	return NULL;
+}
+
+/*
+ * VF n of the switch as a switch port of its own kind: a vhost-user server socket, or a
+ * kernel interface that QEMU backs an emulated PCI NIC with (a net_failover primary).
+ */
 static int
 create_vf_ports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
 {
 	for (uint16_t n = 0; n < t->num_vfs; n++) {
+		const char *netdev = vf_netdev(t, n);
 		struct vsw_topo_port tp;
 		char name[VSW_NAME_SIZE];
-		int rc;
+		int rc = 0;
 
 		snprintf(name, sizeof(name), "%.20s-vf%u", t->name, n);
 		vsw_topo_port_init(&tp, name, VSW_PORT_VF, NULL);
 		tp.security.has_mac_spoof_guard = false;
-		rc = vsw_topo_vf_socket_path(t, n, tp.vhost_path, sizeof(tp.vhost_path));
+		if (netdev != NULL)
+			snprintf(tp.netdev, sizeof(tp.netdev), "%s", netdev);
+		else
+			rc = vsw_topo_vf_socket_path(t, n, tp.vhost_path, sizeof(tp.vhost_path));
 		if (rc == 0)
 			rc = vsw_ctl_port_add(&tp, em);
 		if (rc < 0)

@@ -32,8 +32,14 @@ static int
 format_devargs(struct vsw_port *port, uint16_t n_txqs)
 {
 	switch (port->type) {
+	case VSW_PORT_VF:
+		/* An emulated VF: a kernel interface, or vhost-user like a VM's NIC. */
+		if (port->netdev[0] != '\0')
+			return snprintf(port->devargs, sizeof(port->devargs),
+			                "net_af_packet_%s,iface=%s,qpairs=%u", port->name,
+			                port->netdev, n_txqs);
+		/* fall through */
 	case VSW_PORT_SYNTHETIC:
-	case VSW_PORT_VF: /* an emulated VF is served over vhost-user like a VM's NIC */
 		/* One queue pair per worker: each worker owns a tx queue on every port. */
 		return snprintf(port->devargs, sizeof(port->devargs),
 		                "net_vhost_%s,iface=%s,queues=%u,client=%d", port->name,
@@ -60,7 +66,7 @@ build_devargs(struct vsw_port *port, uint16_t n_txqs, struct vsw_errmsg *em)
 	int rc, len;
 
 	if ((port->type == VSW_PORT_SYNTHETIC || port->type == VSW_PORT_VF) &&
-	    port->vhost_mode == VSW_VHOST_SERVER) {
+	    port->vhost_path[0] != '\0' && port->vhost_mode == VSW_VHOST_SERVER) {
 		char what[VSW_NAME_SIZE + 8];
 
 		snprintf(what, sizeof(what), "port %s", port->name);
@@ -201,7 +207,8 @@ vsw_port_close(struct vsw_port *port)
 	remove_device(port->eth_port_id);
 	/* The vhost library unlinks its server socket on unregister; make sure regardless. */
 	if ((port->type == VSW_PORT_SYNTHETIC || port->type == VSW_PORT_VF) &&
-	    port->vhost_mode == VSW_VHOST_SERVER && unlink(port->vhost_path) == 0)
+	    port->vhost_path[0] != '\0' && port->vhost_mode == VSW_VHOST_SERVER &&
+	    unlink(port->vhost_path) == 0)
 		PORT_LOG(DEBUG, "%s: removed socket %s", port->name, port->vhost_path);
 	PORT_LOG(INFO, "%s: closed", port->name);
 }
@@ -222,7 +229,7 @@ vsw_port_usable_txqs(const struct vsw_port *port)
 	int vid;
 	uint16_t n_qps;
 
-	if (port->type != VSW_PORT_SYNTHETIC && port->type != VSW_PORT_VF)
+	if (port->vhost_path[0] == '\0')
 		return port->n_txqs;
 	vid = rte_eth_vhost_get_vid_from_port_id(port->eth_port_id);
 	if (vid < 0)

@@ -40,10 +40,12 @@ enum {
 	VPORT_MODERATION,
 	VPORT_OPERATIONAL,
 	VPORT_FILTERS,
+	VPORT_VF_NETDEV,
 	VPORT_N
 };
 static const char *const vport_keys[VPORT_N] = {
-        "id", "function", "queue_pairs", "interrupt_moderation", "operational", "filters"};
+        "id",          "function", "queue_pairs", "interrupt_moderation",
+        "operational", "filters",  "vf_netdev"};
 enum { FILTER_MAC, FILTER_VLAN, FILTER_N };
 static const char *const filter_keys[FILTER_N] = {"mac", "vlan"};
 
@@ -174,6 +176,32 @@ set_vport_prefix(struct topo_parse *p, const yaml_node_t *node, const char *oute
 	(void)snprintf(p->prefix, sizeof(p->prefix), "%svports[%u]: ", outer, idx);
 }
 
+/*
+ * A VF shown to its VM as a kernel interface (QEMU backs an emulated PCI NIC with it, which a
+ * guest's net_failover accepts as primary) instead of a vhost-user socket.
+ */
+static int
+parse_vf_netdev(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_vport *vport)
+{
+	const char *s;
+	int ret;
+
+	if (vport->function != VSW_VPORT_VF)
+		return topo_node_fail(p, node,
+		                      "vf_netdev is for a VF's vport, this one is on the pf");
+	ret = topo_get_string(p, node, "vf_netdev", &s);
+	if (ret < 0)
+		return ret;
+	ret = topo_netdev_check(s);
+	if (ret < 0)
+		return topo_node_fail(p, node,
+		                      "invalid vf_netdev '%s', expected an interface name of at "
+		                      "most %d letters, digits, '-', '_' or '.'",
+		                      s, VSW_TOPO_NETDEV_SIZE - 1);
+	memcpy(vport->vf_netdev, s, strlen(s) + 1);
+	return 0;
+}
+
 static int
 parse_vport(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_vport *vport,
             struct topo_vport_marks *vm)
@@ -212,6 +240,8 @@ parse_vport(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_vport
 		                    &vport->is_operational);
 	if (ret == 0 && m.values[VPORT_FILTERS] != NULL)
 		ret = parse_filters(p, m.values[VPORT_FILTERS], vport, vm);
+	if (ret == 0 && m.values[VPORT_VF_NETDEV] != NULL)
+		ret = parse_vf_netdev(p, m.values[VPORT_VF_NETDEV], vport);
 	if (ret == 0)
 		ret = topo_map_require(p, node, &m);
 	return ret;

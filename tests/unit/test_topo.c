@@ -271,6 +271,8 @@ check_v2_nicsws(const struct vsw_topo *topo)
 	assert_mac(vp[1].filters[0].mac, "52:54:00:00:00:09");
 	assert_int_equal(vp[1].filters[0].vlan, 7);
 	assert_vport(&vp[2], 127, VSW_VPORT_VF, 3, 1, VSW_VPORT_MOD_RATE, 20000, false, 0, 50);
+	assert_string_equal(vp[2].vf_netdev, "tap-vf3");
+	assert_string_equal(vp[0].vf_netdev, "");
 	assert_vport(&vp[3], 5, VSW_VPORT_VF, 1, 4, VSW_VPORT_MOD_OFF, 0, false, 1, 51);
 	assert_int_equal(vp[3].filters[0].vlan, 0);
 	sw = &topo->nicsws[1];
@@ -568,6 +570,8 @@ static const struct bad_case bad_files[] = {
         {"bad_vport_moderation.yaml", NULL,
          "15:55: nic switch 'nic0': vport 1: invalid interrupt_moderation 'fast', expected "
          "adaptive, off or an integer 1..1000000"},
+        {"bad_vf_netdev_on_pf.yaml", NULL,
+         "15:43: nic switch 'nic0': vport 1: vf_netdev is for a VF's vport, this one is on the pf"},
         {"bad_vf_socket_dir_relative.yaml", NULL,
          "14:20: nic switch 'nic0': vf_socket_dir 'run/vsw/vf' is relative, expected an absolute "
          "path"},
