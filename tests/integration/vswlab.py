@@ -172,7 +172,8 @@ class Lab:
         return args + ["--no-huge", "--no-shconf"]
 
     def write_topology(self, ports, control_socket=None, name="topo.yaml", prefix=None,
-                       n_workers=1, idle_sleep_max_us=None, mirrors=(), fdb=None):
+                       n_workers=1, idle_sleep_max_us=None, mirrors=(), fdb=None,
+                       extra_yaml=""):
         """Write a topology file; ports are dicts made by external() and synthetic()."""
         control_socket = control_socket or self.path("vswd.sock")
         prefix = prefix or "vswt-%s-%d" % (self.tag, next(self._n))
@@ -187,7 +188,7 @@ class Lab:
                  "ports:"]
         for p in ports:
             extra = "".join(", %s: %s" % (k, v) for k, v in p.get("extra", {}).items())
-            if p["type"] == "external":
+            if p["type"] == "external" and "device" in p:
                 lines.append("  - { name: %s, type: external, device: %s%s }" % (
                     q(p["name"]), q(p["device"]), extra))
             elif p["type"] != "synthetic":
@@ -202,7 +203,7 @@ class Lab:
                 i, q(src), direction, q(dst)) for i, (src, direction, dst) in enumerate(mirrors)]
         path = self.path(name)
         with open(path, "w") as f:
-            f.write("\n".join(lines) + "\n")
+            f.write("\n".join(lines) + "\n" + extra_yaml)
         if self.control_socket is None:
             self.control_socket = control_socket
         return path
