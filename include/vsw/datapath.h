@@ -85,6 +85,11 @@ struct vsw_dp_nicsw {
 	uint16_t uplink_port;                         /**< the PF's wire, a vSwitch port */
 	uint16_t port_of_vport[VSW_NICSW_VPORTS_MAX]; /**< VF port of a VF VPort, or NONE */
 	uint16_t vport_of_port[VSW_PORTS_MAX];        /**< VPort of a VF port, or NONE */
+	/** VLANs (0: untagged) each VPort has a filter on: where its broadcasts come from. */
+	struct {
+		uint8_t n;
+		uint16_t ids[VSW_NICSW_FILTERS_PER_VPORT_MAX];
+	} vport_vlans[VSW_NICSW_VPORTS_MAX];
 	struct vsw_nicsw_ftable ftable;
 };
 

@@ -177,6 +177,9 @@ vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 	dn->is_used = true;
 	vsw_nicsw_ftable_build(nic.sw, &dn->ftable);
 	while (vsw_nicsw_vport_next(nic.sw, &iter, &info)) {
+		dn->vport_vlans[info.vport_id].n = (uint8_t)info.n_filters;
+		for (uint16_t f = 0; f < info.n_filters; f++)
+			dn->vport_vlans[info.vport_id].ids[f] = info.filters[f].vlan;
 		for (uint16_t i = 0; info.function == VSW_VPORT_VF && i < VSW_PORTS_MAX; i++) {
 			const struct vsw_port *port = vsw_ctl_port_get(i);
 

@@ -7,10 +7,12 @@
  *   VF rx        -> filters -> another VF; the vSwitch if a VM of it owns the MAC; the wire
  *   vSwitch tx to the uplink -> filters -> a VF, or the wire
  *
- * Broadcast and multicast reach every operational VF VPort, the wire and the vSwitch but
- * never go back where they came from. Frames keep their tags: a VF gets them as the wire
- * had them. Per-VPort counters (R-VP-8) are kept per worker: rx = delivered to the VPort,
- * tx = sent by it into the NIC switch; the default VPort's are the vSwitch's side.
+ * Broadcast and multicast reach every operational VF VPort with a filter on their VLAN, the
+ * wire and the vSwitch, but never go back where they came from; what the vSwitch stage also
+ * takes is copied for the others, since that stage rewrites tags in place. Frames keep their tags:
+ * a VF gets them as the wire had them. Per-VPort counters (R-VP-8) are kept per worker: rx =
+ * delivered to the VPort, tx = sent by it into the NIC switch; the default VPort's are the
+ * vSwitch's side.
  */
 #include <rte_ethdev.h>
 #include <rte_ether.h>
@@ -73,19 +75,55 @@ to_wire(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct rte_mbuf *m)
 	vsw_txbuf_put(lc, cfg, uplink, m);
 }
 
-/* A copy of a broadcast for every connected VF but @p except_port (shared, refcounted). */
+/* Does VPort @p vport_id take broadcasts of @p m's VLAN (it has a filter on that VLAN)? */
+static inline bool
+in_vlan_of(const struct vsw_dp_cfg *cfg, uint16_t vport_id, const struct rte_mbuf *m)
+{
+	uint16_t vid = 0;
+
+	if (!vsw_l2_tag(m, &vid))
+		vid = 0;
+	for (uint8_t i = 0; i < cfg->nicsw.vport_vlans[vport_id].n; i++)
+		if (cfg->nicsw.vport_vlans[vport_id].ids[i] == vid)
+			return true;
+	return false;
+}
+
+/*
+ * @p m, or a private copy of it when @p is_copied: frames the vSwitch stage will also take
+ * must not be shared, since it pops and pushes tags in place. NULL when no mbuf is left.
+ */
+static inline struct rte_mbuf *
+share_or_copy(const struct vsw_dp_cfg *cfg, struct rte_mbuf *m, bool is_copied)
+{
+	if (is_copied)
+		return rte_pktmbuf_copy(m, cfg->pool, 0, UINT32_MAX);
+	rte_mbuf_refcnt_update(m, 1);
+	return m;
+}
+
+/*
+ * A broadcast or multicast for every connected VF but @p except_port whose VPort has a
+ * filter on the frame's VLAN, as a NIC filters multicast per VLAN.
+ */
 static void
 flood_vfs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t except_port,
-          struct rte_mbuf *m)
+          struct rte_mbuf *m, bool is_copied)
 {
 	for (uint16_t i = 0; i < cfg->nicsw.ftable.n_flood_vports; i++) {
 		const uint16_t vport_id = cfg->nicsw.ftable.flood_vports[i];
 		const uint16_t port = cfg->nicsw.port_of_vport[vport_id];
+		struct rte_mbuf *out;
 
-		if (port == VSW_PORT_NONE || port == except_port || !cfg->ports[port].is_connected)
+		if (port == VSW_PORT_NONE || port == except_port ||
+		    !cfg->ports[port].is_connected || !in_vlan_of(cfg, vport_id, m))
 			continue;
-		rte_mbuf_refcnt_update(m, 1);
-		to_vf(lc, cfg, vport_id, m);
+		out = share_or_copy(cfg, m, is_copied);
+		if (unlikely(out == NULL)) {
+			vsw_counter_add(&lc->vport_stats[vport_id].rx_drops, 1);
+			continue;
+		}
+		to_vf(lc, cfg, vport_id, out);
 	}
 }
 
@@ -96,8 +134,9 @@ vsw_dp_nicsw_from_vswitch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, st
 	struct vsw_vport_stats *def = &lc->vport_stats[VSW_VPORT_DEFAULT];
 
 	vport_count(&def->tx_packets, &def->tx_bytes, m);
+	/* The vSwitch is done with the frame: VFs and the wire may share it. */
 	if (vport_id == VSW_VPORT_FLOOD)
-		flood_vfs(lc, cfg, VSW_PORT_NONE, m);
+		flood_vfs(lc, cfg, VSW_PORT_NONE, m, false);
 	else if (vport_id < VSW_NICSW_VPORTS_MAX && vport_id != VSW_VPORT_DEFAULT &&
 	         to_vf(lc, cfg, vport_id, m))
 		return;
@@ -116,7 +155,7 @@ from_wire(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct rte_mbuf **
 		const uint16_t vport_id = classify(cfg, m);
 
 		if (vport_id == VSW_VPORT_FLOOD)
-			flood_vfs(lc, cfg, VSW_PORT_NONE, m);
+			flood_vfs(lc, cfg, VSW_PORT_NONE, m, true);
 		else if (vport_id < VSW_NICSW_VPORTS_MAX && vport_id != VSW_VPORT_DEFAULT &&
 		         to_vf(lc, cfg, vport_id, m))
 			continue;
@@ -150,9 +189,13 @@ from_vf(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t vf_port,
 
 		vport_count(&lc->vport_stats[self].tx_packets, &lc->vport_stats[self].tx_bytes, m);
 		if (vport_id == VSW_VPORT_FLOOD) {
-			flood_vfs(lc, cfg, vf_port, m);
-			rte_mbuf_refcnt_update(m, 1);
-			to_wire(lc, cfg, m);
+			struct rte_mbuf *wire = share_or_copy(cfg, m, true);
+
+			flood_vfs(lc, cfg, vf_port, m, true);
+			if (likely(wire != NULL))
+				to_wire(lc, cfg, wire);
+			else
+				vsw_counter_add(&lc->vport_stats[self].tx_drops, 1);
 		} else if (vport_id == self || vport_id == VSW_VPORT_NONE) {
 			rte_pktmbuf_free(m); /* to itself, or a runt */
 			continue;

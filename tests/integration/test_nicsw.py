@@ -208,6 +208,23 @@ class NicSwitchTest(LabCase):
         st = lab.stats()  # what the vSwitch delivered: (e) only
         self.assertEqual((st["vm1"]["tx_packets"], st["vm1"]["rx_packets"]), (N, 0), st)
 
+    def test_broadcast_reaches_vports_of_its_vlan(self):
+        """A broadcast from the wire goes to the VF VPorts with a filter on its VLAN (VF0 for
+        untagged, VF1 for VLAN 7) and to the default VPort, never to a VPort of another VLAN."""
+        lab = self.lab
+        self.start()
+        vf0 = self.start_vf(0, MAC_VF0, linger_ms=LISTEN_MS)
+        vf1 = self.start_vf(1, MAC_VF1, linger_ms=LISTEN_MS)
+        self.send_wire("ff:ff:ff:ff:ff:ff", stream=1)
+        self.send_wire("ff:ff:ff:ff:ff:ff", stream=2, vlan=VLAN_VF1)
+        vp = self.wait_vport_counts({(1, "rx_packets"): N, (2, "rx_packets"): N,
+                                     (0, "rx_packets"): 2 * N})
+        r0, r1 = lab.finish(vf0), lab.finish(vf1)
+        self.assertEqual((r0["rx_test"], r0["rx_other"]), (N, 0), r0)
+        self.assertEqual((r1["rx_test"], r1["rx_other"]), (0, N), r1)  # tagged 7
+        self.assert_vport(vp, 1, rx_packets=N)
+        self.assert_vport(vp, 2, rx_packets=N)
+
     def test_vf_to_vf_bypasses_the_vswitch(self):
         """VF0 to VF1's MAC-only filter: straight to VF1 inside the NIC switch; the vSwitch's
         ports see nothing and nothing leaves by the wire."""
