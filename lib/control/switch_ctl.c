@@ -257,9 +257,10 @@ vsw_ctl_fini(void)
 		if (ctl.ports[i] != NULL)
 			(void)vsw_ctl_port_del(ctl.ports[i]->name, NULL);
 	vsw_ext_unregister_all();
-	vsw_dp_fini();
+	/* Before vsw_dp_fini(): rte_hash_free() reclaims its defer queue against the qsv. */
 	vsw_learn_free(ctl.learn);
 	ctl.learn = NULL;
+	vsw_dp_fini();
 	rte_mempool_free(ctl.pool);
 	ctl.pool = NULL;
 }

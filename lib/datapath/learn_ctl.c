@@ -159,8 +159,12 @@ delete_if(struct vsw_learn *l, bool (*pred)(const struct vsw_learn *, uint16_t, 
 static bool
 is_stale(const struct vsw_learn *l, uint16_t port, int pos, uint32_t now_s)
 {
+	/* Workers stamp with their own pass's clock, which may be a second ahead of @p now_s. */
+	const int32_t idle_s =
+	        (int32_t)(now_s - __atomic_load_n(&l->last_seen_s[pos], __ATOMIC_RELAXED));
+
 	(void)port;
-	return now_s - __atomic_load_n(&l->last_seen_s[pos], __ATOMIC_RELAXED) >= l->aging_s;
+	return idle_s >= 0 && (uint32_t)idle_s >= l->aging_s;
 }
 
 static bool
@@ -179,9 +183,27 @@ vsw_learn_age(struct vsw_learn *l)
 	return delete_if(l, is_stale, vsw_learn_now_s(l), &l->stats.aged);
 }
 
+/*
+ * Requests for @p port still in the ring were posted before the caller's grace period and
+ * would bring its entries back once drained: drop them, keep the others (bounded by what is
+ * queued now; the ring is MP, so the control thread may put requests back).
+ */
+static void
+drop_requests_of(struct vsw_learn *l, uint16_t port)
+{
+	unsigned int n = rte_ring_count(l->requests);
+	struct vsw_learn_req req;
+
+	while (n-- > 0 && rte_ring_sc_dequeue_elem(l->requests, &req, sizeof(req)) == 0)
+		if (req.port != port &&
+		    rte_ring_mp_enqueue_elem(l->requests, &req, sizeof(req)) != 0)
+			__atomic_fetch_add(&l->requests_dropped, 1, __ATOMIC_RELAXED);
+}
+
 unsigned int
 vsw_learn_flush_port(struct vsw_learn *l, uint16_t port)
 {
+	drop_requests_of(l, port);
 	return delete_if(l, is_on_port, port, &l->stats.flushed);
 }
 

@@ -98,7 +98,7 @@ share_or_copy(const struct vsw_dp_cfg *cfg, struct rte_mbuf *m, bool is_copied)
 {
 	if (is_copied)
 		return rte_pktmbuf_copy(m, cfg->pool, 0, UINT32_MAX);
-	rte_mbuf_refcnt_update(m, 1);
+	rte_pktmbuf_refcnt_update(m, 1);
 	return m;
 }
 

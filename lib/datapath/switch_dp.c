@@ -144,7 +144,7 @@ flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, stru
 		rte_pktmbuf_free(m);
 		return;
 	}
-	rte_mbuf_refcnt_update(m, (int16_t)(n_untagged - 1));
+	rte_pktmbuf_refcnt_update(m, (int16_t)(n_untagged - 1));
 	for (uint16_t i = 0; i < n_untagged; i++)
 		port_put(lc, cfg, untagged[i], m);
 }

@@ -6,10 +6,13 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_bus.h>
 #include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_errno.h>
 #include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
@@ -149,6 +152,18 @@ remove_device(uint16_t eth_port_id)
 		(void)rte_eth_dev_close(eth_port_id);
 }
 
+/* Undo rte_dev_probe(@p devargs) for a device that has no ethdev to remove it by. */
+static void
+remove_probed(const char *devargs)
+{
+	struct rte_devargs da;
+
+	if (rte_devargs_parse(&da, devargs) != 0)
+		return;
+	(void)rte_eal_hotplug_remove(rte_bus_name(da.bus), da.name);
+	free(da.data); /* rte_devargs_reset(), experimental in 22.11 */
+}
+
 int
 vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
               struct vsw_errmsg *em)
@@ -172,7 +187,9 @@ vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
 	if (rc < 0) {
 		vsw_errmsg_set(em, "port %s: device %s has no ethernet port", port->name,
 		               port->devargs);
-		goto err_remove;
+		/* port->eth_port_id is not ours (0 by default): undo the probe by name instead. */
+		remove_probed(port->devargs);
+		return rc;
 	}
 	rc = setup_queues(port, n_txqs, pool, em);
 	if (rc < 0)

@@ -176,6 +176,46 @@ test_flush_port(void **state)
 	vsw_learn_free(l);
 }
 
+/*
+ * a worker refreshes an entry with its own clock, which may already be in the next
+ * second when the control thread's aging pass read its `now`: the entry was seen 0 s ago and
+ * must stay, but now_s - last_seen_s wraps to UINT32_MAX and ages it out.
+ */
+static void
+test_aging_entry_refreshed_in_the_next_second(void **state)
+{
+	struct vsw_learn *l = new_table(1024, 300);
+	const uint64_t key = vsw_learn_key(mac_host, 0);
+
+	(void)state;
+	see(l, mac_host, 0, UPLINK);
+	/* What vsw_learn_note_source() stores from a worker whose pass started 1 s later. */
+	l->last_seen_s[rte_hash_lookup(l->hash, &key)] = vsw_learn_now_s(l) + 1;
+	assert_int_equal(vsw_learn_age(l), 0); /* the freshest entry stays */
+	assert_int_equal(vsw_learn_lookup(l, mac_host, 0), UPLINK);
+	vsw_learn_free(l);
+}
+
+/*
+ * port delete / NIC disconnect (switch_ctl.c) publish, wait a grace period, then
+ * flush the port's entries. A request a worker posted before the publication is still in the
+ * ring and is applied by the next drain: the port's MAC comes back, pointing at a port that
+ * no longer exists (or at the next port created with the same index).
+ */
+static void
+test_flush_then_stale_request(void **state)
+{
+	struct vsw_learn *l = new_table(1024, 300);
+
+	(void)state;
+	/* A worker saw mac_host on TRUNK just before the control thread deleted TRUNK. */
+	vsw_learn_note_source(l, mac_host, 0, TRUNK, vsw_learn_now_s(l));
+	vsw_learn_flush_port(l, TRUNK); /* vsw_ctl_port_del(), after its grace period */
+	vsw_learn_drain(l, &statics);   /* next vsw_ctl_poll() */
+	assert_int_equal(vsw_learn_lookup(l, mac_host, 0), VSW_PORT_NONE);
+	vsw_learn_free(l);
+}
+
 static void
 test_bad_size_refused(void **state)
 {
@@ -204,6 +244,8 @@ main(int argc, char **argv)
 	        cmocka_unit_test(test_full_table),
 	        cmocka_unit_test(test_flush_port),
 	        cmocka_unit_test(test_bad_size_refused),
+	        cmocka_unit_test(test_flush_then_stale_request),
+	        cmocka_unit_test(test_aging_entry_refreshed_in_the_next_second),
 	};
 	int rc;
 

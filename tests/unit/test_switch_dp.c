@@ -253,6 +253,81 @@ test_hook_verdicts(void **state)
 	expect_sent(TRUNK, -1);     /* the injected copy, sent as the hook built it */
 }
 
+/*
+ * a two-segment broadcast flooded to two untagged receivers. Both receivers hold
+ * the same head mbuf; its second segment must stay alive until both have been freed.
+ */
+static void
+test_multiseg_flood_shares_every_segment(void **state)
+{
+	struct rte_mbuf *m = frame(bcast, mac_far, 10), *seg2 = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *a, *b;
+	int vlan;
+
+	(void)state;
+	assert_non_null(rte_pktmbuf_append(seg2, 100));
+	const unsigned int base = rte_mempool_in_use_count(pool) - 2;
+
+	assert_int_equal(rte_pktmbuf_chain(m, seg2), 0);
+	receive(TRUNK, m); /* VLAN 10: ACCESS10 and ACCESS10B untagged, sharing the mbuf */
+	a = sent(ACCESS10, &vlan);
+	b = sent(ACCESS10B, &vlan);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_equal(a, b);
+	assert_int_equal(rte_mempool_in_use_count(pool) - base, 2);
+	rte_pktmbuf_free(a); /* the first receiver (its PMD) is done with it */
+	/* b still references both segments: neither may be back in the pool. */
+	assert_int_equal(rte_mempool_in_use_count(pool) - base, 2);
+	rte_pktmbuf_free(b);
+}
+
+/*
+ * the same with the NIC switch: a two-segment broadcast from a VM leaves the vSwitch
+ * through the uplink (the default VPort); the NIC switch shares it with a VF
+ * (share_or_copy(), is_copied false). Head refcount 2, second segment 1.
+ */
+static void
+test_multiseg_shared_with_a_vf(void **state)
+{
+	struct vsw_dp_nicsw *dn = &cfg->nicsw;
+	struct rte_mbuf *m = frame(bcast, mac[ACCESS10], -1), *seg2 = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *wire, *vf;
+	int vlan;
+
+	(void)state;
+	/* ACCESS10B is the uplink (PF wire), ACCESS20 plays VF VPort 1's VF. */
+	for (uint16_t i = 0; i < VSW_NICSW_VPORTS_MAX; i++)
+		dn->port_of_vport[i] = VSW_PORT_NONE;
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
+		dn->vport_of_port[i] = VSW_PORT_NONE;
+	dn->is_used = true;
+	dn->uplink_port = ACCESS10B;
+	dn->port_of_vport[1] = ACCESS20;
+	dn->vport_of_port[ACCESS20] = 1;
+	dn->vport_vlans[1].n = 1;
+	dn->vport_vlans[1].ids[0] = 0; /* untagged broadcasts */
+	dn->ftable.n_flood_vports = 2;
+	dn->ftable.flood_vports[0] = VSW_VPORT_DEFAULT;
+	dn->ftable.flood_vports[1] = 1;
+	cfg->n_flood_ports = 0;
+	cfg->flood_ports[cfg->n_flood_ports++] = ACCESS10;
+	cfg->flood_ports[cfg->n_flood_ports++] = ACCESS10B;
+
+	const unsigned int base = rte_mempool_in_use_count(pool) - 2;
+
+	assert_non_null(rte_pktmbuf_append(seg2, 100));
+	assert_int_equal(rte_pktmbuf_chain(m, seg2), 0);
+	receive(ACCESS10, m);
+	wire = sent(ACCESS10B, &vlan);
+	vf = sent(ACCESS20, &vlan);
+	assert_non_null(wire);
+	assert_ptr_equal(wire, vf);
+	rte_pktmbuf_free(wire);
+	assert_int_equal(rte_mempool_in_use_count(pool) - base, 2); /* seg2 still held */
+	rte_pktmbuf_free(vf);
+}
+
 /* A ring ethdev is ready for bursts once configured with its one queue pair and started. */
 static int
 start_port(uint16_t id)
@@ -290,6 +365,9 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_broadcast_untagged_and_tagged_copies, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_hook_verdicts, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_multiseg_shared_with_a_vf, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_multiseg_flood_shares_every_segment, setup,
+	                                        teardown),
 	};
 	char name[RTE_RING_NAMESIZE];
 	int rc;
