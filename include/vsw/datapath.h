@@ -73,7 +73,7 @@ struct vsw_dp_rxq {
 /** What one worker polls. */
 struct vsw_dp_worker_cfg {
 	uint16_t n_rxqs;
-	struct vsw_dp_rxq rxqs[VSW_PORTS_MAX];
+	struct vsw_dp_rxq rxqs[VSW_PORTS_MAX * VSW_WORKERS_MAX]; /**< every queue of its ports */
 };
 
 /**
@@ -82,6 +82,9 @@ struct vsw_dp_worker_cfg {
  */
 struct vsw_dp_nicsw {
 	bool is_used;
+	/** The wire's link. The default VPort is always operational (R-VP-2): the vSwitch
+	 *  reaches VFs through the uplink port whatever the wire does. */
+	bool is_wire_up;
 	uint16_t uplink_port;                         /**< the PF's wire, a vSwitch port */
 	uint16_t port_of_vport[VSW_NICSW_VPORTS_MAX]; /**< VF port of a VF VPort, or NONE */
 	uint16_t vport_of_port[VSW_PORTS_MAX];        /**< VPort of a VF port, or NONE */

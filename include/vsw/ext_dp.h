@@ -30,9 +30,13 @@ struct vsw_ext_dp_args {
 	const struct vsw_dp_port *port; /**< the port the burst is received on / sent to */
 	uint16_t port_index;
 	uint16_t n;
-	struct rte_mbuf **pkts; /**< may be modified in place (headers, data) */
-	uint16_t *verdicts;     /**< one per packet: PASS, DROP or a port index */
-	struct vsw_lcore *lc;   /**< the worker, for vsw_ext_dp_inject() */
+	/**
+	 * Ingress hooks may modify these in place (each is the hook's alone); egress hooks must
+	 * not: a flooded frame is one mbuf shared by every port it leaves through.
+	 */
+	struct rte_mbuf **pkts;
+	uint16_t *verdicts;   /**< one per packet: PASS, DROP or a port index */
+	struct vsw_lcore *lc; /**< the worker, for vsw_ext_dp_inject() */
 };
 
 /**

@@ -206,6 +206,7 @@ int
 vsw_cli_server_open(const char *path, struct vsw_errmsg *em)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	mode_t old_mask;
 	int fd, rc;
 
 	init_once();
@@ -214,15 +215,17 @@ vsw_cli_server_open(const char *path, struct vsw_errmsg *em)
 		return rc;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 8) != 0) {
+	/* Created 0600: no other user may connect between bind() and a later chmod(). */
+	old_mask = umask(0077);
+	rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_mask);
+	if (rc != 0 || listen(fd, 8) != 0) {
 		rc = -errno;
 		vsw_errmsg_set(em, "control socket %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return rc;
 	}
-	/* Commands change the switch: only the owner of the daemon (root) may send them. */
-	(void)chmod(path, 0600);
 	srv.listen_fd = fd;
 	snprintf(srv.path, sizeof(srv.path), "%s", path);
 	CLI_LOG(INFO, "control socket %s", path);

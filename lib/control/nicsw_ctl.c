@@ -175,6 +175,11 @@ vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 	if (dn->uplink_port == VSW_PORT_NONE)
 		return;
 	dn->is_used = true;
+	dn->is_wire_up = cfg->ports[dn->uplink_port].is_connected;
+	if (!dn->is_wire_up) {
+		cfg->ports[dn->uplink_port].is_connected = true;
+		cfg->flood_ports[cfg->n_flood_ports++] = dn->uplink_port;
+	}
 	vsw_nicsw_ftable_build(nic.sw, &dn->ftable);
 	while (vsw_nicsw_vport_next(nic.sw, &iter, &info)) {
 		dn->vport_vlans[info.vport_id].n = (uint8_t)info.n_filters;

@@ -135,13 +135,14 @@ cfg_publish(struct vsw_dp_cfg *cfg)
 		if (p == NULL || !cfg->ports[i].is_connected || p->worker == WORKER_NONE)
 			continue;
 		wc = &cfg->workers[p->worker];
-		wc->rxqs[wc->n_rxqs++] = (struct vsw_dp_rxq){
-		        .port = i,
-		        .stage = p->type == VSW_PORT_VF        ? VSW_DP_STAGE_NICSW_VF
-		                 : i == cfg->nicsw.uplink_port ? VSW_DP_STAGE_NICSW_PF
-		                                               : VSW_DP_STAGE_VSWITCH,
-		        .eth_port_id = p->eth_port_id,
-		        .queue_id = 0};
+		for (uint16_t q = 0; q < p->n_rxqs; q++)
+			wc->rxqs[wc->n_rxqs++] = (struct vsw_dp_rxq){
+			        .port = i,
+			        .stage = p->type == VSW_PORT_VF        ? VSW_DP_STAGE_NICSW_VF
+			                 : i == cfg->nicsw.uplink_port ? VSW_DP_STAGE_NICSW_PF
+			                                               : VSW_DP_STAGE_VSWITCH,
+			        .eth_port_id = p->eth_port_id,
+			        .queue_id = q};
 	}
 	vsw_dp_publish(cfg);
 }

@@ -67,7 +67,7 @@ to_wire(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct rte_mbuf *m)
 {
 	const uint16_t uplink = cfg->nicsw.uplink_port;
 
-	if (unlikely(!cfg->ports[uplink].is_connected)) {
+	if (unlikely(!cfg->nicsw.is_wire_up)) {
 		vsw_counter_add(&lc->stats[uplink].drop_port_down, 1);
 		rte_pktmbuf_free(m);
 		return;

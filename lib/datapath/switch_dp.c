@@ -23,6 +23,16 @@
 /* Prefetch this many frames ahead while reading headers (DPDK l3fwd uses 3). */
 #define PREFETCH_AHEAD 3
 
+/* An 802.1Q TPID without room for its tag: a runt, not an untagged frame. */
+static inline bool
+is_truncated_tag(const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	return eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) &&
+	       rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(struct rte_vlan_hdr);
+}
+
 /*
  * Drop runts and frames of VLANs the port does not admit, pop tags, and record each frame's
  * VLAN in vlan_tci. @return the frames kept, compacted at the front of @p pkts.
@@ -43,7 +53,7 @@ classify(struct vsw_lcore *lc, const struct vsw_dp_port *in, struct vsw_port_sta
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
+		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN || is_truncated_tag(m))) {
 			runts++;
 			rte_pktmbuf_free(m);
 			continue;

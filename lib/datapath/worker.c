@@ -108,9 +108,12 @@ vsw_ext_dp_inject(struct vsw_ext_dp_args *args, uint16_t port, struct rte_mbuf *
 {
 	const struct vsw_dp_cfg *cfg = args->cfg;
 
-	if (unlikely(port >= VSW_PORTS_MAX || !cfg->ports[port].is_connected)) {
+	if (unlikely(port >= VSW_PORTS_MAX || !cfg->ports[port].is_connected || m == NULL)) {
+		/* A hook's failed rte_pktmbuf_copy() lands here as NULL: count it, free nothing. */
 		if (port < VSW_PORTS_MAX)
-			vsw_counter_add(&args->lc->stats[port].drop_port_down, 1);
+			vsw_counter_add(m == NULL ? &args->lc->stats[port].drop_no_mbuf
+			                          : &args->lc->stats[port].drop_port_down,
+			                1);
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -106,6 +106,26 @@ find_eth_port(const struct vsw_port *port, uint16_t *eth_port_id)
 	return rte_eth_dev_get_port_by_name(name, eth_port_id) == 0 ? 0 : -ENODEV;
 }
 
+/*
+ * RSS over the rx queues of a device that has more than one: frames of one flow stay on one
+ * queue, so they keep their order. Devices without RSS (vdevs) spread frames themselves.
+ */
+static void
+rss_conf(const struct rte_eth_dev_info *info, uint16_t n_rxqs, struct rte_eth_conf *conf)
+{
+	const uint64_t hf = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP;
+
+	if (n_rxqs < 2 || (info->flow_type_rss_offloads & hf) == 0)
+		return;
+	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf->rx_adv_conf.rss_conf.rss_hf = info->flow_type_rss_offloads & hf;
+}
+
+/*
+ * One tx queue per worker, and as many rx queues (as far as the device has them): a
+ * multi-queue peer (a vhost-user guest with several queue pairs, af_packet's fanout sockets,
+ * a NIC's RSS) may send on any of them, and the worker that owns the port polls them all.
+ */
 static int
 setup_queues(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
              struct vsw_errmsg *em)
@@ -124,13 +144,15 @@ setup_queues(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
 		               port->name, info.max_tx_queues, n_txqs);
 		return -ENOTSUP;
 	}
+	port->n_rxqs = RTE_MIN(n_txqs, info.max_rx_queues);
+	rss_conf(&info, port->n_rxqs, &conf);
 	if (*info.dev_flags & RTE_ETH_DEV_INTR_LSC)
 		conf.intr_conf.lsc = 1;
-	rc = rte_eth_dev_configure(id, 1, n_txqs, &conf);
+	rc = rte_eth_dev_configure(id, port->n_rxqs, n_txqs, &conf);
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(id, &n_rxd, &n_txd);
-	if (rc == 0)
-		rc = rte_eth_rx_queue_setup(id, 0, n_rxd, rte_eth_dev_socket_id(id), NULL, pool);
+	for (uint16_t q = 0; rc == 0 && q < port->n_rxqs; q++)
+		rc = rte_eth_rx_queue_setup(id, q, n_rxd, rte_eth_dev_socket_id(id), NULL, pool);
 	for (uint16_t q = 0; rc == 0 && q < n_txqs; q++)
 		rc = rte_eth_tx_queue_setup(id, q, n_txd, rte_eth_dev_socket_id(id), NULL);
 	if (rc == 0)

@@ -42,11 +42,12 @@ VPORT_NUMBERS = ("id", "qps", "rx_packets", "rx_bytes", "tx_packets", "tx_bytes"
 class NicSwitchTest(LabCase):
     # --- setup ----------------------------------------------------------------------------
 
-    def start(self, vf1_vlan=VLAN_VF1):
+    def start(self, vf1_vlan=VLAN_VF1, pf=None):
         """vswd with nic0 (its PF on a veth whose peer is in a netns), uplink and vm1.
         vf1_vlan: the VLAN of VPort 2's filter (0: MAC only)."""
         lab = self.lab
         self.ns, host_if, self.ns_if = lab.add_veth_netns()
+        self.host_if = host_if
         self.vf_dir = lab.path("vf")
         self.vm_sock = lab.path("vm1.sock")
         lab.control_socket = lab.path("vswd.sock")
@@ -63,7 +64,7 @@ class NicSwitchTest(LabCase):
             "nic_switches:",
             "  - name: nic0",
             "    backend: emulated",
-            "    pf: %s" % q("net_af_packet1,iface=%s" % host_if),
+            "    pf: %s" % q(pf or "net_af_packet1,iface=%s" % host_if),
             "    num_vfs: 2",
             "    queue_pairs: { total: 8, default_vport: 2 }",
             "    asymmetric: true",
@@ -224,6 +225,29 @@ class NicSwitchTest(LabCase):
         self.assertEqual((r1["rx_test"], r1["rx_other"]), (0, N), r1)  # tagged 7
         self.assert_vport(vp, 1, rx_packets=N)
         self.assert_vport(vp, 2, rx_packets=N)
+
+    def test_vf_and_vm_talk_with_the_wire_down(self):
+        """The default VPort stays operational (R-VP-2) when the PF's wire loses its link:
+        a VM and a VF still reach each other both ways, through the NIC switch."""
+        lab = self.lab
+        tap = "vtw%d" % (time.monotonic_ns() % 100000)  # a TAP wire: its link can go down
+        self.start(pf="net_tap1,iface=" + tap)
+        lab.wait_links(["uplink"])
+        vswlab.run(["ip", "link", "set", tap, "down"])
+        lab.wait_links(["uplink"], state="down")
+        vf0 = self.start_vf(0, MAC_VF0, expect=N, timeout_s=30)
+        vm = lab.start_vm("vm1", self.vm_sock, MAC_VM, send=N, dst=MAC_VF0, pps=VF_PPS,
+                          linger_ms=LISTEN_MS)
+        r0 = vf0.result()
+        lab.finish(vm)
+        self.assertEqual((r0["rx_test"], r0["rx_from"]), (N, {mac_norm(MAC_VM): N}), r0)
+        lab.wait_links(["vm1", "nic0-vf0"], state="down")
+        rvm = lab.start_vm("vm1r", self.vm_sock, MAC_VM, expect=N, timeout_s=30)
+        lab.wait_links(["vm1"])
+        vf0 = self.start_vf(0, MAC_VF0, send=N, dst=MAC_VM, pps=VF_PPS, linger_ms=LISTEN_MS)
+        r1 = rvm.result()
+        lab.finish(vf0)
+        self.assertEqual((r1["rx_test"], r1["rx_from"]), (N, {mac_norm(MAC_VF0): N}), r1)
 
     def test_vf_to_vf_bypasses_the_vswitch(self):
         """VF0 to VF1's MAC-only filter: straight to VF1 inside the NIC switch; the vSwitch's

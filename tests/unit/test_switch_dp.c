@@ -302,6 +302,7 @@ test_multiseg_shared_with_a_vf(void **state)
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		dn->vport_of_port[i] = VSW_PORT_NONE;
 	dn->is_used = true;
+	dn->is_wire_up = true;
 	dn->uplink_port = ACCESS10B;
 	dn->port_of_vport[1] = ACCESS20;
 	dn->vport_of_port[ACCESS20] = 1;
