@@ -2,17 +2,21 @@
 /*
  * The command server: the control socket's connections and, in interactive mode, stdin.
  * Each complete line goes through DPDK's cmdline parser with the command lists of this
- * module. Control thread only; a slow or stuck client can delay the control thread by at
- * most the send timeout, never a worker.
+ * module. Control thread only, and it never waits on a client: a command's output goes to a
+ * memfd, then leaves without blocking as the client reads it; a client that stops reading
+ * for CLI_SEND_TIMEOUT_MS is disconnected.
  */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -27,11 +31,18 @@ RTE_LOG_REGISTER_DEFAULT(vsw_cli_logtype, INFO);
 #define CLI_CMDS_MAX 128
 /* A client that does not read its replies for this long is disconnected. */
 #define CLI_SEND_TIMEOUT_MS 1000
+/* The largest reply: `show fdb` of a million learned MACs fits. */
+#define CLI_REPLY_MAX (64u << 20)
 
 struct client {
 	int fd; /* -1: free slot */
 	bool is_stdin;
-	struct cmdline *cl;
+	struct cmdline *cl; /* socket clients: output goes to out_fd, then to fd */
+	int out_fd;         /* memfd collecting one command's output */
+	char *reply;        /* what is left to send of the last reply */
+	size_t reply_len;
+	size_t reply_off;
+	uint64_t reply_since_ms; /* when sending last made progress */
 	size_t len;
 	char buf[VSW_CLI_LINE_SIZE];
 };
@@ -95,16 +106,59 @@ print_prompt(void)
 	}
 }
 
-/* The reply trailer of include/vsw/cli.h: NUL, status, newline. */
-static void
-send_status(int fd, int status)
+static uint64_t
+now_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Send what is left of @p c's reply without blocking: the control thread must never wait on
+ * a client. @return false when the client is gone or stalled and must be closed.
+ */
+static bool
+reply_flush(struct client *c)
+{
+	while (c->reply_off < c->reply_len) {
+		ssize_t n = send(c->fd, c->reply + c->reply_off, c->reply_len - c->reply_off,
+		                 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return now_ms() - c->reply_since_ms < CLI_SEND_TIMEOUT_MS;
+		if (n <= 0)
+			return false;
+		c->reply_off += (size_t)n;
+		c->reply_since_ms = now_ms();
+	}
+	free(c->reply);
+	c->reply = NULL;
+	c->reply_len = c->reply_off = 0;
+	return true;
+}
+
+/* Move the output the command wrote to the memfd, and the trailer, into the reply. */
+static bool
+reply_take(struct client *c, int status)
+{
+	off_t size = lseek(c->out_fd, 0, SEEK_END);
 	char trailer[16];
 	int len = snprintf(trailer + 1, sizeof(trailer) - 1, "%d\n", status);
 
-	trailer[0] = '\0';
-	if (write(fd, trailer, (size_t)len + 1) != len + 1)
-		CLI_LOG(DEBUG, "control client went away before its reply");
+	trailer[0] = '\0'; /* the reply trailer of include/vsw/cli.h: NUL, status, newline */
+	if (size < 0 || (size_t)size > CLI_REPLY_MAX)
+		size = 0;
+	c->reply = malloc((size_t)size + (size_t)len + 1);
+	if (c->reply == NULL || (size > 0 && pread(c->out_fd, c->reply, (size_t)size, 0) != size) ||
+	    ftruncate(c->out_fd, 0) != 0 || lseek(c->out_fd, 0, SEEK_SET) != 0)
+		return false;
+	memcpy(c->reply + size, trailer, (size_t)len + 1);
+	c->reply_len = (size_t)size + (size_t)len + 1;
+	c->reply_off = 0;
+	c->reply_since_ms = now_ms();
+	return true;
 }
 
 static void
@@ -130,17 +184,44 @@ run_line(struct client *c, const char *line)
 			srv.status = -EINVAL;
 		}
 	}
-	if (!c->is_stdin)
-		send_status(c->fd, srv.status);
 }
 
 static void
 client_close(struct client *c)
 {
-	cmdline_free(c->cl); /* closes c->fd unless it is stdin */
+	cmdline_free(c->cl); /* closes c->fd and c->out_fd unless they are stdin/stdout */
+	free(c->reply);
+	c->reply = NULL;
+	c->reply_len = c->reply_off = 0;
 	c->cl = NULL;
 	c->fd = -1;
 	c->len = 0;
+}
+
+/*
+ * Run the complete lines waiting in @p c's buffer, one reply at a time: a socket client
+ * gets its next command run only once the previous reply has left.
+ */
+static void
+client_run(struct client *c)
+{
+	char *line = c->buf, *nl;
+
+	while (c->reply == NULL && (nl = memchr(line, '\n', c->len - (size_t)(line - c->buf)))) {
+		*nl = '\0';
+		run_line(c, line);
+		line = nl + 1;
+		if (c->is_stdin) {
+			print_prompt();
+			continue;
+		}
+		if (!reply_take(c, srv.status) || !reply_flush(c)) {
+			client_close(c);
+			return;
+		}
+	}
+	c->len -= (size_t)(line - c->buf);
+	memmove(c->buf, line, c->len);
 }
 
 /* Read what is there and run every complete line. */
@@ -148,39 +229,42 @@ static void
 client_read(struct client *c)
 {
 	ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
-	char *line, *nl;
 
 	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
 		if (c->is_stdin)
 			srv.is_quit_requested = true; /* end of interactive input, as in testpmd */
 		client_close(c);
 		return;
 	}
 	c->len += (size_t)n;
-	c->buf[c->len] = '\0';
-	line = c->buf;
-	while ((nl = strchr(line, '\n')) != NULL) {
-		*nl = '\0';
-		run_line(c, line);
-		line = nl + 1;
-		if (c->is_stdin)
-			print_prompt();
-	}
-	c->len -= (size_t)(line - c->buf);
-	memmove(c->buf, line, c->len);
-	if (c->len == sizeof(c->buf) - 1) {
+	client_run(c);
+	if (c->fd >= 0 && c->len == sizeof(c->buf) - 1) {
 		CLI_LOG(WARNING, "command line longer than %u bytes, connection closed",
 		        VSW_CLI_LINE_SIZE);
 		client_close(c);
 	}
 }
 
+/* The client can take more of its reply (or has stalled too long). */
+static void
+client_write(struct client *c)
+{
+	if (!reply_flush(c)) {
+		CLI_LOG(WARNING, "control client stopped reading its replies, connection closed");
+		client_close(c);
+		return;
+	}
+	if (c->reply == NULL)
+		client_run(c); /* commands that arrived meanwhile */
+}
+
 static void
 accept_client(void)
 {
-	const struct timeval tv = {.tv_sec = CLI_SEND_TIMEOUT_MS / 1000,
-	                           .tv_usec = (CLI_SEND_TIMEOUT_MS % 1000) * 1000};
-	int fd = accept4(srv.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	int fd = accept4(srv.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int out_fd;
 
 	if (fd < 0)
 		return;
@@ -189,15 +273,22 @@ accept_client(void)
 
 		if (c->fd >= 0)
 			continue;
-		c->cl = cmdline_new(ctx, "", fd, fd);
-		if (c->cl == NULL)
+		/* Commands print into a memfd; the reply leaves from there without blocking. */
+		out_fd = memfd_create("vsw-cli-reply", MFD_CLOEXEC);
+		c->cl = out_fd < 0 ? NULL : cmdline_new(ctx, "", fd, out_fd);
+		if (c->cl == NULL) {
+			if (out_fd >= 0)
+				close(out_fd);
 			break;
-		(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		}
 		c->fd = fd;
+		c->out_fd = out_fd;
 		c->len = 0;
 		return;
 	}
-	CLI_LOG(WARNING, "control socket: %u clients already connected, refusing one",
+	CLI_LOG(WARNING,
+	        "control socket: %u clients already connected, or out of memory; "
+	        "refusing one",
 	        VSW_CLI_CLIENTS_MAX);
 	close(fd);
 }
@@ -262,11 +353,20 @@ vsw_cli_server_poll(int timeout_ms)
 		owners[n] = &srv.in;
 		pfds[n++] = (struct pollfd){.fd = srv.in.fd, .events = POLLIN};
 	}
-	for (unsigned int i = 0; i < VSW_CLI_CLIENTS_MAX; i++)
-		if (srv.clients[i].fd >= 0) {
-			owners[n] = &srv.clients[i];
-			pfds[n++] = (struct pollfd){.fd = srv.clients[i].fd, .events = POLLIN};
+	for (unsigned int i = 0; i < VSW_CLI_CLIENTS_MAX; i++) {
+		struct client *c = &srv.clients[i];
+
+		if (c->fd < 0)
+			continue;
+		/* A client with a reply on its way is not read until the reply has left. */
+		if (c->reply != NULL && now_ms() - c->reply_since_ms >= CLI_SEND_TIMEOUT_MS) {
+			client_write(c); /* closes it */
+			continue;
 		}
+		owners[n] = c;
+		pfds[n++] =
+		        (struct pollfd){.fd = c->fd, .events = c->reply != NULL ? POLLOUT : POLLIN};
+	}
 	if (poll(pfds, n, timeout_ms) <= 0)
 		return; /* timeout, or a signal the caller will look at */
 	for (nfds_t i = 0; i < n; i++) {
@@ -274,6 +374,8 @@ vsw_cli_server_poll(int timeout_ms)
 			continue;
 		if (owners[i] == NULL)
 			accept_client();
+		else if (owners[i]->reply != NULL)
+			client_write(owners[i]);
 		else
 			client_read(owners[i]);
 	}

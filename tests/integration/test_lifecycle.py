@@ -12,6 +12,7 @@ still forwards, including for VMs that connect after the failed start.
 
 import os
 import signal
+import socket
 import time
 
 import vswlab
@@ -88,6 +89,37 @@ class LifecycleTest(LabCase):
         self.assertIn(path, out, "the error does not name %s" % path)
         self.note("second vswd: exit %d: %s" % (rc, [l for l in out.splitlines()
                                                      if path in l][:1]))
+
+    def test_stuck_control_client_does_not_stall_vswd(self):
+        """A control client that sends commands and never reads the replies is disconnected;
+        meanwhile other clients are answered and the switch forwards."""
+        lab = self.lab
+        self.start_two_vms_switch()
+        stuck = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        stuck.connect(lab.control_socket)
+        stuck.sendall(b"help\n" * 100 + b"show fdb\n" * 200)  # and never read
+        t0 = time.monotonic()
+        for _ in range(5):
+            self.assertIn("mbufs-in-use", lab.vswctl("show", "datapath"))
+        self.assertLess(time.monotonic() - t0, 5, "other clients waited on the stuck one")
+        self.assert_forwards()
+        time.sleep(1.5)  # past the send timeout: the stuck client is gone
+        self.assertTrue(self.closed_by_peer(stuck), "vswd kept a client that never reads")
+        stuck.close()
+
+    @staticmethod
+    def closed_by_peer(sock):
+        """Drain sock: True when the peer closed it (end of file or reset), False when it
+        is still open after 2 s of silence."""
+        sock.settimeout(2)
+        try:
+            while sock.recv(1 << 20):
+                pass
+            return True
+        except ConnectionResetError:
+            return True
+        except socket.timeout:
+            return False
 
     def test_second_vswd_same_vhost_socket(self):
         lab = self.lab
