@@ -135,6 +135,7 @@ struct vsw_worker_stats {
 	uint64_t slept_ns;    /**< time given back to the host while idle */
 	uint64_t busy_cycles; /**< TSC cycles of passes that received frames */
 	uint64_t rx_packets;  /**< frames received on all its queues, for cycles/packet */
+	uint64_t learn_requests_dropped; /**< learn requests the full ring refused */
 };
 
 /** Sum of every drop counter of @p s. */

@@ -38,7 +38,7 @@ struct vsw_learn_req {
 	uint16_t port;
 };
 
-/** Counters of the table, written by the control thread (requests_dropped: by workers). */
+/** Counters of the table, written by the control thread. */
 struct vsw_learn_stats {
 	uint64_t n_entries;
 	uint64_t learned;
@@ -46,7 +46,7 @@ struct vsw_learn_stats {
 	uint64_t aged;
 	uint64_t flushed;
 	uint64_t full;             /**< requests refused: table at max_entries */
-	uint64_t requests_dropped; /**< requests lost: ring full */
+	uint64_t requests_dropped; /**< requests lost (workers' and the control thread's) */
 };
 
 struct vsw_learn {
@@ -56,7 +56,7 @@ struct vsw_learn {
 	uint32_t aging_s; /**< 0: never age */
 	uint32_t max_entries;
 	uint64_t tsc_hz;
-	uint64_t requests_dropped; /**< workers add with an atomic RMW: several producers */
+	uint64_t requests_dropped; /**< control thread only: requests it could not put back */
 	struct vsw_learn_stats stats;
 };
 

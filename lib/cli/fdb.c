@@ -59,6 +59,12 @@ show_fdb_parsed(void *parsed, struct cmdline *cl, void *data)
 		print_entry(cl, mac, vlan_text, p != NULL ? p->name : "?", "learned", idle_text);
 	}
 	vsw_learn_stats_get(l, &st);
+	for (unsigned int w = 0; w < vsw_dp_n_workers(); w++) {
+		struct vsw_worker_stats ws;
+
+		vsw_dp_worker_stats(w, &ws);
+		st.requests_dropped += ws.learn_requests_dropped;
+	}
 	cmdline_printf(cl,
 	               "learned %" PRIu64 " entries %" PRIu64 " moved %" PRIu64 " aged %" PRIu64
 	               " flushed %" PRIu64 " full %" PRIu64 " requests-dropped %" PRIu64 "\n",

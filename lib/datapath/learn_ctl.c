@@ -197,7 +197,7 @@ drop_requests_of(struct vsw_learn *l, uint16_t port)
 	while (n-- > 0 && rte_ring_sc_dequeue_elem(l->requests, &req, sizeof(req)) == 0)
 		if (req.port != port &&
 		    rte_ring_mp_enqueue_elem(l->requests, &req, sizeof(req)) != 0)
-			__atomic_fetch_add(&l->requests_dropped, 1, __ATOMIC_RELAXED);
+			l->requests_dropped++;
 }
 
 unsigned int
@@ -231,5 +231,5 @@ vsw_learn_stats_get(const struct vsw_learn *l, struct vsw_learn_stats *out)
 {
 	*out = l->stats;
 	out->n_entries = (uint64_t)rte_hash_count(l->hash);
-	out->requests_dropped = __atomic_load_n(&l->requests_dropped, __ATOMIC_RELAXED);
+	out->requests_dropped = l->requests_dropped;
 }

@@ -24,9 +24,13 @@ vsw_learn_lookup(const struct vsw_learn *l, const uint8_t *mac, uint16_t vlan)
 	return (uint16_t)((uintptr_t)data - 1);
 }
 
+/*
+ * @p mac was seen arriving on @p port: refresh its entry, or ask the control thread to learn
+ * it. A request the full ring refuses is counted in @p dropped, the worker's own counter.
+ */
 static inline void
 vsw_learn_note_source(struct vsw_learn *l, const uint8_t *mac, uint16_t vlan, uint16_t port,
-                      uint32_t now_s)
+                      uint32_t now_s, uint64_t *dropped)
 {
 	const uint64_t key = vsw_learn_key(mac, vlan);
 	struct vsw_learn_req req;
@@ -42,7 +46,8 @@ vsw_learn_note_source(struct vsw_learn *l, const uint8_t *mac, uint16_t vlan, ui
 	}
 	req = (struct vsw_learn_req){.key = key, .port = port};
 	if (rte_ring_mp_enqueue_elem(l->requests, &req, sizeof(req)) != 0)
-		__atomic_fetch_add(&l->requests_dropped, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(dropped, __atomic_load_n(dropped, __ATOMIC_RELAXED) + 1,
+		                 __ATOMIC_RELAXED);
 }
 
 #endif /* VSW_LEARN_DP_H */

@@ -278,7 +278,7 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 
 		if (in->is_learning && cfg->learn != NULL && !(src[0] & 0x01))
 			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, in_port,
-			                      lc->now_s);
+			                      lc->now_s, &lc->wstats.learn_requests_dropped);
 		dsts[i] = decide(cfg, in_port, pkts[i]);
 	}
 	for (uint16_t i = 0; i < n; i++)

@@ -24,6 +24,7 @@
 
 static struct rte_rcu_qsbr *qsv;
 static struct vsw_fdb statics;
+static uint64_t dropped; /* a worker's count of refused learn requests */
 
 static const uint8_t mac_host[6] = {0x02, 0, 0, 0, 0xee, 0x01};
 static const uint8_t mac_vm[6] = {0x52, 0x54, 0, 0, 0, 0x01};
@@ -44,7 +45,7 @@ new_table(uint32_t entries, uint32_t aging_s)
 static void
 see(struct vsw_learn *l, const uint8_t *mac, uint16_t vlan, uint16_t port)
 {
-	vsw_learn_note_source(l, mac, vlan, port, vsw_learn_now_s(l));
+	vsw_learn_note_source(l, mac, vlan, port, vsw_learn_now_s(l), &dropped);
 	vsw_learn_drain(l, &statics);
 }
 
@@ -209,7 +210,7 @@ test_flush_then_stale_request(void **state)
 
 	(void)state;
 	/* A worker saw mac_host on TRUNK just before the control thread deleted TRUNK. */
-	vsw_learn_note_source(l, mac_host, 0, TRUNK, vsw_learn_now_s(l));
+	vsw_learn_note_source(l, mac_host, 0, TRUNK, vsw_learn_now_s(l), &dropped);
 	vsw_learn_flush_port(l, TRUNK); /* vsw_ctl_port_del(), after its grace period */
 	vsw_learn_drain(l, &statics);   /* next vsw_ctl_poll() */
 	assert_int_equal(vsw_learn_lookup(l, mac_host, 0), VSW_PORT_NONE);
