@@ -11,6 +11,7 @@
 #define VSW_DP_PRIV_H
 
 #include <rte_common.h>
+#include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
@@ -77,6 +78,23 @@ static inline void
 vsw_counter_add(uint64_t *counter, uint64_t n)
 {
 	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/* One rx burst of @p q into @p pkts, counted on its port. @return frames received. */
+static inline uint16_t
+vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_rxq *q, struct rte_mbuf **pkts)
+{
+	struct vsw_port_stats *st = &lc->stats[q->port];
+	const uint16_t n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
+	uint64_t bytes = 0;
+
+	if (n == 0)
+		return 0;
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	vsw_counter_add(&st->rx_packets, n);
+	vsw_counter_add(&st->rx_bytes, bytes);
+	return n;
 }
 
 #endif /* VSW_DP_PRIV_H */

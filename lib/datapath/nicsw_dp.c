@@ -216,18 +216,11 @@ from_vf(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t vf_port,
 uint16_t
 vsw_dp_nicsw_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
 {
-	struct vsw_port_stats *st = &lc->stats[q->port];
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	uint64_t bytes = 0;
-	uint16_t n;
+	const uint16_t n = vsw_dp_rx(lc, q, pkts);
 
-	n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
 	if (n == 0)
 		return 0;
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	vsw_counter_add(&st->rx_packets, n);
-	vsw_counter_add(&st->rx_bytes, bytes);
 	if (q->stage == VSW_DP_STAGE_NICSW_PF)
 		from_wire(lc, cfg, pkts, n);
 	else

@@ -288,18 +288,10 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 uint16_t
 vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
 {
-	struct vsw_port_stats *st = &lc->stats[q->port];
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	uint64_t bytes = 0;
-	uint16_t n_rx;
+	const uint16_t n_rx = vsw_dp_rx(lc, q, pkts);
 
-	n_rx = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
-	if (n_rx == 0)
-		return 0;
-	for (uint16_t i = 0; i < n_rx; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	vsw_counter_add(&st->rx_packets, n_rx);
-	vsw_counter_add(&st->rx_bytes, bytes);
-	vsw_dp_switch_frames(lc, cfg, q->port, pkts, n_rx);
+	if (n_rx != 0)
+		vsw_dp_switch_frames(lc, cfg, q->port, pkts, n_rx);
 	return n_rx;
 }
