@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""vswd's process lifecycle: clean exit on SIGTERM and SIGINT, and refusing to start on
-sockets that another vswd already serves.
+"""vswd's process lifecycle: clean exit on SIGTERM and SIGINT, taking over the stale sockets of
+a killed vswd, and refusing to start on sockets that another vswd still serves.
 
-A clean exit is status 0 within 10 s with VMs still connected, and removes what vswd created
-(vhost server sockets, the control socket) but not the sockets of VMs it was a client of. A
-second vswd given a path the first one serves must fail with a non-zero status and a message
-naming the path, and must leave the first one working: its control socket answers and it
-still forwards, including for VMs that connect after the failed start.
+A clean exit is status 0 within 10 s with VMs still connected, closes every port (its log shows
+each one closed and deleted), and removes what vswd created (vhost server sockets, the control
+socket, each in a directory vswd had to create) but not the sockets of VMs it was a client of.
+A vswd killed with SIGKILL leaves its sockets behind; the next vswd on the same paths must
+remove them, start and forward. A second vswd given a path the first one serves must fail with
+a non-zero status and a message naming the path, and must leave the first one working: its
+control socket answers and it still forwards, including for VMs that connect after the failed
+start.
 """
 
 import os
@@ -48,9 +51,11 @@ class LifecycleTest(LabCase):
 
     def exit_on(self, sig):
         lab = self.lab
-        sock_a, sock_c = lab.path("vma.sock"), lab.path("vmc.sock")
+        # vswd creates the missing directories of the sockets it listens on.
+        sock_a, sock_c = lab.path("vhost/vma.sock"), lab.path("vmc.sock")
         topo = lab.write_topology([synthetic("vma", MAC_A, sock_a, "server"),
-                                   synthetic("vmc", MAC_C, sock_c, "client")])
+                                   synthetic("vmc", MAC_C, sock_c, "client")],
+                                  control_socket=lab.path("run/vsw/vswd.sock"))
         # C owns its socket (vswd is its client), so it starts first and waits for vswd.
         c = lab.start_vm("c", sock_c, MAC_C, server=True, linger_ms=LISTEN_MS, wait=False)
         vswd = lab.start_vswd(topo)
@@ -69,6 +74,10 @@ class LifecycleTest(LabCase):
         self.assertFalse(os.path.exists(lab.control_socket), "control socket left behind")
         self.assertTrue(os.path.exists(sock_c), "vswd removed its vhost peer's socket")
         self.assertTrue(c.alive(), c.describe())
+        out = vswd.output()
+        for name in ("vma", "vmc"):
+            for line in ("port: %s: closed" % name, "control: port %s: port_delete" % name):
+                self.assertTrue(line in out, "port %s not closed on exit: no %r" % (name, line))
         self.note("%s: exit 0 in %.2f s" % (signal.Signals(sig).name, took))
 
     def test_sigterm(self):
@@ -76,6 +85,18 @@ class LifecycleTest(LabCase):
 
     def test_sigint(self):
         self.exit_on(signal.SIGINT)
+
+    def test_start_on_stale_sockets(self):
+        """Sockets nobody listens on any more are removed and taken over."""
+        lab = self.lab
+        first = self.start_two_vms_switch()
+        first.proc.kill()  # SIGKILL: no cleanup, the sockets stay without a listener
+        first.proc.wait()
+        for path in (self.sock_a, self.sock_b, lab.control_socket):
+            self.assertTrue(os.path.exists(path), path)
+        lab.start_vswd(lab.path("topo.yaml"), name="vswd-2")
+        self.assertEqual(set(lab.stats()), {"vma", "vmb"})
+        self.assert_forwards()
 
     def second_vswd_fails(self, ports, control_socket, path):
         """Run a second vswd; it must exit non-zero and name path in its output."""

@@ -4,10 +4,14 @@
 
 VM A sends sequence-numbered frames to VM B's MAC. B must get every one, in order, from A only;
 A must get nothing back; vswd's port counters must match what the VMs saw. Covered: vswd as
-vhost server, vswd as vhost client, VMs that leave and come back on the same socket, and an
-unpaced burst where whatever B misses must show up in vswd's DROPS.
+vhost server, vswd as vhost client, VMs that leave and come back on the same socket (each one
+a new NIC on the same port), an unpaced burst where whatever B misses must show up in vswd's
+DROPS, frames to a port with no VM (unicast dropped as port-down, broadcast not sent there),
+and a B that stops reading (dropped as tx-full).
 """
 
+import os
+import signal
 import time
 
 import vswlab
@@ -43,6 +47,11 @@ class VhostTest(LabCase):
         self.assertEqual((a["tx_packets"], b["rx_packets"]), (0, 0), st)
         self.assertEqual((a["drops"], b["drops"]), (0, 0), st)
         return st
+
+    def assert_nic(self, port, nic_state, lifecycle):
+        """vswd's lifecycle of port: its NIC state now and its event history."""
+        info = self.lab.port_detail("info", port)
+        self.assertEqual((info["nic-state"], info["lifecycle"]), (nic_state, lifecycle), info)
 
     def wait_accounted(self, n, timeout=20):
         """Wait until vswd has passed on or dropped all n frames A sent to B."""
@@ -96,6 +105,9 @@ class VhostTest(LabCase):
             lab.wait_count("vma", "rx_packets", 5000 * i)  # A's tx ring is empty
             self.assertEqual(lab.finish(a)["sent"], 5000)
             lab.wait_links(["vma"], state="down")
+        # Each A had its own NIC on vma: created, connected, disconnected and deleted.
+        self.assert_nic("vma", "none", "port_create nic_create nic_connect nic_disconnect "
+                        "nic_delete nic_create nic_connect nic_disconnect nic_delete")
         rb = b.result()
         self.assert_received(rb, 10000, {MAC_A: 10000})
         self.note("reconnect: B rx_pps %d over both senders" % rb["rx_pps"])
@@ -103,6 +115,8 @@ class VhostTest(LabCase):
         lab.wait_links(["vmb"], state="down")
         b2 = lab.start_vm("b2", self.sock_b, MAC_B, expect=5000)
         lab.wait_links(["vmb"])
+        self.assert_nic("vmb", "connected", "port_create nic_create nic_connect nic_disconnect "
+                        "nic_delete nic_create nic_connect")
         a3 = lab.start_vm("a3", self.sock_a, MAC_A, send=5000, dst=MAC_B, stream=3,
                           linger_ms=LISTEN_MS)
         self.assert_received(b2.result(), 5000, {MAC_A: 5000})
@@ -131,6 +145,59 @@ class VhostTest(LabCase):
         self.assertEqual(rb["rx_test"] + drops, N, (rb, st))
         self.note("unpaced: A tx_pps %d, B rx_pps %d, B got %d/%d, vswd drops %d" % (
             ra["tx_pps"], rb["rx_pps"], rb["rx_test"], N, drops))
+
+    def test_e_no_vm_on_destination(self):
+        """B's port has no VM: A's unicast to B is dropped, counted on vmb as port-down; A's
+        broadcast is not sent to vmb at all and, with no other port up, counted on vma as
+        no-dest."""
+        lab = self.lab
+        n = 1000
+        lab.start_vswd(self.start("server"))
+        a = lab.start_vm("a1", self.sock_a, MAC_A, send=n, dst=MAC_B, linger_ms=LISTEN_MS)
+        lab.wait_count("vma", "rx_packets", n)
+        lab.wait_count("vmb", "drops", n)
+        ra = lab.finish(a)
+        self.assertEqual(ra["sent"], n, ra)
+        self.assertEqual((ra["rx_test"], ra["rx_other"]), (0, 0), ra)
+        lab.wait_links(["vma"], state="down")
+        a = lab.start_vm("a2", self.sock_a, MAC_A, send=n, broadcast=True, linger_ms=LISTEN_MS)
+        lab.wait_count("vma", "rx_packets", 2 * n)
+        lab.wait_count("vma", "drops", n)
+        ra = lab.finish(a)
+        self.assertEqual(ra["sent"], n, ra)
+        self.assertEqual((ra["rx_test"], ra["rx_other"]), (0, 0), ra)
+        vma, vmb = lab.port_detail("stats", "vma"), lab.port_detail("stats", "vmb")
+        self.assertEqual((vmb["tx-packets"], vmb["drop-port-down"], vmb["drop-tx-full"]),
+                         (0, n, 0), vmb)
+        self.assertEqual((vma["tx-packets"], vma["drop-no-dest"]), (0, n), vma)
+
+    def test_f_stalled_receiver(self):
+        """B stops reading (SIGSTOP): once its ring is full, every frame vswd cannot deliver is
+        counted on vmb as tx-full; B gets the ones that fit when it resumes."""
+        lab = self.lab
+        lab.start_vswd(self.start("server"))
+        b = lab.start_vm("b", self.sock_b, MAC_B, expect=N, timeout_s=60)
+        lab.wait_links(["vmb"])
+        os.kill(b.pid, signal.SIGSTOP)
+        try:
+            # N is more than B's ring (vswlab.VM_QUEUE_SIZE) holds.
+            a = lab.start_vm("a", self.sock_a, MAC_A, send=N, dst=MAC_B, linger_ms=LISTEN_MS)
+            lab.wait_count("vma", "rx_packets", N)
+            self.wait_accounted(N)
+        finally:
+            os.kill(b.pid, signal.SIGCONT)
+        time.sleep(0.5)  # B drains its ring
+        lab.stop(b)
+        rb, ra = b.result(), lab.finish(a)
+        vmb = lab.port_detail("stats", "vmb")
+        self.assertEqual(ra["sent"], N, ra)
+        self.assertEqual((rb["rx_dup"], rb["rx_other"]), (0, 0), rb)
+        self.assertGreater(rb["rx_test"], 0, rb)
+        self.assertGreater(vmb["drop-tx-full"], 0, vmb)
+        self.assertEqual(vmb["tx-packets"], rb["rx_test"], (rb, vmb))
+        self.assertEqual(rb["rx_test"] + vmb["drop-tx-full"], N, (rb, vmb))
+        self.note("stalled B: got %d/%d, vswd drop-tx-full %d" % (
+            rb["rx_test"], N, vmb["drop-tx-full"]))
 
 
 if __name__ == "__main__":

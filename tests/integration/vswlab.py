@@ -332,6 +332,20 @@ class Lab:
                     mac, vlan, port, timeout, fdb))
             time.sleep(0.05)
 
+    def port_detail(self, what, name, sock=None):
+        """`vswctl show port info NAME` (what="info") or `show port stats NAME` (what="stats")
+        as {key: value}, keys as vswctl prints them ("nic-state", "drop-port-down");
+        numbers as ints."""
+        out = self.vswctl("show", "port", what, name, sock=sock)
+        res = {}
+        for line in out.splitlines()[1:]:  # the first line names the port
+            key, sep, value = line.strip().partition(":")
+            if not sep:
+                raise AssertionError("vswctl: bad line %r\n%s" % (line, out))
+            value = value.strip()
+            res[key] = int(value) if value.isdigit() else value
+        return res
+
     def wait_links(self, names, state="up", timeout=20, sock=None):
         """Wait until vswd shows LINK state for every named port; returns the last stats."""
         end = time.monotonic() + timeout
