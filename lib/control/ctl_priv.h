@@ -6,8 +6,44 @@
 #ifndef VSW_CTL_PRIV_H
 #define VSW_CTL_PRIV_H
 
+#include <rte_log.h>
+
 #include "vsw/control.h"
+#include "vsw/learn.h"
 #include "vsw/nicsw.h"
+
+/* struct vsw_port.worker of a port no worker polls, while it moves between workers. */
+#define WORKER_NONE UINT16_MAX
+
+/* The control state. Control thread only; workers see what vsw_ctl_cfg_publish() builds. */
+struct vsw_ctl_state {
+	struct rte_mempool *pool;
+	struct vsw_learn *learn;
+	uint64_t next_aging_tsc;
+	struct vsw_port *ports[VSW_PORTS_MAX]; /* by switch port index */
+	bool is_started;
+};
+
+extern struct vsw_ctl_state vsw_ctl_state;
+
+extern int vsw_ctl_logtype;
+#define CTL_LOG(lvl, fmt, ...)                                                                     \
+	rte_log(RTE_LOG_##lvl, vsw_ctl_logtype, "control: " fmt "\n", ##__VA_ARGS__)
+
+/*
+ * A configuration is reserved before a change and published after it, so that running out of
+ * memory can only refuse a change before it starts. NULL: out of memory (@p em explained).
+ */
+struct vsw_dp_cfg *vsw_ctl_cfg_reserve(struct vsw_errmsg *em);
+
+/* Fill @p cfg from the control state, publish it, wait out the grace period, free the old. */
+void vsw_ctl_cfg_publish(struct vsw_dp_cfg *cfg);
+
+/* Reserve and publish in one go. @return 0 or -ENOMEM. */
+int vsw_ctl_publish(void);
+
+/* Even out the rx queues per worker, one two-phase move at a time. */
+void vsw_ctl_rebalance(void);
 
 /* Build the NIC switch of @p topo (its first one) with its VPorts, filters and VF ports. */
 int vsw_ctl_nicsw_create(const struct vsw_topo *topo, struct vsw_errmsg *em);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The switch's control state: its ports, the mbuf pool, and the datapath configuration built
- * from them (include/vsw/control.h). Control thread only.
+ * The switch's control state and the control API on it (include/vsw/control.h): ports and
+ * their lifecycle, the mbuf pool, learning, link changes. Control thread only; the datapath
+ * configuration is built and published by publish_ctl.c.
  *
  * Every change follows one recipe: validate against the current ports and change nothing on
  * error; build a complete new struct vsw_dp_cfg; publish it, which waits for a QSBR grace
@@ -25,11 +26,6 @@
 #include "vsw/learn.h"
 
 RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
-#define CTL_LOG(lvl, fmt, ...)                                                                     \
-	rte_log(RTE_LOG_##lvl, vsw_ctl_logtype, "control: " fmt "\n", ##__VA_ARGS__)
-
-/* struct vsw_port.worker of a port no worker polls, while it moves between workers. */
-#define WORKER_NONE UINT16_MAX
 
 /* Learned MACs: defaults of the topology's fdb section. */
 #define CTL_FDB_ENTRIES 65536
@@ -41,122 +37,8 @@ RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
 #define CTL_MBUFS 16383
 #define CTL_MBUF_CACHE 256
 
-static struct {
-	struct rte_mempool *pool;
-	struct vsw_learn *learn;
-	uint64_t next_aging_tsc;
-	struct vsw_port *ports[VSW_PORTS_MAX]; /* by switch port index */
-	bool is_started;
-} ctl;
-
-/*
- * A configuration is reserved before a change and published after it, so that running out of
- * memory can only refuse a change before it starts, never leave one half done.
- */
-static struct vsw_dp_cfg *
-cfg_reserve(struct vsw_errmsg *em)
-{
-	struct vsw_dp_cfg *cfg = vsw_dp_cfg_alloc();
-
-	if (cfg == NULL)
-		vsw_errmsg_set(em, "out of memory for a datapath configuration");
-	return cfg;
-}
-
-/* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */
-/* Index of the port named @p name, or VSW_PORT_NONE (also for ""). */
-static uint16_t
-index_of(const char *name)
-{
-	for (uint16_t i = 0; name[0] != '\0' && i < VSW_PORTS_MAX; i++)
-		if (ctl.ports[i] != NULL && strcmp(ctl.ports[i]->name, name) == 0)
-			return i;
-	return VSW_PORT_NONE;
-}
-
-static void
-fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
-{
-	dp->is_used = true;
-	/* Packets flow only while the NIC is connected (R-NIC-2 step 3, R-NIC-3 step 1). */
-	dp->is_connected = vsw_lifecycle_is_connected(&p->lc);
-	dp->is_learning = p->is_learning;
-	dp->is_spoof_guarded = p->is_spoof_guarded;
-	dp->eth_port_id = p->eth_port_id;
-	dp->is_txq_shared = p->n_txqs_usable < vsw_dp_n_workers();
-	for (uint16_t w = 0; w < VSW_WORKERS_MAX; w++)
-		dp->txq_of_worker[w] = w % RTE_MAX(p->n_txqs_usable, 1);
-	dp->txq_locks = (rte_spinlock_t *)(uintptr_t)p->txq_locks;
-	dp->mirror_rx_port = index_of(p->mirror_rx_to);
-	dp->mirror_tx_port = index_of(p->mirror_tx_to);
-	dp->n_macs = p->n_macs;
-	memcpy(dp->macs, p->macs, sizeof(dp->macs));
-	dp->vlan = p->vlan;
-}
-
-/* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */
-static void
-cfg_publish(struct vsw_dp_cfg *cfg)
-{
-	cfg->pool = ctl.pool;
-	cfg->learn = ctl.learn;
-	for (unsigned int e = 0; e < vsw_ext_count() && e < VSW_EXT_MAX; e++) {
-		const struct vsw_ext_ops *ops = vsw_ext_get(e, NULL);
-
-		if (ops->ingress == NULL && ops->egress == NULL)
-			continue;
-		cfg->hooks[cfg->n_hooks++] = (struct vsw_dp_hook){
-		        .ingress = ops->ingress, .egress = ops->egress, .ctx = vsw_ext_ctx(e)};
-	}
-	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
-		const struct vsw_port *p = ctl.ports[i];
-
-		if (p == NULL)
-			continue;
-		fill_dp_port(&cfg->ports[i], p);
-		/* A VF belongs to the NIC switch: the vSwitch neither floods nor learns it. */
-		if (cfg->ports[i].is_connected && p->type != VSW_PORT_VF)
-			cfg->flood_ports[cfg->n_flood_ports++] = i;
-		if (p->type == VSW_PORT_EXTERNAL)
-			cfg->external_port = i;
-		for (uint8_t k = 0; k < p->n_macs; k++)
-			RTE_VERIFY(vsw_fdb_add(&cfg->fdb, p->macs[k], i) ==
-			           0); /* unique: checked */
-	}
-	vsw_ctl_nicsw_fill(cfg, index_of);
-	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
-		const struct vsw_port *p = ctl.ports[i];
-		struct vsw_dp_worker_cfg *wc;
-
-		/*
-		 * Only a connected NIC's frames enter the switch (R-NIC-2 step 3); a VM's frames
-		 * before NIC_CONNECT wait in its ring. A moving queue has no worker for a moment.
-		 */
-		if (p == NULL || !cfg->ports[i].is_connected || p->worker == WORKER_NONE)
-			continue;
-		wc = &cfg->workers[p->worker];
-		for (uint16_t q = 0; q < p->n_rxqs; q++)
-			wc->rxqs[wc->n_rxqs++] = (struct vsw_dp_rxq){
-			        .port = i,
-			        .stage = p->type == VSW_PORT_VF        ? VSW_DP_STAGE_NICSW_VF
-			                 : i == cfg->nicsw.uplink_port ? VSW_DP_STAGE_NICSW_PF
-			                                               : VSW_DP_STAGE_VSWITCH,
-			        .eth_port_id = p->eth_port_id,
-			        .queue_id = q};
-	}
-	vsw_dp_publish(cfg);
-}
-
-static int
-publish(void)
-{
-	struct vsw_dp_cfg *cfg = cfg_reserve(NULL);
-
-	if (cfg == NULL)
-		return -ENOMEM;
-	cfg_publish(cfg);
-	return 0;
-}
+struct vsw_ctl_state vsw_ctl_state;
+static struct vsw_ctl_state *const ctl = &vsw_ctl_state;
 
 /*
  * One lifecycle step of @p port, heard by every extension first; logged either way.
@@ -196,18 +78,18 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		               topo->n_worker_lcores, strerror(-rc));
 		return rc;
 	}
-	ctl.pool = rte_pktmbuf_pool_create("vsw_mbufs", CTL_MBUFS, CTL_MBUF_CACHE, 0,
-	                                   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	if (ctl.pool == NULL) {
+	ctl->pool = rte_pktmbuf_pool_create("vsw_mbufs", CTL_MBUFS, CTL_MBUF_CACHE, 0,
+	                                    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (ctl->pool == NULL) {
 		vsw_errmsg_set(em, "cannot create %u mbufs: %s (more memory with EAL -m?)",
 		               CTL_MBUFS, rte_strerror(rte_errno));
 		rc = -rte_errno;
 		goto err_dp;
 	}
-	ctl.learn = vsw_learn_create(
+	ctl->learn = vsw_learn_create(
 	        topo->fdb_entries_max != 0 ? topo->fdb_entries_max : CTL_FDB_ENTRIES,
 	        topo->fdb_entries_max != 0 ? topo->fdb_aging_s : CTL_FDB_AGING_S, vsw_dp_qsv(), em);
-	if (ctl.learn == NULL) {
+	if (ctl->learn == NULL) {
 		rc = -ENOMEM;
 		goto err_pool;
 	}
@@ -221,15 +103,15 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_trace, NULL, -1, em);
 	if (rc == 0)
-		rc = publish();
+		rc = vsw_ctl_publish();
 	if (rc == 0)
 		return 0;
 	vsw_ext_unregister_all();
-	vsw_learn_free(ctl.learn);
-	ctl.learn = NULL;
+	vsw_learn_free(ctl->learn);
+	ctl->learn = NULL;
 err_pool:
-	rte_mempool_free(ctl.pool);
-	ctl.pool = NULL;
+	rte_mempool_free(ctl->pool);
+	ctl->pool = NULL;
 err_dp:
 	vsw_dp_fini();
 	return rc;
@@ -244,7 +126,7 @@ vsw_ctl_start(struct vsw_errmsg *em)
 		vsw_errmsg_set(em, "cannot launch workers: %s", strerror(-rc));
 		return rc;
 	}
-	ctl.is_started = true;
+	ctl->is_started = true;
 	return 0;
 }
 
@@ -252,24 +134,24 @@ void
 vsw_ctl_fini(void)
 {
 	vsw_dp_stop();
-	ctl.is_started = false;
+	ctl->is_started = false;
 	vsw_ctl_nicsw_destroy();
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
-		if (ctl.ports[i] != NULL)
-			(void)vsw_ctl_port_del(ctl.ports[i]->name, NULL);
+		if (ctl->ports[i] != NULL)
+			(void)vsw_ctl_port_del(ctl->ports[i]->name, NULL);
 	vsw_ext_unregister_all();
 	/* Before vsw_dp_fini(): rte_hash_free() reclaims its defer queue against the qsv. */
-	vsw_learn_free(ctl.learn);
-	ctl.learn = NULL;
+	vsw_learn_free(ctl->learn);
+	ctl->learn = NULL;
 	vsw_dp_fini();
-	rte_mempool_free(ctl.pool);
-	ctl.pool = NULL;
+	rte_mempool_free(ctl->pool);
+	ctl->pool = NULL;
 }
 
 unsigned int
 vsw_ctl_mbufs_in_use(void)
 {
-	return rte_mempool_in_use_count(ctl.pool);
+	return rte_mempool_in_use_count(ctl->pool);
 }
 
 void
@@ -292,21 +174,21 @@ vsw_ctl_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out)
 const struct vsw_learn *
 vsw_ctl_learn(void)
 {
-	return ctl.learn;
+	return ctl->learn;
 }
 
 const struct vsw_port *
 vsw_ctl_port_get(uint16_t index)
 {
-	return index < VSW_PORTS_MAX ? ctl.ports[index] : NULL;
+	return index < VSW_PORTS_MAX ? ctl->ports[index] : NULL;
 }
 
 static struct vsw_port *
 port_find(const char *name)
 {
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
-		if (ctl.ports[i] != NULL && strcmp(ctl.ports[i]->name, name) == 0)
-			return ctl.ports[i];
+		if (ctl->ports[i] != NULL && strcmp(ctl->ports[i]->name, name) == 0)
+			return ctl->ports[i];
 	return NULL;
 }
 
@@ -331,7 +213,7 @@ static int
 check_new_port(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 {
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
-		const struct vsw_port *p = ctl.ports[i];
+		const struct vsw_port *p = ctl->ports[i];
 
 		if (p == NULL)
 			continue;
@@ -367,8 +249,8 @@ least_loaded_worker(void)
 	uint16_t best = 0;
 
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
-		if (ctl.ports[i] != NULL && ctl.ports[i]->worker != WORKER_NONE)
-			load[ctl.ports[i]->worker]++;
+		if (ctl->ports[i] != NULL && ctl->ports[i]->worker != WORKER_NONE)
+			load[ctl->ports[i]->worker]++;
 	for (uint16_t w = 1; w < vsw_dp_n_workers(); w++)
 		if (load[w] < load[best])
 			best = w;
@@ -417,7 +299,7 @@ free_index(void)
 {
 	uint16_t index;
 
-	for (index = 0; index < VSW_PORTS_MAX && ctl.ports[index] != NULL; index++)
+	for (index = 0; index < VSW_PORTS_MAX && ctl->ports[index] != NULL; index++)
 		;
 	return index;
 }
@@ -438,7 +320,7 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 		               VSW_PORTS_MAX);
 		return -ENOSPC;
 	}
-	cfg = cfg_reserve(em);
+	cfg = vsw_ctl_cfg_reserve(em);
 	port = port_from_topo(tp, index);
 	if (cfg == NULL || port == NULL) {
 		vsw_errmsg_set(em, "port %s: out of memory", tp->name);
@@ -449,7 +331,7 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	rc = step(port, VSW_NIC_EV_PORT_CREATE, em); /* extensions may veto */
 	if (rc < 0)
 		goto err_free;
-	rc = vsw_port_open(port, (uint16_t)vsw_dp_n_workers(), ctl.pool, em);
+	rc = vsw_port_open(port, (uint16_t)vsw_dp_n_workers(), ctl->pool, em);
 	if (rc < 0) {
 		port_finish(port, false);
 		vsw_dp_cfg_free(cfg);
@@ -465,8 +347,8 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	/* Counters of a reused index keep the old port's totals: remember where this one starts. */
 	vsw_dp_port_stats(index, &port->stats_base);
 	vsw_ext_port_stats_read(index, &port->class_base);
-	ctl.ports[index] = port;
-	cfg_publish(cfg);
+	ctl->ports[index] = port;
+	vsw_ctl_cfg_publish(cfg);
 	return 0;
 
 err_free:
@@ -480,52 +362,11 @@ static void
 nic_disconnect(struct vsw_port *port, struct vsw_dp_cfg *cfg)
 {
 	(void)step(port, VSW_NIC_EV_NIC_DISCONNECT, NULL);
-	cfg_publish(cfg); /* returns after a grace period: no worker holds the NIC any more */
+	vsw_ctl_cfg_publish(
+	        cfg); /* returns after a grace period: no worker holds the NIC any more */
 	(void)step(port, VSW_NIC_EV_NIC_DELETE, NULL);
 	/* What was learned behind it is no longer there. */
-	vsw_learn_flush_port(ctl.learn, port->index);
-}
-
-/*
- * Even out the rx queues per worker after a port went away, one move at a time. A queue
- * must never be polled by two workers: publish it with no worker, wait out the grace period,
- * then publish it with its new one. Workers not involved keep forwarding throughout.
- */
-static void
-rebalance(void)
-{
-	for (;;) {
-		unsigned int load[VSW_WORKERS_MAX] = {0};
-		uint16_t most = 0, least = 0;
-		struct vsw_port *moving = NULL;
-		struct vsw_dp_cfg *first, *second;
-
-		for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
-			if (ctl.ports[i] != NULL)
-				load[ctl.ports[i]->worker]++;
-		for (uint16_t w = 1; w < vsw_dp_n_workers(); w++) {
-			most = load[w] > load[most] ? w : most;
-			least = load[w] < load[least] ? w : least;
-		}
-		if (load[most] <= load[least] + 1)
-			return;
-		for (uint16_t i = 0; i < VSW_PORTS_MAX && moving == NULL; i++)
-			if (ctl.ports[i] != NULL && ctl.ports[i]->worker == most)
-				moving = ctl.ports[i];
-		first = cfg_reserve(NULL);
-		second = cfg_reserve(NULL);
-		if (first == NULL || second == NULL) {
-			vsw_dp_cfg_free(first);
-			vsw_dp_cfg_free(second);
-			return; /* out of memory: stay unbalanced, which is still correct */
-		}
-		moving->worker = WORKER_NONE;
-		cfg_publish(first);
-		moving->worker = least;
-		cfg_publish(second);
-		CTL_LOG(INFO, "port %s: rx queue moved from worker %u to worker %u", moving->name,
-		        most, least);
-	}
+	vsw_learn_flush_port(ctl->learn, port->index);
 }
 
 int
@@ -538,21 +379,21 @@ vsw_ctl_port_del(const char *name, struct vsw_errmsg *em)
 		vsw_errmsg_set(em, "port %s: no such port", name);
 		return -ENOENT;
 	}
-	cfg = cfg_reserve(em);
+	cfg = vsw_ctl_cfg_reserve(em);
 	if (cfg == NULL)
 		return -ENOMEM;
-	ctl.ports[port->index] = NULL;
+	ctl->ports[port->index] = NULL;
 	if (vsw_lifecycle_is_connected(&port->lc)) {
 		nic_disconnect(port, cfg);
 	} else {
-		cfg_publish(cfg);
-		vsw_learn_flush_port(ctl.learn, port->index);
+		vsw_ctl_cfg_publish(cfg);
+		vsw_learn_flush_port(ctl->learn, port->index);
 		if (port->lc.nic_state != VSW_NIC_STATE_NONE)
 			(void)step(port, VSW_NIC_EV_NIC_DELETE, NULL);
 	}
 	/* After the grace period: no worker polls or sends to the device now. */
 	port_finish(port, true);
-	rebalance();
+	vsw_ctl_rebalance();
 	return 0;
 }
 
@@ -627,7 +468,7 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		if (rc < 0)
 			goto err_ports;
 		apply_mirrors(topo);
-		rc = publish();
+		rc = vsw_ctl_publish();
 		if (rc == 0)
 			return 0;
 		vsw_errmsg_set(em, "out of memory for a datapath configuration");
@@ -669,7 +510,7 @@ link_changed(struct vsw_port *port, bool is_up, struct vsw_dp_cfg *cfg)
 	if (is_up && (port->lc.nic_state != VSW_NIC_STATE_NONE ||
 	              step(port, VSW_NIC_EV_NIC_CREATE, NULL) == 0))
 		(void)step(port, VSW_NIC_EV_NIC_CONNECT, NULL);
-	cfg_publish(cfg);
+	vsw_ctl_cfg_publish(cfg);
 }
 
 /* Learn what workers asked for, and age entries once per CTL_AGING_PERIOD_S. */
@@ -679,10 +520,10 @@ poll_learning(void)
 	const uint64_t now = rte_rdtsc();
 	const struct vsw_dp_cfg *cfg = vsw_dp_cfg_current();
 
-	vsw_learn_drain(ctl.learn, &cfg->fdb);
-	if (now >= ctl.next_aging_tsc) {
-		vsw_learn_age(ctl.learn);
-		ctl.next_aging_tsc = now + CTL_AGING_PERIOD_S * rte_get_tsc_hz();
+	vsw_learn_drain(ctl->learn, &cfg->fdb);
+	if (now >= ctl->next_aging_tsc) {
+		vsw_learn_age(ctl->learn);
+		ctl->next_aging_tsc = now + CTL_AGING_PERIOD_S * rte_get_tsc_hz();
 	}
 }
 
@@ -691,7 +532,7 @@ vsw_ctl_poll(void)
 {
 	poll_learning();
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
-		struct vsw_port *p = ctl.ports[i];
+		struct vsw_port *p = ctl->ports[i];
 		struct vsw_dp_cfg *cfg;
 		bool is_up;
 
@@ -700,7 +541,7 @@ vsw_ctl_poll(void)
 		is_up = vsw_port_link_up(p);
 		if (is_up == p->is_link_up)
 			continue;
-		cfg = cfg_reserve(NULL);
+		cfg = vsw_ctl_cfg_reserve(NULL);
 		if (cfg == NULL)
 			return; /* out of memory: the change is seen again on the next poll */
 		link_changed(p, is_up, cfg);
