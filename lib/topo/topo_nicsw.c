@@ -417,23 +417,6 @@ parse_nicsw(struct topo_parse *p, const yaml_node_t *node, unsigned int idx)
 int
 topo_parse_nicsws(struct topo_parse *p, const yaml_node_t *node)
 {
-	unsigned int n;
-	int ret;
-
-	ret = topo_expect(p, node, YAML_SEQUENCE_NODE, "nic_switches");
-	if (ret < 0)
-		return ret;
-	n = topo_seq_len(node);
-	if (n > VSW_TOPO_NICSW_MAX)
-		return topo_node_fail(p, topo_seq_item(p, node, VSW_TOPO_NICSW_MAX),
-		                      "nic_switches has %u nic switches, expected at most %d", n,
-		                      VSW_TOPO_NICSW_MAX);
-	for (unsigned int i = 0; i < n; i++) {
-		ret = parse_nicsw(p, topo_seq_item(p, node, i), i);
-		if (ret < 0)
-			return ret;
-	}
-	p->prefix[0] = '\0';
-	p->topo->n_nicsws = n;
-	return 0;
+	return topo_parse_list(p, node, "nic_switches", "nic switches", VSW_TOPO_NICSW_MAX,
+	                       parse_nicsw, &p->topo->n_nicsws);
 }

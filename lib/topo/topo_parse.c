@@ -383,6 +383,30 @@ parse_eal(struct topo_parse *p, const yaml_node_t *node)
 	return 0;
 }
 
+int
+topo_parse_list(struct topo_parse *p, const yaml_node_t *node, const char *section,
+                const char *items, unsigned int max, topo_item_fn item, unsigned int *n_out)
+{
+	unsigned int n;
+	int ret;
+
+	ret = topo_expect(p, node, YAML_SEQUENCE_NODE, section);
+	if (ret < 0)
+		return ret;
+	n = topo_seq_len(node);
+	if (n > max)
+		return topo_node_fail(p, topo_seq_item(p, node, max),
+		                      "%s has %u %s, expected at most %u", section, n, items, max);
+	for (unsigned int i = 0; i < n; i++) {
+		ret = item(p, topo_seq_item(p, node, i), i);
+		if (ret < 0)
+			return ret;
+	}
+	p->prefix[0] = '\0';
+	*n_out = n;
+	return 0;
+}
+
 static int
 parse_lcores(struct topo_parse *p, const yaml_node_t *lcores)
 {

@@ -455,25 +455,9 @@ parse_port(struct topo_parse *p, const yaml_node_t *node, unsigned int idx)
 int
 topo_parse_ports(struct topo_parse *p, const yaml_node_t *node)
 {
-	unsigned int n;
-	int ret;
-
-	ret = topo_expect(p, node, YAML_SEQUENCE_NODE, "ports");
-	if (ret < 0)
-		return ret;
 	p->marks.ports = topo_node_mark(node);
-	n = topo_seq_len(node);
-	if (n > VSW_PORTS_MAX)
-		return topo_node_fail(p, topo_seq_item(p, node, VSW_PORTS_MAX),
-		                      "ports has %u ports, expected at most %d", n, VSW_PORTS_MAX);
-	for (unsigned int i = 0; i < n; i++) {
-		ret = parse_port(p, topo_seq_item(p, node, i), i);
-		if (ret < 0)
-			return ret;
-	}
-	p->prefix[0] = '\0';
-	p->topo->n_ports = n;
-	return 0;
+	return topo_parse_list(p, node, "ports", "ports", VSW_PORTS_MAX, parse_port,
+	                       &p->topo->n_ports);
 }
 
 /* A mirror's source or destination: a port name, resolved once every port is known. */
@@ -539,23 +523,6 @@ parse_mirror(struct topo_parse *p, const yaml_node_t *node, unsigned int idx)
 int
 topo_parse_mirrors(struct topo_parse *p, const yaml_node_t *node)
 {
-	unsigned int n;
-	int ret;
-
-	ret = topo_expect(p, node, YAML_SEQUENCE_NODE, "mirrors");
-	if (ret < 0)
-		return ret;
-	n = topo_seq_len(node);
-	if (n > VSW_TOPO_MIRRORS_MAX)
-		return topo_node_fail(p, topo_seq_item(p, node, VSW_TOPO_MIRRORS_MAX),
-		                      "mirrors has %u mirrors, expected at most %d", n,
-		                      VSW_TOPO_MIRRORS_MAX);
-	for (unsigned int i = 0; i < n; i++) {
-		ret = parse_mirror(p, topo_seq_item(p, node, i), i);
-		if (ret < 0)
-			return ret;
-	}
-	p->prefix[0] = '\0';
-	p->topo->n_mirrors = n;
-	return 0;
+	return topo_parse_list(p, node, "mirrors", "mirrors", VSW_TOPO_MIRRORS_MAX, parse_mirror,
+	                       &p->topo->n_mirrors);
 }

@@ -101,6 +101,16 @@ void topo_set_prefix(struct topo_parse *p, const yaml_node_t *node, const char *
                      const char *kind, const char *list, unsigned int idx);
 
 /* `ports:` (topo_ports.c). */
+/* Parses one item of a top-level list; @p i is its index. */
+typedef int (*topo_item_fn)(struct topo_parse *p, const yaml_node_t *node, unsigned int i);
+
+/*
+ * A top-level list @p section of at most @p max items (@p items names them in the message),
+ * each parsed by @p item. @return 0 with *n_out set, or the first item's error.
+ */
+int topo_parse_list(struct topo_parse *p, const yaml_node_t *node, const char *section,
+                    const char *items, unsigned int max, topo_item_fn item, unsigned int *n_out);
+
 int topo_parse_ports(struct topo_parse *p, const yaml_node_t *node);
 
 /* `mirrors:` (topo_ports.c). */
