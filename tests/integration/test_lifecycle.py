@@ -16,6 +16,7 @@ start.
 import os
 import signal
 import socket
+import subprocess
 import time
 
 import vswlab
@@ -141,6 +142,20 @@ class LifecycleTest(LabCase):
             return True
         except socket.timeout:
             return False
+
+    def test_interactive_commands_and_quit(self):
+        """vswd -i reads commands from stdin; `quit` stops it cleanly (exit 0, sockets gone)."""
+        lab = self.lab
+        sock_a = lab.path("vma.sock")
+        topo = lab.write_topology([synthetic("vma", MAC_A, sock_a)])
+        p = subprocess.run([vswlab.VSWD, "-c", topo, "-i"], input="show port\nbogus\nquit\n",
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"(?m)^0\s+vma\s+synthetic\s")
+        self.assertIn("error: unknown command: 'bogus'", p.stdout)
+        self.assertIn("stopping vswd", p.stdout)
+        self.assertFalse(os.path.exists(sock_a), "vhost server socket left behind")
+        self.assertFalse(os.path.exists(lab.control_socket), "control socket left behind")
 
     def test_second_vswd_same_vhost_socket(self):
         lab = self.lab
