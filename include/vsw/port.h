@@ -24,6 +24,7 @@
 #include "vsw/topo.h"
 
 struct rte_mempool;
+struct rte_ring;
 
 /** A switch port. Owned by the control thread; workers see only struct vsw_dp_port. */
 struct vsw_port {
@@ -77,6 +78,21 @@ void vsw_port_close(struct vsw_port *port);
  * than vsw configured (one per worker); other devices serve all of port->n_txqs.
  */
 uint16_t vsw_port_usable_txqs(const struct vsw_port *port);
+
+/** A link change a device reported, as queued for the control thread. */
+struct vsw_port_link_ev {
+	uint16_t eth_port_id;
+	bool is_up; /**< the link as the device saw it when it reported the change */
+};
+
+/**
+ * Queue every link change of @p port's device (a vhost-user device becoming ready or going
+ * away, a NIC losing carrier) on @p ring, an MP/SC ring of struct vsw_port_link_ev, in the
+ * order they happen: a guest that resets faster than the control loop polls is still seen
+ * going down and up. Runs in the device's event thread; a full ring drops the event (the
+ * control loop's periodic check catches up). @return 0 or the ethdev's negative errno.
+ */
+int vsw_port_watch_link(const struct vsw_port *port, struct rte_ring *ring);
 
 /** Link state of @p port now (vhost: the guest's virtio device is ready). */
 bool vsw_port_link_up(const struct vsw_port *port);

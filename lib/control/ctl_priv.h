@@ -19,6 +19,7 @@
 struct vsw_ctl_state {
 	struct rte_mempool *pool;
 	struct vsw_learn *learn;
+	struct rte_ring *link_events; /* struct vsw_port_link_ev from device event threads */
 	uint64_t next_aging_tsc;
 	struct vsw_port *ports[VSW_PORTS_MAX]; /* by switch port index */
 	bool is_started;

@@ -18,6 +18,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "ctl_priv.h"
 #include "vsw/control.h"
@@ -32,6 +33,9 @@ RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
 #define CTL_FDB_AGING_S 300
 /* Aging runs this often; entries live between aging_s and aging_s + 1 s. */
 #define CTL_AGING_PERIOD_S 1
+
+/* Link changes queued by device event threads before the control loop takes them. */
+#define LINK_EVENTS_RING_SIZE 1024
 
 /* Mbufs: rx rings of every port plus bursts in flight on every worker, with room to grow. */
 #define CTL_MBUFS 16383
@@ -86,6 +90,16 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		rc = -rte_errno;
 		goto err_dp;
 	}
+	/* Link changes come from device threads; 1024 covers many ports flapping at once. */
+	ctl->link_events =
+	        rte_ring_create_elem("vsw_link_events", sizeof(struct vsw_port_link_ev),
+	                             LINK_EVENTS_RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (ctl->link_events == NULL) {
+		vsw_errmsg_set(em, "cannot create the link event ring: %s",
+		               rte_strerror(rte_errno));
+		rc = -ENOMEM;
+		goto err_pool;
+	}
 	ctl->learn = vsw_learn_create(
 	        topo->fdb_entries_max != 0 ? topo->fdb_entries_max : CTL_FDB_ENTRIES,
 	        topo->fdb_entries_max != 0 ? topo->fdb_aging_s : CTL_FDB_AGING_S, vsw_dp_qsv(), em);
@@ -110,6 +124,8 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 	vsw_learn_free(ctl->learn);
 	ctl->learn = NULL;
 err_pool:
+	rte_ring_free(ctl->link_events);
+	ctl->link_events = NULL;
 	rte_mempool_free(ctl->pool);
 	ctl->pool = NULL;
 err_dp:
@@ -144,6 +160,8 @@ vsw_ctl_fini(void)
 	vsw_learn_free(ctl->learn);
 	ctl->learn = NULL;
 	vsw_dp_fini();
+	rte_ring_free(ctl->link_events);
+	ctl->link_events = NULL;
 	rte_mempool_free(ctl->pool);
 	ctl->pool = NULL;
 }
@@ -337,6 +355,10 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 		vsw_dp_cfg_free(cfg);
 		return rc;
 	}
+	rc = vsw_port_watch_link(port, ctl->link_events);
+	if (rc < 0 && rc != -ENOTSUP)
+		CTL_LOG(WARNING, "port %s: link events not delivered (%s): link changes are polled",
+		        port->name, rte_strerror(-rc));
 	/* A vhost-user port's NIC exists with its socket; it connects when the VM is ready. */
 	rc = step(port, VSW_NIC_EV_NIC_CREATE, em);
 	if (rc < 0) {
@@ -527,10 +549,33 @@ poll_learning(void)
 	}
 }
 
+/* Link changes in the order the devices reported them: none is lost between two polls. */
+static void
+poll_link_events(void)
+{
+	struct vsw_port_link_ev ev;
+
+	while (rte_ring_sc_dequeue_elem(ctl->link_events, &ev, sizeof(ev)) == 0) {
+		struct vsw_port *p = NULL;
+		struct vsw_dp_cfg *cfg;
+
+		for (uint16_t i = 0; i < VSW_PORTS_MAX && p == NULL; i++)
+			if (ctl->ports[i] != NULL && ctl->ports[i]->eth_port_id == ev.eth_port_id)
+				p = ctl->ports[i];
+		if (p == NULL || ev.is_up == p->is_link_up)
+			continue;
+		cfg = vsw_ctl_cfg_reserve(NULL);
+		if (cfg == NULL)
+			return; /* out of memory: the periodic check below catches up */
+		link_changed(p, ev.is_up, cfg);
+	}
+}
+
 void
 vsw_ctl_poll(void)
 {
 	poll_learning();
+	poll_link_events();
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		struct vsw_port *p = ctl->ports[i];
 		struct vsw_dp_cfg *cfg;

@@ -17,6 +17,7 @@
 #include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+#include <rte_ring.h>
 #include <rte_vhost.h>
 
 #include "vsw/port.h"
@@ -236,9 +237,34 @@ err_remove:
 	return rc;
 }
 
+/* The device's event thread (vhost-user, interrupts): queue and return, never block. */
+static int
+on_link_change(uint16_t eth_port_id, enum rte_eth_event_type type, void *ring, void *param)
+{
+	struct vsw_port_link_ev ev = {.eth_port_id = eth_port_id};
+	struct rte_eth_link link;
+
+	RTE_SET_USED(type);
+	RTE_SET_USED(param);
+	ev.is_up = rte_eth_link_get_nowait(eth_port_id, &link) == 0 &&
+	           link.link_status == RTE_ETH_LINK_UP;
+	(void)rte_ring_mp_enqueue_elem(ring, &ev, sizeof(ev));
+	return 0;
+}
+
+int
+vsw_port_watch_link(const struct vsw_port *port, struct rte_ring *ring)
+{
+	return rte_eth_dev_callback_register(port->eth_port_id, RTE_ETH_EVENT_INTR_LSC,
+	                                     on_link_change, ring);
+}
+
 void
 vsw_port_close(struct vsw_port *port)
 {
+	/* (void *)-1: every registration of this callback on the port. */
+	(void)rte_eth_dev_callback_unregister(port->eth_port_id, RTE_ETH_EVENT_INTR_LSC,
+	                                      on_link_change, (void *)-1);
 	int rc = rte_eth_dev_stop(port->eth_port_id);
 
 	if (rc != 0)
