@@ -38,8 +38,8 @@ is_truncated_tag(const struct rte_mbuf *m)
  * VLAN in vlan_tci. @return the frames kept, compacted at the front of @p pkts.
  */
 static uint16_t
-classify(struct vsw_lcore *lc, const struct vsw_dp_port *in, struct vsw_port_stats *st,
-         struct rte_mbuf **pkts, uint16_t n)
+classify(const struct vsw_dp_port *in, struct vsw_port_stats *st, struct rte_mbuf **pkts,
+         uint16_t n)
 {
 	uint64_t runts = 0, vlan_drops = 0;
 	uint16_t kept = 0;
@@ -74,7 +74,6 @@ classify(struct vsw_lcore *lc, const struct vsw_dp_port *in, struct vsw_port_sta
 		vsw_counter_add(&st->drop_runt, runts);
 		vsw_counter_add(&st->drop_vlan, vlan_drops);
 	}
-	RTE_SET_USED(lc);
 	return kept;
 }
 
@@ -269,7 +268,7 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 	const struct vsw_dp_port *in = &cfg->ports[in_port];
 	uint16_t dsts[VSW_BURST_MAX];
 
-	n = classify(lc, in, &lc->stats[in_port], pkts, n);
+	n = classify(in, &lc->stats[in_port], pkts, n);
 	if (cfg->n_hooks != 0)
 		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
