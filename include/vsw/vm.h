@@ -40,6 +40,8 @@
 #define VSW_VM_VF_ANY UINT16_MAX
 /** No VF. */
 #define VSW_VM_VF_NONE (UINT16_MAX - 1)
+/** Owner of a VF that is not the pool's to give: a VPort of its own in the topology. */
+#define VSW_VM_VF_RESERVED (UINT16_MAX - 2)
 /** How long a planned detach waits for the guest to move before it forces the change. */
 #define VSW_VM_DETACH_TIMEOUT_NS (3ull * 1000 * 1000 * 1000)
 /** Highest VF priority; a higher number wins a VF from a lower one. */
@@ -96,6 +98,9 @@ struct vsw_vm_pool {
 /** An empty pool of @p num_vfs VFs (clamped to VSW_VM_VFS_MAX). */
 void vsw_vm_pool_init(struct vsw_vm_pool *pool, uint16_t num_vfs);
 
+/** Keep VF @p vf out of the pool (it is someone else's). @return 0, -EINVAL, -EBUSY (held). */
+int vsw_vm_reserve_vf(struct vsw_vm_pool *pool, uint16_t vf);
+
 /**
  * A new adapter on synthetic port @p name with VF priority @p priority, at index @p idx
  * (the caller's port index, < VSW_VM_ADAPTERS_MAX). @return 0, -EINVAL (index, priority, empty
@@ -121,8 +126,8 @@ int vsw_vm_set_priority(struct vsw_vm_pool *pool, uint16_t idx, uint16_t priorit
  * is preferred, then the lowest-priority holder's.
  *
  * @return 0; -EINVAL (no such adapter or VF); -EALREADY (not SYNTHETIC, or already waiting);
- *         -EBUSY (the VF is held by an adapter of equal or higher priority); -ENOSPC (ANY: no
- *         VF free and no holder of lower priority); -ENODEV (the pool has no VF).
+ *         -EBUSY (the VF is held by an adapter of equal or higher priority, or reserved); -ENOSPC
+ * (ANY: no VF free and no holder of lower priority); -ENODEV (the pool has no VF).
  */
 int vsw_vm_attach(struct vsw_vm_pool *pool, uint16_t idx, uint16_t vf, uint64_t now_ns,
                   struct vsw_errmsg *em);

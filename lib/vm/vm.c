@@ -26,6 +26,17 @@ vsw_vm_pool_init(struct vsw_vm_pool *pool, uint16_t num_vfs)
 }
 
 int
+vsw_vm_reserve_vf(struct vsw_vm_pool *pool, uint16_t vf)
+{
+	if (vf >= pool->num_vfs)
+		return -EINVAL;
+	if (pool->owner[vf] != VSW_VM_VF_NONE && pool->owner[vf] != VSW_VM_VF_RESERVED)
+		return -EBUSY;
+	pool->owner[vf] = VSW_VM_VF_RESERVED;
+	return 0;
+}
+
+int
 vsw_vm_add(struct vsw_vm_pool *pool, uint16_t idx, const char *name, uint16_t priority,
            struct vsw_errmsg *em)
 {
@@ -156,6 +167,11 @@ choose_vf(const struct vsw_vm_pool *pool, const struct vsw_vm_adapter *a, uint16
 	if (want != VSW_VM_VF_ANY) {
 		const uint16_t holder = pool->owner[want];
 
+		if (holder == VSW_VM_VF_RESERVED) {
+			vsw_errmsg_set(em, "vm %s: vf %u has a VPort of its own in the topology",
+			               a->name, want);
+			return -EBUSY;
+		}
 		if (holder != VSW_VM_VF_NONE && pool->adapters[holder].priority >= a->priority) {
 			vsw_errmsg_set(em, "vm %s: vf %u is held by %s, priority %u >= %u", a->name,
 			               want, pool->adapters[holder].name,
@@ -172,6 +188,8 @@ choose_vf(const struct vsw_vm_pool *pool, const struct vsw_vm_adapter *a, uint16
 			*vf = v;
 			return 0;
 		}
+		if (holder == VSW_VM_VF_RESERVED)
+			continue;
 		if (pool->adapters[holder].priority < a->priority &&
 		    (victim == VSW_VM_VF_NONE ||
 		     pool->adapters[holder].priority <

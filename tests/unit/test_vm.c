@@ -294,6 +294,26 @@ test_remove_releases_vf(void **state)
 	assert_int_equal(pool.adapters[1].priority, 2);
 }
 
+/* A VF with a VPort of its own in the topology is never handed out, nor taken. */
+static void
+test_reserved_vf(void **state)
+{
+	static const uint16_t prios[] = {VSW_VM_PRIORITY_MAX};
+
+	(void)state;
+	setup_pool(2, 1, prios);
+	assert_int_equal(vsw_vm_reserve_vf(&pool, 0), 0);
+	assert_int_equal(vsw_vm_reserve_vf(&pool, 0), 0);
+	assert_int_equal(vsw_vm_reserve_vf(&pool, 2), -EINVAL);
+	assert_refused(vsw_vm_attach(&pool, 0, 0, 0, em), -EBUSY, "VPort of its own");
+	assert_int_equal(vsw_vm_attach(&pool, 0, VSW_VM_VF_ANY, 0, NULL), 0);
+	assert_int_equal(pool.adapters[0].vf, 1);
+	assert_int_equal(vsw_vm_reserve_vf(&pool, 1), -EBUSY);
+	/* Full but for the reserved one: nothing to take. */
+	assert_int_equal(vsw_vm_add(&pool, 1, "vm1", VSW_VM_PRIORITY_MAX, NULL), 0);
+	assert_refused(vsw_vm_attach(&pool, 1, VSW_VM_VF_ANY, 0, em), -ENOSPC, "no VF free");
+}
+
 static void
 test_names(void **state)
 {
@@ -323,6 +343,7 @@ main(void)
 	        cmocka_unit_test(test_pool_preempts_lowest_priority),
 	        cmocka_unit_test(test_pool_named_vf_and_cancel),
 	        cmocka_unit_test(test_remove_releases_vf),
+	        cmocka_unit_test(test_reserved_vf),
 	        cmocka_unit_test(test_names),
 	};
 
