@@ -86,6 +86,13 @@ int vsw_ctl_vm_detach(const char *port, struct vsw_errmsg *em);
 /** The VF priority of VM port @p port (0..VSW_VM_PRIORITY_MAX). */
 int vsw_ctl_vm_set_priority(const char *port, uint16_t priority, struct vsw_errmsg *em);
 
+/**
+ * Tell the network where VM port @p port's MACs are now (R-DP-4): a RARP from each enters the
+ * switch as if the VM had sent it, and floods out of the uplink. For orchestration after a live
+ * migration when the guest cannot announce itself. @return 0, -ENOENT, -ENOBUFS.
+ */
+int vsw_ctl_vm_announce(const char *port, struct vsw_errmsg *em);
+
 /** The adapter of port @p index (NULL: not a VM port) and its VF's VPort (or NONE). */
 const struct vsw_vm_adapter *vsw_ctl_vm_get(uint16_t index, uint16_t *vport_id);
 

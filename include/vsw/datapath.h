@@ -25,6 +25,7 @@
 #include "vsw/nicsw.h"
 #include "vsw/vlan.h"
 
+struct rte_mbuf;
 struct rte_mempool;
 struct vsw_learn;
 
@@ -201,6 +202,14 @@ const struct vsw_dp_cfg *vsw_dp_cfg_current(void);
  * then free it. Blocks the control thread for at most one worker loop; never blocks a worker.
  */
 void vsw_dp_publish(struct vsw_dp_cfg *cfg);
+
+/**
+ * Enter @p m into the switch as if port @p port had received it (e.g. an announcement of a VM's
+ * MAC): a worker takes it on its next pass and forwards it like any frame from that port, or
+ * frees it if the port is not connected by then. Control thread. Consumes @p m either way.
+ * @return 0, or -ENOBUFS (too many frames waiting: dropped).
+ */
+int vsw_dp_inject_rx(uint16_t port, struct rte_mbuf *m);
 
 /** Counters of NIC switch VPort @p vport_id summed over all workers (relaxed reads). */
 void vsw_dp_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out);

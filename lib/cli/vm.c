@@ -4,6 +4,7 @@
  *   vm attach-vf <port> [vf <n>]      give the VM a VF (any free one, or VF n)
  *   vm detach-vf <port>               planned move back to the synthetic path
  *   vm set <port> vf-priority <n>     who keeps a VF when there are too few
+ *   vm announce <port>                a RARP from each of its MACs (after a migration)
  *   show vm datapath                  each VM port's path, VF, counters and last change
  * Control thread only.
  */
@@ -37,6 +38,7 @@ static cmdline_parse_token_string_t tok_vm = VM_TOKEN(vm, "vm");
 static cmdline_parse_token_string_t tok_attach = VM_TOKEN(verb, "attach-vf");
 static cmdline_parse_token_string_t tok_detach = VM_TOKEN(verb, "detach-vf");
 static cmdline_parse_token_string_t tok_set = VM_TOKEN(verb, "set");
+static cmdline_parse_token_string_t tok_announce = VM_TOKEN(verb, "announce");
 static cmdline_parse_token_string_t tok_port = VM_TOKEN(port, NULL);
 static cmdline_parse_token_string_t tok_vf = VM_TOKEN(what, "vf");
 static cmdline_parse_token_string_t tok_priority = VM_TOKEN(what, "vf-priority");
@@ -105,6 +107,16 @@ set_priority_parsed(void *parsed, struct cmdline *cl, void *data)
 }
 
 static void
+announce_parsed(void *parsed, struct cmdline *cl, void *data)
+{
+	const struct vm_result *res = parsed;
+	struct vsw_errmsg em = {0};
+
+	RTE_SET_USED(data);
+	answer(cl, vsw_ctl_vm_announce(res->port, &em), &em, res->port, "announced");
+}
+
+static void
 show_datapath_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	RTE_SET_USED(parsed);
@@ -165,6 +177,12 @@ static cmdline_parse_inst_t cmd_set_priority = {
                    (void *)&tok_n, NULL},
 };
 
+static cmdline_parse_inst_t cmd_announce = {
+        .f = announce_parsed,
+        .help_str = "vm announce <port>: a RARP from each of its MACs, out of every port",
+        .tokens = {(void *)&tok_vm, (void *)&tok_announce, (void *)&tok_port, NULL},
+};
+
 static cmdline_parse_inst_t cmd_show_datapath = {
         .f = show_datapath_parsed,
         .help_str = "show vm datapath: each VM's path (synthetic or VF) and its changes",
@@ -172,5 +190,6 @@ static cmdline_parse_inst_t cmd_show_datapath = {
 };
 
 cmdline_parse_inst_t *vsw_cli_vm_cmds[] = {
-        &cmd_attach_any, &cmd_attach_vf, &cmd_detach, &cmd_set_priority, &cmd_show_datapath, NULL,
+        &cmd_attach_any, &cmd_attach_vf,     &cmd_detach, &cmd_set_priority,
+        &cmd_announce,   &cmd_show_datapath, NULL,
 };

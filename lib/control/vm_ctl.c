@@ -22,8 +22,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_arp.h>
 #include <rte_cycles.h>
+#include <rte_ether.h>
 #include <rte_log.h>
+#include <rte_mbuf.h>
 
 #include "ctl_priv.h"
 #include "vsw/vm.h"
@@ -35,7 +38,6 @@ struct vm_ctl {
 	uint16_t vport_id;                      /* its VF's VPort, or VSW_VPORT_NONE */
 	uint16_t n_filters;                     /* set on the VPort (VF path only) */
 	uint32_t filter_ids[VSW_PORT_MACS_MAX]; /* one per MAC of the port */
-	bool is_sampled;                        /* rx_* hold last poll's counters */
 	uint64_t rx_synthetic;                  /* the synthetic port's rx counter last poll */
 	uint64_t rx_vf;                         /* the VF port's rx counter last poll */
 	uint64_t drops_at_change;               /* both ports' drops when the change began */
@@ -196,6 +198,27 @@ log_change(uint16_t idx, const struct vm_snapshot *before)
 	        a->stats.last_change_lost);
 }
 
+/*
+ * Read what adapter @p idx's guest has sent so far on each path into rx_synthetic and rx_vf.
+ * @return false when the adapter has no VF port to read (then nothing changed).
+ */
+static bool
+sample(uint16_t idx)
+{
+	const struct vsw_vm_adapter *a = &vm.pool.adapters[idx];
+	const uint16_t vf_port =
+	        a->vf != VSW_VM_VF_NONE ? vsw_ctl_nicsw_vf_port(a->vf) : VSW_PORT_NONE;
+	struct vsw_port_stats st;
+
+	if (vf_port == VSW_PORT_NONE)
+		return false;
+	vsw_dp_port_stats(idx, &st);
+	vm.ad[idx].rx_synthetic = st.rx_packets;
+	vsw_dp_port_stats(vf_port, &st);
+	vm.ad[idx].rx_vf = st.rx_packets;
+	return true;
+}
+
 /* Carry out what the model changed since @p before (see the file comment for the order). */
 static void
 apply(const struct vm_snapshot *before)
@@ -242,10 +265,66 @@ apply(const struct vm_snapshot *before)
 		if (a->change == VSW_VM_CHANGE_NONE)
 			a->stats.last_change_lost = drops_of(i) - c->drops_at_change;
 		/* Judge the guest from now on, not on what it sent before the change. */
-		c->is_sampled = false;
+		sample(i);
 		log_change(i, before);
 	}
 	(void)vsw_ctl_publish();
+}
+
+/*
+ * A RARP "who am I" from @p mac, the frame hypervisors send when a VM appears somewhere new:
+ * it carries the MAC as its source, so every switch on the way learns where the VM is now.
+ */
+static struct rte_mbuf *
+build_rarp(const uint8_t mac[6])
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ctl->pool);
+	struct rte_ether_hdr *eh;
+	struct rte_arp_hdr *arp;
+
+	if (m == NULL)
+		return NULL;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
+	if (eh == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memset(eh, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
+	memset(&eh->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	memcpy(&eh->src_addr, mac, RTE_ETHER_ADDR_LEN);
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_RARP);
+	arp = (struct rte_arp_hdr *)(eh + 1);
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = sizeof(uint32_t);
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REVREQUEST);
+	memcpy(&arp->arp_data.arp_sha, mac, RTE_ETHER_ADDR_LEN);
+	memcpy(&arp->arp_data.arp_tha, mac, RTE_ETHER_ADDR_LEN);
+	return m;
+}
+
+int
+vsw_ctl_vm_announce(const char *name, struct vsw_errmsg *em)
+{
+	const uint16_t idx = adapter_index(name, em);
+	const struct vsw_port *port;
+
+	if (idx == VSW_VM_ADAPTERS_MAX)
+		return -ENOENT;
+	port = ctl->ports[idx];
+	for (uint8_t k = 0; k < port->n_macs; k++) {
+		struct rte_mbuf *m = build_rarp(port->macs[k]);
+
+		if (m == NULL || vsw_dp_inject_rx(port->index, m) < 0) {
+			vsw_errmsg_set(em, "vm %s: no buffer for the announcement", name);
+			return -ENOBUFS;
+		}
+		CTL_LOG(INFO, "vm %s: announced %02x:%02x:%02x:%02x:%02x:%02x (RARP)", name,
+		        port->macs[k][0], port->macs[k][1], port->macs[k][2], port->macs[k][3],
+		        port->macs[k][4], port->macs[k][5]);
+	}
+	return 0;
 }
 
 void
@@ -406,22 +485,15 @@ vsw_ctl_vm_poll(void)
 	for (uint16_t i = 0; i < VSW_VM_ADAPTERS_MAX; i++) {
 		const struct vsw_vm_adapter *a = &vm.pool.adapters[i];
 		struct vm_ctl *c = &vm.ad[i];
-		struct vsw_port_stats syn, vf;
-		uint16_t vf_port;
+		const uint64_t syn = c->rx_synthetic, vf = c->rx_vf;
 		bool is_syn_used, is_vf_used;
 
-		if (!a->is_used || a->vf == VSW_VM_VF_NONE)
+		/* One moved by another's change in this poll is judged once its baseline is set. */
+		if (!a->is_used || a->vf == VSW_VM_VF_NONE || a->vf != before.vf[i] ||
+		    a->path != before.path[i] || !sample(i))
 			continue;
-		vf_port = vsw_ctl_nicsw_vf_port(a->vf);
-		if (vf_port == VSW_PORT_NONE)
-			continue;
-		vsw_dp_port_stats(i, &syn);
-		vsw_dp_port_stats(vf_port, &vf);
-		is_syn_used = c->is_sampled && syn.rx_packets != c->rx_synthetic;
-		is_vf_used = c->is_sampled && vf.rx_packets != c->rx_vf;
-		c->rx_synthetic = syn.rx_packets;
-		c->rx_vf = vf.rx_packets;
-		c->is_sampled = true;
+		is_syn_used = c->rx_synthetic != syn;
+		is_vf_used = c->rx_vf != vf;
 		if (is_syn_used != is_vf_used)
 			vsw_vm_guest_sent(&vm.pool, i, is_vf_used, now);
 	}

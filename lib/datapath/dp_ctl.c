@@ -9,8 +9,12 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_ring.h>
 
 #include "dp_priv.h"
+
+/* Frames the control thread may have waiting for the datapath at once. */
+#define INJECT_RING_SIZE 256
 
 RTE_LOG_REGISTER_DEFAULT(vsw_dp_logtype, INFO);
 
@@ -103,19 +107,40 @@ vsw_dp_init(const unsigned int *lcore_ids, unsigned int n_workers)
 		DP_LOG(ERR, "rcu qsbr init failed: %s", rte_strerror(rte_errno));
 		goto err_free;
 	}
+	/* Rarely used (announcements): one small ring, drained by the first worker. */
+	vsw_dp.inject = rte_ring_create("vsw_inject", INJECT_RING_SIZE, SOCKET_ID_ANY,
+	                                RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (vsw_dp.inject == NULL) {
+		DP_LOG(ERR, "no memory for the injection ring: %s", rte_strerror(rte_errno));
+		goto err_free;
+	}
 	for (unsigned int i = 0; i < n_workers; i++) {
 		vsw_dp.lcores[i].lcore_id = lcore_ids[i];
 		vsw_dp.lcores[i].worker_index = i;
 	}
+	vsw_dp.lcores[0].inject = vsw_dp.inject;
 	vsw_dp.n_workers = n_workers;
 	return 0;
 
 err_free:
+	rte_ring_free(vsw_dp.inject);
+	vsw_dp.inject = NULL;
 	rte_free(vsw_dp.lcores);
 	rte_free(vsw_dp.qsv);
 	vsw_dp.lcores = NULL;
 	vsw_dp.qsv = NULL;
 	return -ENOMEM;
+}
+
+int
+vsw_dp_inject_rx(uint16_t port, struct rte_mbuf *m)
+{
+	m->port = port;
+	if (vsw_dp.inject == NULL || rte_ring_sp_enqueue(vsw_dp.inject, m) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	return 0;
 }
 
 unsigned int
@@ -162,6 +187,13 @@ void
 vsw_dp_fini(void)
 {
 	RTE_VERIFY(!vsw_dp.is_running);
+	if (vsw_dp.inject != NULL) {
+		struct rte_mbuf *m;
+
+		while (rte_ring_sc_dequeue(vsw_dp.inject, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(vsw_dp.inject);
+	}
 	rte_free(vsw_dp.cfg);
 	rte_free(vsw_dp.lcores);
 	rte_free(vsw_dp.qsv);

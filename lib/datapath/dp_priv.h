@@ -33,11 +33,12 @@ static_assert(VSW_PORTS_MAX <= 64, "a worker tracks ports with pending tx in one
 struct vsw_lcore {
 	unsigned int lcore_id;
 	unsigned int worker_index;
-	bool is_stopping;       /* set by control, read by the worker */
-	uint32_t now_s;         /* learning clock, read once per pass */
-	uint32_t idle_passes;   /* passes in a row that received nothing */
-	uint32_t sleep_us;      /* current idle back-off step */
-	uint64_t txbuf_pending; /* bit n: txbufs[n] holds frames */
+	bool is_stopping;        /* set by control, read by the worker */
+	uint32_t now_s;          /* learning clock, read once per pass */
+	uint32_t idle_passes;    /* passes in a row that received nothing */
+	uint32_t sleep_us;       /* current idle back-off step */
+	uint64_t txbuf_pending;  /* bit n: txbufs[n] holds frames */
+	struct rte_ring *inject; /* frames the control thread enters as received; worker 0 only */
 	struct vsw_txbuf txbufs[VSW_PORTS_MAX];
 	struct vsw_port_stats stats[VSW_PORTS_MAX];
 	struct vsw_worker_stats wstats;
@@ -51,6 +52,7 @@ struct vsw_dp_state {
 	unsigned int n_workers;
 	bool is_running;
 	struct vsw_lcore *lcores; /* n_workers entries */
+	struct rte_ring *inject;  /* control thread -> worker 0: vsw_dp_inject_rx() */
 };
 
 extern struct vsw_dp_state vsw_dp;

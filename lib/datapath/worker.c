@@ -138,6 +138,26 @@ idle_sleep(struct vsw_lcore *lc, uint32_t max_us)
 	rte_rcu_qsbr_thread_online(vsw_dp.qsv, lc->lcore_id);
 }
 
+/* Frames the control thread entered as received on a port (vsw_dp_inject_rx()). */
+static uint16_t
+take_injected(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
+{
+	struct rte_mbuf *pkts[VSW_BURST_MAX];
+	const unsigned int n =
+	        rte_ring_sc_dequeue_burst(lc->inject, (void **)pkts, VSW_BURST_MAX, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const uint16_t port = pkts[i]->port;
+
+		if (port < VSW_PORTS_MAX && cfg->ports[port].is_connected &&
+		    cfg->ports[port].vm_steer == VSW_DP_STEER_SYNTHETIC)
+			vsw_dp_switch_frames(lc, cfg, port, &pkts[i], 1);
+		else
+			rte_pktmbuf_free(pkts[i]);
+	}
+	return (uint16_t)n;
+}
+
 /* One pass over the worker's rx queues. @return frames received. */
 static uint64_t
 poll_pass(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
@@ -151,6 +171,8 @@ poll_pass(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 		n_rx += likely(q->stage == VSW_DP_STAGE_VSWITCH) ? vsw_dp_switch_burst(lc, cfg, q)
 		                                                 : vsw_dp_nicsw_burst(lc, cfg, q);
 	}
+	if (unlikely(lc->inject != NULL))
+		n_rx += take_injected(lc, cfg);
 	vsw_txbuf_flush_all(lc, cfg);
 	return n_rx;
 }

@@ -11,7 +11,7 @@ zero padding up to --size bytes. Both commands print one JSON line shaped like v
   recv --iface IF --count N --timeout S [--linger-ms MS]   (prints READY once bound)
 
 recv counts only 0x88b5 frames the interface received (not ones it sent); rx_other counts
-0x88b5 frames without the magic. SIGTERM/SIGINT: print the JSON line, exit 0. Stdlib only.
+0x88b5 frames without the magic; rx_rarp counts RARP frames (a VM's announcement) by source. SIGTERM/SIGINT: print the JSON line, exit 0. Stdlib only.
 """
 
 import argparse
@@ -25,6 +25,7 @@ import time
 ETH_P_TEST = 0x88B5
 ETH_P_ALL = 0x0003
 ETH_P_8021Q = 0x8100
+ETH_P_RARP = 0x8035
 SOL_PACKET = 263
 PACKET_AUXDATA = 8
 TP_STATUS_VLAN_VALID = 0x10
@@ -67,7 +68,7 @@ def report(res):
 
 def new_result():
     return {"sent": 0, "rx_test": 0, "rx_other": 0, "rx_in_order": 0, "rx_dup": 0,
-            "rx_gap": 0, "rx_from": {}, "rx_vlan": {}, "rx_pps": 0, "tx_pps": 0}
+            "rx_gap": 0, "rx_from": {}, "rx_vlan": {}, "rx_rarp": {}, "rx_pps": 0, "tx_pps": 0}
 
 
 def tagged(frame, vlan):
@@ -178,6 +179,10 @@ def cmd_recv(args, res):
         if addr[2] == PACKET_OUTGOING:
             continue
         data, vlan = untag(data, aux_vlan(ancdata))
+        if len(data) >= 14 and struct.unpack_from("!H", data, 12)[0] == ETH_P_RARP:
+            src = mac_str(data[6:12])
+            res["rx_rarp"][src] = res["rx_rarp"].get(src, 0) + 1
+            continue
         if len(data) < 14 or struct.unpack_from("!H", data, 12)[0] != ETH_P_TEST:
             continue
         res["rx_vlan"][vlan] = res["rx_vlan"].get(vlan, 0) + 1

@@ -248,6 +248,25 @@ class VmDatapathTest(LabCase):
         self.assertEqual((r["rx_test"], r["rx_gap"]), (N, 0), r)
         lab.finish(vf)
 
+    # --- R-DP-4: announcing where a VM is -----------------------------------------------
+
+    def test_vm_announce_sends_a_rarp_out_of_the_uplink(self):
+        """`vm announce` (after a live migration, when the guest cannot announce itself) sends
+        one RARP from the VM's MAC into the switch, which floods it out of the uplink; a VM
+        connecting announces nothing by itself."""
+        lab = self.lab
+        self.start()
+        rx = lab.nsraw_recv(self.ns, self.ns_if, count=1, timeout_s=15, linger_ms=500)
+        vm = self.guest_nic("vm1", self.socks["vm1"], MAC_VM1)
+        lab.wait_links(["vm1", "uplink"])
+        time.sleep(0.3)
+        self.assertIn("vm vm1: announced", lab.vswctl("vm", "announce", "vm1"))
+        self.assertIn("vm uplink: not a VM port", self.vswctl_fails("vm", "announce", "uplink"))
+        time.sleep(0.5)
+        r = lab.finish(rx)
+        self.assertEqual(r["rx_rarp"], {mac_norm(MAC_VM1): 1}, r)
+        lab.finish(vm)
+
     # --- refusals -------------------------------------------------------------------------
 
     def test_refusals_change_nothing(self):
