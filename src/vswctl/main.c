@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,8 @@ run_command(int fd, FILE *in, const char *line)
 		fprintf(stderr, "vswctl: command too long or spans lines\n");
 		return -EINVAL;
 	}
-	if (dprintf(fd, "%s%s\n", prefix, line) < 0) {
+	/* vswd refuses a peer with one reply and closes: a failed write may still have one. */
+	if (dprintf(fd, "%s%s\n", prefix, line) < 0 && errno != EPIPE) {
 		fprintf(stderr, "vswctl: write: %s\n", strerror(errno));
 		return -EPIPE;
 	}
@@ -114,6 +116,7 @@ main(int argc, char **argv)
 			return c == 'h' ? EXIT_SUCCESS : 2;
 		}
 	}
+	signal(SIGPIPE, SIG_IGN); /* a closed connection is reported, not fatal */
 	fd = connect_to(path);
 	if (fd < 0)
 		return 2;

@@ -5,7 +5,7 @@ run-time commands that reset counters and change log levels, all against a runni
 known traffic: VM A sends N frames of SIZE bytes to VM B and nothing else is sent, so every
 counter has one right value.
 
-Telemetry is read with Debian's dpdk-telemetry.py (package dpdk), pointed at vswd's EAL
+Telemetry is read with Debian's dpdk-telemetry.py (package dpdk-dev), pointed at vswd's EAL
 file-prefix with -f, as an operator would.
 """
 
@@ -23,7 +23,7 @@ MAC_A = "02:00:00:00:0a:01"
 MAC_B = "02:00:00:00:0b:01"
 N = 3000
 SIZE = 60  # vsw-vm's default frame size, without FCS
-TELEMETRY = shutil.which("dpdk-telemetry.py") or "/usr/bin/dpdk-telemetry.py"
+TELEMETRY = shutil.which("dpdk-telemetry.py") or "/usr/bin/dpdk-telemetry.py"  # dpdk-dev
 STAT_KEYS = ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops")
 
 
@@ -56,7 +56,7 @@ class OpsTest(LabCase):
 
     def telemetry(self, cmd):
         if not os.access(TELEMETRY, os.X_OK):
-            self.fail("%s missing: install the Debian package dpdk" % TELEMETRY)
+            self.fail("%s missing: install the Debian package dpdk-dev" % TELEMETRY)
         p = subprocess.run([TELEMETRY, "-f", self.prefix], input=cmd + "\n", text=True,
                            capture_output=True, timeout=30)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
