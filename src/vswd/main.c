@@ -234,6 +234,10 @@ run(const struct vsw_topo *topo, const struct options *o)
 	/* Telemetry failing is not fatal: the switch works, its counters stay on the CLI. */
 	if (vsw_telemetry_enable() < 0)
 		VSWD_LOG(WARNING, "telemetry /vsw/ commands unavailable");
+	for (unsigned int i = 0; i < topo->n_eal_args; i++)
+		if (strcmp(topo->eal_args[i], "--no-telemetry") == 0)
+			VSWD_LOG(WARNING, "--no-telemetry in the topology's EAL args: the /vsw/ "
+			                  "telemetry commands cannot be reached");
 	log_ready(topo);
 	if (o->is_interactive)
 		vsw_cli_stdin_enable();
