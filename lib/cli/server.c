@@ -274,6 +274,8 @@ client_write(struct client *c)
 		client_run(c); /* commands that arrived meanwhile */
 }
 
+/* Refused connections are logged at most this often. */
+#define REFUSAL_LOG_MS 1000
 /* Supplementary groups of a peer; more are not looked at (the kernel's NGROUPS_MAX is 65536). */
 #define PEER_GROUPS_MAX 1024
 
@@ -310,10 +312,20 @@ peer_allowed(int fd, char *why, size_t size)
 static void
 refuse_client(int fd, const char *why)
 {
+	static uint64_t last_log_ms;
+	static unsigned int n_unlogged;
 	char reply[256];
 	int len;
 
-	CLI_LOG(WARNING, "control socket: connection refused: %s", why);
+	/* A local process could connect in a loop: log once per REFUSAL_LOG_MS at most. */
+	if (last_log_ms == 0 || now_ms() - last_log_ms >= REFUSAL_LOG_MS) {
+		CLI_LOG(WARNING, "control socket: connection refused: %s (%u more not logged)", why,
+		        n_unlogged);
+		last_log_ms = now_ms();
+		n_unlogged = 0;
+	} else {
+		n_unlogged++;
+	}
 	len = snprintf(reply, sizeof(reply), "error: permission denied: %s\n%c%d\n", why, '\0',
 	               -EACCES);
 	if (len > 0)
