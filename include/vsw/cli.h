@@ -7,7 +7,14 @@
  *
  * Control socket protocol: the client writes one command per line; for each, the server
  * writes the command's output, then a NUL byte, then the command's status as a decimal errno
- * value (0 on success, negative on failure) and a newline.
+ * value (0 on success, negative on failure) and a newline. A line that starts with the word
+ * `json` runs the rest of the line with JSON output: show commands print one JSON object,
+ * other commands {"result": "<message>"}, failures {"error": "<message>", "errno": <errno>}.
+ *
+ * Access: the socket file is mode 0660, owned by root and the group given to
+ * vsw_cli_server_set_group() (default: vswd's own group). A connecting peer is checked with
+ * SO_PEERCRED: root, or a process whose primary or supplementary groups include that group,
+ * is served; anyone else gets one error reply and is disconnected, with the reason logged.
  */
 #ifndef VSW_CLI_H
 #define VSW_CLI_H
@@ -26,6 +33,12 @@
  * vswd); a stale socket file is replaced; the directory is created when missing.
  */
 int vsw_cli_server_open(const char *path, struct vsw_errmsg *em);
+
+/**
+ * Give the control socket to group @p group (a name or a numeric gid) rather than vswd's own
+ * group. Call before vsw_cli_server_open(). @return 0 or -ENOENT (no such group).
+ */
+int vsw_cli_server_set_group(const char *group, struct vsw_errmsg *em);
 
 /** Also read commands from stdin, with a prompt when stdin is a terminal. */
 void vsw_cli_stdin_enable(void);

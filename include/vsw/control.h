@@ -66,7 +66,7 @@ const struct vsw_nicsw *vsw_ctl_nicsw(const char *name);
 /** Counters of VPort @p vport_id of the NIC switch, summed over workers (R-VP-8). */
 void vsw_ctl_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out);
 
-/** Counters of @p port since it was created. */
+/** Counters of @p port since it was created or its counters were last cleared. */
 void vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out);
 
 struct vsw_vm_adapter;
@@ -95,6 +95,32 @@ int vsw_ctl_vm_announce(const char *port, struct vsw_errmsg *em);
 
 /** The adapter of port @p index (NULL: not a VM port) and its VF's VPort (or NONE). */
 const struct vsw_vm_adapter *vsw_ctl_vm_get(uint16_t index, uint16_t *vport_id);
+
+/**
+ * Start the counters of port @p name (NULL: every port) again from zero, the per-class ones
+ * included. Workers' counters are untouched: the current totals become the port's baseline.
+ * @return 0 or -ENOENT (no such port).
+ */
+int vsw_ctl_port_stats_clear(const char *name, struct vsw_errmsg *em);
+
+/** Counters of worker @p worker since start or the last vsw_ctl_pmd_stats_clear(). */
+void vsw_ctl_pmd_stats(unsigned int worker, struct vsw_worker_stats *out);
+
+/** Start every worker's counters again from zero (a baseline, as for ports). */
+void vsw_ctl_pmd_stats_clear(void);
+
+/**
+ * The control lock, for threads other than the control thread that read control state
+ * (DPDK's telemetry thread). The control thread holds it whenever it runs commands or
+ * periodic work and drops it only while it waits for input, so a reader that holds it sees a
+ * state no change is under way on. Workers never take it, so holding it never stalls the
+ * datapath; readers hold it only to copy what they report. Lock order: this lock, then
+ * nothing else of vsw.
+ */
+void vsw_ctl_lock(void);
+
+/** Release the control lock. */
+void vsw_ctl_unlock(void);
 
 /**
  * Periodic control work: notice link changes (vhost devices becoming ready or going away)

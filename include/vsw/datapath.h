@@ -141,7 +141,11 @@ struct vsw_port_stats {
 	uint64_t drop_tx_full;   /**< tx: the device took fewer frames than offered */
 };
 
-/** Counters of one worker. */
+/**
+ * Counters of one worker, in its own cache-aligned struct vsw_lcore. Each loop pass reads the
+ * TSC once: the cycles since the previous read go to busy_cycles when the pass received a
+ * frame, else to idle_cycles (idle sleeps included), so busy + idle is the worker's run time.
+ */
 struct vsw_worker_stats {
 	uint64_t busy_passes; /**< passes that received at least one frame */
 	uint64_t idle_passes; /**< passes that received nothing */
@@ -150,6 +154,10 @@ struct vsw_worker_stats {
 	uint64_t busy_cycles; /**< TSC cycles of passes that received frames */
 	uint64_t rx_packets;  /**< frames received on all its queues, for cycles/packet */
 	uint64_t learn_requests_dropped; /**< learn requests the full ring refused */
+	uint64_t idle_cycles;            /**< TSC cycles of passes that received nothing */
+	/** Frames it transmitted on all ports; not counted by the worker but summed from its
+	 *  per-port tx counters when read, so it costs the loop nothing. */
+	uint64_t tx_packets;
 };
 
 /** Sum of every drop counter of @p s. */
@@ -176,8 +184,11 @@ unsigned int vsw_dp_n_workers(void);
  */
 void vsw_dp_set_idle_sleep_max(uint32_t max_us);
 
-/** Counters of worker @p worker (relaxed reads). */
+/** Counters of worker @p worker since it started (relaxed reads); zeroes when out of range. */
 void vsw_dp_worker_stats(unsigned int worker, struct vsw_worker_stats *out);
+
+/** EAL lcore of worker @p worker, or RTE_MAX_LCORE when out of range. */
+unsigned int vsw_dp_worker_lcore(unsigned int worker);
 
 /** Launch the workers on their lcores. @return 0 or -EBUSY if an lcore is not idle. */
 int vsw_dp_start(void);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * `show fdb`: where the switch sends unicast frames: the VMs' configured (static) MACs and
- * the (MAC, VLAN) pairs it learned, with their idle time, then the learning counters.
+ * the (MAC, VLAN) pairs it learned, with their idle time, then the learning counters; as a
+ * table or (vswctl --json) JSON.
  * Control thread only.
  */
 #include <inttypes.h>
@@ -33,6 +34,74 @@ print_entry(struct cmdline *cl, const uint8_t *mac, const char *vlan, const char
 }
 
 static void
+json_entry(struct vsw_json *j, const uint8_t *mac, int vlan, const char *port, const char *type,
+           int64_t idle_s)
+{
+	char text[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(text, sizeof(text), (const struct rte_ether_addr *)mac);
+	vsw_json_obj(j, NULL);
+	vsw_json_str(j, "mac", text);
+	if (vlan >= 0)
+		vsw_json_u64(j, "vlan", (uint64_t)vlan);
+	vsw_json_str(j, "port", port);
+	vsw_json_str(j, "type", type);
+	if (idle_s >= 0)
+		vsw_json_u64(j, "idle_s", (uint64_t)idle_s);
+	vsw_json_close(j, '}');
+}
+
+static void
+learn_stats(struct vsw_learn_stats *st)
+{
+	vsw_learn_stats_get(vsw_ctl_learn(), st);
+	for (unsigned int w = 0; w < vsw_dp_n_workers(); w++) {
+		struct vsw_worker_stats ws;
+
+		vsw_dp_worker_stats(w, &ws);
+		st->requests_dropped += ws.learn_requests_dropped;
+	}
+}
+
+/* Static entries have no "vlan" (every VLAN of the port) and no "idle_s". */
+static void
+show_fdb_json(struct cmdline *cl)
+{
+	const struct vsw_learn *l = vsw_ctl_learn();
+	struct vsw_learn_stats st;
+	uint32_t iter = 0, idle_s;
+	uint16_t vlan, port;
+	struct vsw_json j;
+	uint8_t mac[6];
+
+	vsw_json_begin(&j, cl);
+	vsw_json_arr(&j, "entries");
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = vsw_ctl_port_get(i);
+
+		for (uint8_t k = 0; p != NULL && k < p->n_macs; k++)
+			json_entry(&j, p->macs[k], -1, p->name, "static", -1);
+	}
+	while (vsw_learn_next(l, &iter, mac, &vlan, &port, &idle_s) == 0) {
+		const struct vsw_port *p = vsw_ctl_port_get(port);
+
+		json_entry(&j, mac, vlan, p != NULL ? p->name : "?", "learned", idle_s);
+	}
+	vsw_json_close(&j, ']');
+	learn_stats(&st);
+	vsw_json_obj(&j, "stats");
+	vsw_json_u64(&j, "learned", st.learned);
+	vsw_json_u64(&j, "entries", st.n_entries);
+	vsw_json_u64(&j, "moved", st.moved);
+	vsw_json_u64(&j, "aged", st.aged);
+	vsw_json_u64(&j, "flushed", st.flushed);
+	vsw_json_u64(&j, "full", st.full);
+	vsw_json_u64(&j, "requests_dropped", st.requests_dropped);
+	vsw_json_close(&j, '}');
+	vsw_json_end(&j);
+}
+
+static void
 show_fdb_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	const struct vsw_learn *l = vsw_ctl_learn();
@@ -43,6 +112,10 @@ show_fdb_parsed(void *parsed, struct cmdline *cl, void *data)
 
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
+	if (vsw_cli_is_json()) {
+		show_fdb_json(cl);
+		return;
+	}
 	cmdline_printf(cl, "%-17s %-5s %-16s %-8s %s\n", "MAC", "VLAN", "PORT", "TYPE", "IDLE-S");
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = vsw_ctl_port_get(i);
@@ -58,13 +131,7 @@ show_fdb_parsed(void *parsed, struct cmdline *cl, void *data)
 		snprintf(idle_text, sizeof(idle_text), "%u", idle_s);
 		print_entry(cl, mac, vlan_text, p != NULL ? p->name : "?", "learned", idle_text);
 	}
-	vsw_learn_stats_get(l, &st);
-	for (unsigned int w = 0; w < vsw_dp_n_workers(); w++) {
-		struct vsw_worker_stats ws;
-
-		vsw_dp_worker_stats(w, &ws);
-		st.requests_dropped += ws.learn_requests_dropped;
-	}
+	learn_stats(&st);
 	cmdline_printf(cl,
 	               "learned %" PRIu64 " entries %" PRIu64 " moved %" PRIu64 " aged %" PRIu64
 	               " flushed %" PRIu64 " full %" PRIu64 " requests-dropped %" PRIu64 "\n",

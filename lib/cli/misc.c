@@ -20,8 +20,19 @@ help_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
+	struct vsw_json j;
+
+	if (!vsw_cli_is_json()) {
+		for (cmdline_parse_ctx_t *c = vsw_cli_ctx; *c != NULL; c++)
+			cmdline_printf(cl, "  %s\n", (*c)->help_str);
+		return;
+	}
+	vsw_json_begin(&j, cl);
+	vsw_json_arr(&j, "commands");
 	for (cmdline_parse_ctx_t *c = vsw_cli_ctx; *c != NULL; c++)
-		cmdline_printf(cl, "  %s\n", (*c)->help_str);
+		vsw_json_str(&j, NULL, (*c)->help_str);
+	vsw_json_close(&j, ']');
+	vsw_json_end(&j);
 }
 
 static void
@@ -29,7 +40,7 @@ quit_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
-	cmdline_printf(cl, "stopping vswd\n");
+	vsw_cli_done(cl, "stopping vswd");
 	vsw_cli_request_quit();
 }
 

@@ -2,7 +2,7 @@
 /*
  * The NIC switch, read-only: `show nic-switch <nic>` (parameters and queue-pair pool),
  * `show vport <nic>` (every VPort with its counters, R-VP-8) and `show filter <nic> <vport>`
- * (its receive filters, R-VP-7). Control thread only.
+ * (its receive filters, R-VP-7); as tables or (vswctl --json) JSON. Control thread only.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,8 +39,7 @@ find_nic(struct cmdline *cl, const char *name)
 	const struct vsw_nicsw *sw = vsw_ctl_nicsw(name);
 
 	if (sw == NULL) {
-		cmdline_printf(cl, "error: nic switch %s: no such NIC switch\n", name);
-		vsw_cli_set_status(-ENOENT);
+		vsw_cli_error(cl, -ENOENT, "nic switch %s: no such NIC switch", name);
 	}
 	return sw;
 }
@@ -67,12 +66,72 @@ show_nic_switch_parsed(void *parsed, struct cmdline *cl, void *data)
 		return;
 	vsw_nicsw_params_get(sw, &p);
 	vsw_nicsw_pool_get(sw, &pool);
+	if (vsw_cli_is_json()) {
+		struct vsw_json j;
+
+		vsw_json_begin(&j, cl);
+		vsw_json_str(&j, "name", p.name);
+		vsw_json_str(&j, "backend", "emulated");
+		vsw_json_u64(&j, "vfs", p.num_vfs);
+		vsw_json_u64(&j, "vports", vsw_nicsw_n_vports(sw));
+		vsw_json_str(&j, "allocation", p.is_asymmetric ? "asymmetric" : "symmetric");
+		vsw_json_obj(&j, "queue_pairs");
+		vsw_json_u64(&j, "total", pool.qp_total);
+		vsw_json_u64(&j, "default", pool.qp_default);
+		vsw_json_u64(&j, "used", pool.qp_used);
+		vsw_json_u64(&j, "free", pool.qp_free);
+		vsw_json_close(&j, '}');
+		vsw_json_end(&j);
+		return;
+	}
 	cmdline_printf(cl,
 	               "nic switch %s\n  backend: emulated\n  vfs: %u\n  vports: %u\n"
 	               "  allocation: %s\n  queue-pairs: total %u default %u used %u free %u\n",
 	               p.name, p.num_vfs, vsw_nicsw_n_vports(sw),
 	               p.is_asymmetric ? "asymmetric" : "symmetric", pool.qp_total, pool.qp_default,
 	               pool.qp_used, pool.qp_free);
+}
+
+static void
+filter_json(struct vsw_json *j, const struct vsw_vport_info *v)
+{
+	for (uint16_t i = 0; i < v->n_filters; i++) {
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rte_ether_format_addr(mac, sizeof(mac),
+		                      (const struct rte_ether_addr *)v->filters[i].mac);
+		vsw_json_obj(j, NULL);
+		vsw_json_u64(j, "filter_id", v->filters[i].filter_id);
+		vsw_json_str(j, "mac", mac);
+		vsw_json_u64(j, "vlan", v->filters[i].vlan);
+		vsw_json_close(j, '}');
+	}
+}
+
+/* One VPort with its filters and counters, as `show vport` and telemetry's /vsw/vports. */
+static void
+vport_json(struct vsw_json *j, const struct vsw_vport_info *v)
+{
+	struct vsw_vport_stats s;
+	char function[8];
+
+	vsw_ctl_vport_stats(v->vport_id, &s);
+	function_name(v, function, sizeof(function));
+	vsw_json_obj(j, NULL);
+	vsw_json_u64(j, "id", v->vport_id);
+	vsw_json_str(j, "function", function);
+	vsw_json_u64(j, "queue_pairs", v->n_qps);
+	vsw_json_bool(j, "operational", v->is_operational);
+	vsw_json_u64(j, "rx_packets", s.rx_packets);
+	vsw_json_u64(j, "rx_bytes", s.rx_bytes);
+	vsw_json_u64(j, "rx_drops", s.rx_drops);
+	vsw_json_u64(j, "tx_packets", s.tx_packets);
+	vsw_json_u64(j, "tx_bytes", s.tx_bytes);
+	vsw_json_u64(j, "tx_drops", s.tx_drops);
+	vsw_json_arr(j, "filters");
+	filter_json(j, v);
+	vsw_json_close(j, ']');
+	vsw_json_close(j, '}');
 }
 
 static void
@@ -86,6 +145,18 @@ show_vport_parsed(void *parsed, struct cmdline *cl, void *data)
 	RTE_SET_USED(data);
 	if (sw == NULL)
 		return;
+	if (vsw_cli_is_json()) {
+		struct vsw_json j;
+
+		vsw_json_begin(&j, cl);
+		vsw_json_str(&j, "nic_switch", res->nic);
+		vsw_json_arr(&j, "vports");
+		while (vsw_nicsw_vport_next(sw, &iter, &v))
+			vport_json(&j, &v);
+		vsw_json_close(&j, ']');
+		vsw_json_end(&j);
+		return;
+	}
 	cmdline_printf(cl, "%-4s %-8s %-4s %-4s %12s %14s %12s %14s %10s\n", "ID", "FUNCTION",
 	               "QPS", "OPER", "RX-PACKETS", "RX-BYTES", "TX-PACKETS", "TX-BYTES", "DROPS");
 	while (vsw_nicsw_vport_next(sw, &iter, &v)) {
@@ -117,8 +188,19 @@ show_filter_parsed(void *parsed, struct cmdline *cl, void *data)
 		return;
 	if (*end != '\0' || id >= VSW_NICSW_VPORTS_MAX ||
 	    vsw_nicsw_vport_get(sw, (uint16_t)id, &v) != 0) {
-		cmdline_printf(cl, "error: nic switch %s: no vport %s\n", res->nic, res->vport);
-		vsw_cli_set_status(-ENOENT);
+		vsw_cli_error(cl, -ENOENT, "nic switch %s: no vport %s", res->nic, res->vport);
+		return;
+	}
+	if (vsw_cli_is_json()) {
+		struct vsw_json j;
+
+		vsw_json_begin(&j, cl);
+		vsw_json_str(&j, "nic_switch", res->nic);
+		vsw_json_u64(&j, "vport", v.vport_id);
+		vsw_json_arr(&j, "filters");
+		filter_json(&j, &v);
+		vsw_json_close(&j, ']');
+		vsw_json_end(&j);
 		return;
 	}
 	cmdline_printf(cl, "%-10s %-17s %s\n", "FILTER-ID", "MAC", "VLAN");

@@ -66,8 +66,7 @@ static bool
 copy_word(struct cmdline *cl, char *dst, size_t size, const char *src, const char *what)
 {
 	if (strlen(src) >= size) {
-		cmdline_printf(cl, "error: %s too long: %zu bytes at most\n", what, size - 1);
-		vsw_cli_set_status(-ENAMETOOLONG);
+		vsw_cli_error(cl, -ENAMETOOLONG, "%s too long: %zu bytes at most", what, size - 1);
 		return false;
 	}
 	memcpy(dst, src, strlen(src) + 1);
@@ -81,11 +80,10 @@ create_port(struct cmdline *cl, const struct vsw_topo_port *tp)
 	int rc = vsw_ctl_port_add(tp, &em);
 
 	if (rc < 0) {
-		cmdline_printf(cl, "error: %s\n", em.msg);
-		vsw_cli_set_status(rc);
+		vsw_cli_error(cl, rc, "%s", em.msg);
 		return;
 	}
-	cmdline_printf(cl, "port %s created\n", tp->name);
+	vsw_cli_done(cl, "port %s created", tp->name);
 }
 
 static void
@@ -101,10 +99,9 @@ port_create_vm_parsed(void *parsed, struct cmdline *cl, void *data)
 		return;
 	if (res->path[0] != '/' || rte_is_multicast_ether_addr(&res->mac) ||
 	    rte_is_zero_ether_addr(&res->mac)) {
-		cmdline_printf(cl, "error: port %s: %s\n", tp.name,
-		               res->path[0] != '/' ? "socket path must be absolute"
-		                                   : "mac must be a unicast address");
-		vsw_cli_set_status(-EINVAL);
+		vsw_cli_error(cl, -EINVAL, "port %s: %s", tp.name,
+		              res->path[0] != '/' ? "socket path must be absolute"
+		                                  : "mac must be a unicast address");
 		return;
 	}
 	tp.vhost_mode = strcmp(res->mode, "client") == 0 ? VSW_VHOST_CLIENT : VSW_VHOST_SERVER;
@@ -134,11 +131,10 @@ port_delete_parsed(void *parsed, struct cmdline *cl, void *data)
 	RTE_SET_USED(data);
 	rc = vsw_ctl_port_del(res->name, &em);
 	if (rc < 0) {
-		cmdline_printf(cl, "error: %s\n", em.msg);
-		vsw_cli_set_status(rc);
+		vsw_cli_error(cl, rc, "%s", em.msg);
 		return;
 	}
-	cmdline_printf(cl, "port %s deleted\n", res->name);
+	vsw_cli_done(cl, "port %s deleted", res->name);
 }
 
 static cmdline_parse_inst_t cmd_port_create_vm = {

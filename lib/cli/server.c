@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <rte_debug.h>
 
 #include "cli_priv.h"
+#include "vsw/control.h"
 #include "vsw/sockpath.h"
 
 RTE_LOG_REGISTER_DEFAULT(vsw_cli_logtype, INFO);
@@ -52,6 +54,8 @@ cmdline_parse_ctx_t *vsw_cli_ctx = ctx;
 
 static struct {
 	int listen_fd;
+	bool has_gid; /* vsw_cli_server_set_group() was called */
+	gid_t gid;    /* group that may use the control socket, besides root */
 	char path[VSW_PATH_SIZE];
 	struct client clients[VSW_CLI_CLIENTS_MAX];
 	struct client in; /* stdin */
@@ -81,7 +85,8 @@ static void
 init_once(void)
 {
 	cmdline_parse_inst_t **lists[] = {vsw_cli_show_cmds,  vsw_cli_fdb_cmds, vsw_cli_port_cmds,
-	                                  vsw_cli_nicsw_cmds, vsw_cli_vm_cmds,  vsw_cli_misc_cmds};
+	                                  vsw_cli_nicsw_cmds, vsw_cli_vm_cmds,  vsw_cli_pmd_cmds,
+	                                  vsw_cli_log_cmds,   vsw_cli_misc_cmds};
 	unsigned int n = 0;
 
 	if (ctx[0] != NULL)
@@ -161,13 +166,22 @@ reply_take(struct client *c, int status)
 	return true;
 }
 
+/* A line that starts with this word runs the rest with JSON output (vswctl --json). */
+#define JSON_WORD "json"
+
 static void
 run_line(struct client *c, const char *line)
 {
 	char cmd[VSW_CLI_LINE_SIZE + 1];
+	size_t len;
 	int rc;
 
 	line += strspn(line, " \t");
+	len = strlen(JSON_WORD);
+	vsw_cli_set_json(strncmp(line, JSON_WORD, len) == 0 &&
+	                 (line[len] == ' ' || line[len] == '\t'));
+	if (vsw_cli_is_json())
+		line += len + strspn(line + len, " \t");
 	/* DPDK's parser only runs a command that ends with a newline. */
 	snprintf(cmd, sizeof(cmd), "%.*s\n", (int)strcspn(line, "\r\n"), line);
 	srv.status = 0;
@@ -176,14 +190,14 @@ run_line(struct client *c, const char *line)
 		if (rc == CMDLINE_PARSE_AMBIGUOUS || rc == CMDLINE_PARSE_NOMATCH ||
 		    rc == CMDLINE_PARSE_BAD_ARGS) {
 			cmd[strlen(cmd) - 1] = '\0';
-			cmdline_printf(c->cl, "error: %s: '%s' (try 'help')\n",
-			               rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command"
-			               : rc == CMDLINE_PARSE_NOMATCH ? "unknown command"
-			                                             : "bad arguments",
-			               cmd);
-			srv.status = -EINVAL;
+			vsw_cli_error(c->cl, -EINVAL, "%s: '%s' (try 'help')",
+			              rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command"
+			              : rc == CMDLINE_PARSE_NOMATCH ? "unknown command"
+			                                            : "bad arguments",
+			              cmd);
 		}
 	}
+	vsw_cli_set_json(false);
 }
 
 static void
@@ -260,14 +274,79 @@ client_write(struct client *c)
 		client_run(c); /* commands that arrived meanwhile */
 }
 
+/* Refused connections are logged at most this often. */
+#define REFUSAL_LOG_MS 1000
+/* Supplementary groups of a peer; more are not looked at (the kernel's NGROUPS_MAX is 65536). */
+#define PEER_GROUPS_MAX 1024
+
+/*
+ * Whether the peer on @p fd may run commands: root, or in the socket's group by its primary
+ * or a supplementary group, as the kernel recorded them at connect(). The file mode already
+ * keeps others out; this holds even if the file's mode or group was changed behind vswd's
+ * back. @return true, or false with @p why explained.
+ */
+static bool
+peer_allowed(int fd, char *why, size_t size)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	gid_t groups[PEER_GROUPS_MAX];
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+		snprintf(why, size, "peer credentials unknown: %s", strerror(errno));
+		return false;
+	}
+	if (cred.uid == 0 || cred.gid == srv.gid)
+		return true;
+	len = sizeof(groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0)
+		for (size_t i = 0; i < len / sizeof(groups[0]); i++)
+			if (groups[i] == srv.gid)
+				return true;
+	snprintf(why, size, "pid %d uid %u is neither root nor in group %u", (int)cred.pid,
+	         (unsigned int)cred.uid, (unsigned int)srv.gid);
+	return false;
+}
+
+/* Tell a refused peer why in one reply (best effort: it may not read), then close. */
+static void
+refuse_client(int fd, const char *why)
+{
+	static uint64_t last_log_ms;
+	static unsigned int n_unlogged;
+	char reply[256];
+	int len;
+
+	/* A local process could connect in a loop: log once per REFUSAL_LOG_MS at most. */
+	if (last_log_ms == 0 || now_ms() - last_log_ms >= REFUSAL_LOG_MS) {
+		CLI_LOG(WARNING, "control socket: connection refused: %s (%u more not logged)", why,
+		        n_unlogged);
+		last_log_ms = now_ms();
+		n_unlogged = 0;
+	} else {
+		n_unlogged++;
+	}
+	len = snprintf(reply, sizeof(reply), "error: permission denied: %s\n%c%d\n", why, '\0',
+	               -EACCES);
+	if (len > 0)
+		(void)send(fd, reply, RTE_MIN((size_t)len, sizeof(reply) - 1),
+		           MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
 static void
 accept_client(void)
 {
 	int fd = accept4(srv.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	char why[128];
 	int out_fd;
 
 	if (fd < 0)
 		return;
+	if (!peer_allowed(fd, why, sizeof(why))) {
+		refuse_client(fd, why);
+		return;
+	}
 	for (unsigned int i = 0; i < VSW_CLI_CLIENTS_MAX; i++) {
 		struct client *c = &srv.clients[i];
 
@@ -294,9 +373,32 @@ accept_client(void)
 }
 
 int
+vsw_cli_server_set_group(const char *group, struct vsw_errmsg *em)
+{
+	const struct group *gr = getgrnam(group);
+	char *end;
+	unsigned long id;
+
+	if (gr != NULL) {
+		srv.gid = gr->gr_gid;
+		srv.has_gid = true;
+		return 0;
+	}
+	id = strtoul(group, &end, 10);
+	if (group[0] == '\0' || *end != '\0' || id > UINT32_MAX - 1) {
+		vsw_errmsg_set(em, "control socket group %s: no such group", group);
+		return -ENOENT;
+	}
+	srv.gid = (gid_t)id;
+	srv.has_gid = true;
+	return 0;
+}
+
+int
 vsw_cli_server_open(const char *path, struct vsw_errmsg *em)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	bool is_bound;
 	mode_t old_mask;
 	int fd, rc;
 
@@ -310,16 +412,24 @@ vsw_cli_server_open(const char *path, struct vsw_errmsg *em)
 	old_mask = umask(0077);
 	rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old_mask);
+	is_bound = rc == 0;
+	if (!srv.has_gid)
+		srv.gid = getegid();
+	/* Root and the group may connect; the group is then checked again per peer. */
+	if (rc == 0 && (chown(path, (uid_t)-1, srv.gid) != 0 || chmod(path, 0660) != 0))
+		rc = -1;
 	if (rc != 0 || listen(fd, 8) != 0) {
 		rc = -errno;
 		vsw_errmsg_set(em, "control socket %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		if (is_bound)
+			unlink(path);
 		return rc;
 	}
 	srv.listen_fd = fd;
 	snprintf(srv.path, sizeof(srv.path), "%s", path);
-	CLI_LOG(INFO, "control socket %s", path);
+	CLI_LOG(INFO, "control socket %s (mode 0660, group %u)", path, (unsigned int)srv.gid);
 	return 0;
 }
 
@@ -360,7 +470,9 @@ vsw_cli_server_poll(int timeout_ms)
 			continue;
 		/* A client with a reply on its way is not read until the reply has left. */
 		if (c->reply != NULL && now_ms() - c->reply_since_ms >= CLI_SEND_TIMEOUT_MS) {
+			vsw_ctl_lock();  /* it may run a queued command */
 			client_write(c); /* closes it */
+			vsw_ctl_unlock();
 			continue;
 		}
 		owners[n] = c;
@@ -369,6 +481,8 @@ vsw_cli_server_poll(int timeout_ms)
 	}
 	if (poll(pfds, n, timeout_ms) <= 0)
 		return; /* timeout, or a signal the caller will look at */
+	/* Commands read and change control state: not while telemetry reads it. */
+	vsw_ctl_lock();
 	for (nfds_t i = 0; i < n; i++) {
 		if (pfds[i].revents == 0)
 			continue;
@@ -379,6 +493,7 @@ vsw_cli_server_poll(int timeout_ms)
 		else
 			client_read(owners[i]);
 	}
+	vsw_ctl_unlock();
 }
 
 void

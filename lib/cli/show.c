@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * `show port`, `show port stats [NAME]`, `show port info NAME`: the switch ports, their
- * counters and their lifecycle.
+ * counters and their lifecycle, as tables or (vswctl --json) JSON with the same numbers.
  * Control thread only.
  */
 #include <errno.h>
@@ -49,6 +49,46 @@ port_endpoint(const struct vsw_port *p, char *buf, size_t size)
 		snprintf(buf, size, "%s", p->devargs);
 }
 
+/* The fields of `show port` that describe one port, into the current JSON object. */
+static void
+port_json_fields(struct vsw_json *j, const struct vsw_port *p)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], where[VSW_DEVARGS_SIZE + 16];
+
+	mac[0] = '\0';
+	if (p->has_mac)
+		rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)p->mac);
+	port_endpoint(p, where, sizeof(where));
+	vsw_json_u64(j, "id", p->index);
+	vsw_json_str(j, "name", p->name);
+	vsw_json_str(j, "type", vsw_port_type_name(p->type));
+	vsw_json_str(j, "link", p->is_link_up ? "up" : "down");
+	vsw_json_str(j, "nic_state", vsw_nic_state_name(p->lc.nic_state));
+	vsw_json_str(j, "port_state", vsw_port_state_name(p->lc.port_state));
+	vsw_json_str(j, "mac", mac);
+	vsw_json_str(j, "endpoint", where);
+}
+
+static void
+show_port_json(struct cmdline *cl)
+{
+	struct vsw_json j;
+
+	vsw_json_begin(&j, cl);
+	vsw_json_arr(&j, "ports");
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = vsw_ctl_port_get(i);
+
+		if (p == NULL)
+			continue;
+		vsw_json_obj(&j, NULL);
+		port_json_fields(&j, p);
+		vsw_json_close(&j, '}');
+	}
+	vsw_json_close(&j, ']');
+	vsw_json_end(&j);
+}
+
 static void
 show_port_parsed(void *parsed, struct cmdline *cl, void *data)
 {
@@ -56,6 +96,10 @@ show_port_parsed(void *parsed, struct cmdline *cl, void *data)
 
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
+	if (vsw_cli_is_json()) {
+		show_port_json(cl);
+		return;
+	}
 	cmdline_printf(cl, "%-3s %-16s %-10s %-5s %-12s %-17s %s\n", "ID", "NAME", "TYPE", "LINK",
 	               "NIC", "MAC", "ENDPOINT");
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
@@ -116,6 +160,62 @@ print_stats_detail(struct cmdline *cl, const struct vsw_port *p)
 	               c.tx_broadcast);
 }
 
+/* Every counter of @p p, named as in `show port stats NAME` with '_' for '-'. */
+static void
+stats_json_fields(struct vsw_json *j, const struct vsw_port *p)
+{
+	struct vsw_port_class_stats c;
+	struct vsw_port_stats s;
+
+	vsw_ctl_port_stats(p, &s);
+	vsw_ctl_port_class_stats(p, &c);
+	vsw_json_u64(j, "id", p->index);
+	vsw_json_str(j, "name", p->name);
+	vsw_json_str(j, "type", vsw_port_type_name(p->type));
+	vsw_json_str(j, "link", p->is_link_up ? "up" : "down");
+	vsw_json_u64(j, "rx_packets", s.rx_packets);
+	vsw_json_u64(j, "rx_bytes", s.rx_bytes);
+	vsw_json_u64(j, "tx_packets", s.tx_packets);
+	vsw_json_u64(j, "tx_bytes", s.tx_bytes);
+	vsw_json_u64(j, "drops", vsw_port_stats_drops(&s));
+	vsw_json_u64(j, "drop_runt", s.drop_runt);
+	vsw_json_u64(j, "drop_vlan", s.drop_vlan);
+	vsw_json_u64(j, "drop_ext", s.drop_ext);
+	vsw_json_u64(j, "drop_no_dest", s.drop_no_dest);
+	vsw_json_u64(j, "drop_port_down", s.drop_port_down);
+	vsw_json_u64(j, "drop_no_mbuf", s.drop_no_mbuf);
+	vsw_json_u64(j, "drop_tx_full", s.drop_tx_full);
+	vsw_json_u64(j, "rx_unicast", c.rx_unicast);
+	vsw_json_u64(j, "rx_multicast", c.rx_multicast);
+	vsw_json_u64(j, "rx_broadcast", c.rx_broadcast);
+	vsw_json_u64(j, "tx_unicast", c.tx_unicast);
+	vsw_json_u64(j, "tx_multicast", c.tx_multicast);
+	vsw_json_u64(j, "tx_broadcast", c.tx_broadcast);
+}
+
+/* One port (@p one) or all of them, as {"ports": [...]} either way. */
+static void
+show_port_stats_json(struct cmdline *cl, const struct vsw_port *one)
+{
+	struct vsw_json j;
+
+	vsw_json_begin(&j, cl);
+	vsw_json_arr(&j, "ports");
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = one != NULL ? one : vsw_ctl_port_get(i);
+
+		if (p != NULL) {
+			vsw_json_obj(&j, NULL);
+			stats_json_fields(&j, p);
+			vsw_json_close(&j, '}');
+		}
+		if (one != NULL)
+			break;
+	}
+	vsw_json_close(&j, ']');
+	vsw_json_end(&j);
+}
+
 static void
 show_port_stats_parsed(void *parsed, struct cmdline *cl, void *data)
 {
@@ -125,11 +225,17 @@ show_port_stats_parsed(void *parsed, struct cmdline *cl, void *data)
 	if (data == NULL) {
 		p = vsw_ctl_port_find(res->name);
 		if (p == NULL) {
-			cmdline_printf(cl, "error: port %s: no such port\n", res->name);
-			vsw_cli_set_status(-ENOENT);
+			vsw_cli_error(cl, -ENOENT, "port %s: no such port", res->name);
 			return;
 		}
-		print_stats_detail(cl, p);
+		if (vsw_cli_is_json())
+			show_port_stats_json(cl, p);
+		else
+			print_stats_detail(cl, p);
+		return;
+	}
+	if (vsw_cli_is_json()) {
+		show_port_stats_json(cl, NULL);
 		return;
 	}
 	cmdline_printf(cl, "%-3s %-16s %-10s %-5s %12s %14s %12s %14s %10s\n", "ID", "NAME", "TYPE",
@@ -167,11 +273,22 @@ show_port_info_parsed(void *parsed, struct cmdline *cl, void *data)
 
 	RTE_SET_USED(data);
 	if (p == NULL) {
-		cmdline_printf(cl, "error: port %s: no such port\n", res->name);
-		vsw_cli_set_status(-ENOENT);
+		vsw_cli_error(cl, -ENOENT, "port %s: no such port", res->name);
 		return;
 	}
 	vsw_lifecycle_history(&p->lc, history, sizeof(history));
+	if (vsw_cli_is_json()) {
+		struct vsw_json j;
+
+		vsw_json_begin(&j, cl);
+		port_json_fields(&j, p);
+		vsw_json_u64(&j, "ethdev", p->eth_port_id);
+		vsw_json_u64(&j, "worker", p->worker);
+		vsw_json_u64(&j, "transitions", p->lc.n_transitions);
+		vsw_json_str(&j, "lifecycle", history);
+		vsw_json_end(&j);
+		return;
+	}
 	cmdline_printf(cl,
 	               "port %s (%u)\n  type: %s\n  ethdev: %u\n  worker: %u\n  link: %s\n"
 	               "  port-state: %s\n  nic-state: %s\n  transitions: %" PRIu64 "\n"
@@ -210,44 +327,7 @@ static cmdline_parse_inst_t cmd_show_port_stats_one = {
                    (void *)&tok_stats_name, NULL},
 };
 
-struct show_datapath_result {
-	cmdline_fixed_string_t show;
-	cmdline_fixed_string_t datapath;
-};
-
-static cmdline_parse_token_string_t tok_dp_show =
-        TOKEN_STRING_INITIALIZER(struct show_datapath_result, show, "show");
-static cmdline_parse_token_string_t tok_dp =
-        TOKEN_STRING_INITIALIZER(struct show_datapath_result, datapath, "datapath");
-
-/* Workers' load and the mbuf pool: what an operator checks when forwarding slows down. */
-static void
-show_datapath_parsed(void *parsed, struct cmdline *cl, void *data)
-{
-	RTE_SET_USED(parsed);
-	RTE_SET_USED(data);
-	cmdline_printf(cl, "%-6s %12s %12s %10s %14s %14s %12s\n", "WORKER", "BUSY-PASSES",
-	               "IDLE-PASSES", "SLEEPS", "SLEPT-NS", "RX-PACKETS", "CYCLES/PKT");
-	for (unsigned int w = 0; w < vsw_dp_n_workers(); w++) {
-		struct vsw_worker_stats s;
-
-		vsw_dp_worker_stats(w, &s);
-		cmdline_printf(cl,
-		               "%-6u %12" PRIu64 " %12" PRIu64 " %10" PRIu64 " %14" PRIu64
-		               " %14" PRIu64 " %12" PRIu64 "\n",
-		               w, s.busy_passes, s.idle_passes, s.sleeps, s.slept_ns, s.rx_packets,
-		               s.rx_packets != 0 ? s.busy_cycles / s.rx_packets : 0);
-	}
-	cmdline_printf(cl, "mbufs-in-use %u\n", vsw_ctl_mbufs_in_use());
-}
-
-static cmdline_parse_inst_t cmd_show_datapath = {
-        .f = show_datapath_parsed,
-        .help_str = "show datapath: worker load, cycles per packet, mbufs in use",
-        .tokens = {(void *)&tok_dp_show, (void *)&tok_dp, NULL},
-};
-
 cmdline_parse_inst_t *vsw_cli_show_cmds[] = {
-        &cmd_show_datapath,       &cmd_show_port,      &cmd_show_port_stats_all,
-        &cmd_show_port_stats_one, &cmd_show_port_info, NULL,
+        &cmd_show_port, &cmd_show_port_stats_all, &cmd_show_port_stats_one, &cmd_show_port_info,
+        NULL,
 };

@@ -51,9 +51,21 @@ void
 vsw_dp_worker_stats(unsigned int worker, struct vsw_worker_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (worker < vsw_dp.n_workers)
-		sum_counters((uint64_t *)out, (const uint64_t *)&vsw_dp.lcores[worker].wstats,
+	if (worker < vsw_dp.n_workers) {
+		const struct vsw_lcore *lc = &vsw_dp.lcores[worker];
+
+		sum_counters((uint64_t *)out, (const uint64_t *)&lc->wstats,
 		             sizeof(*out) / sizeof(uint64_t));
+		for (unsigned int p = 0; p < VSW_PORTS_MAX; p++)
+			out->tx_packets +=
+			        __atomic_load_n(&lc->stats[p].tx_packets, __ATOMIC_RELAXED);
+	}
+}
+
+unsigned int
+vsw_dp_worker_lcore(unsigned int worker)
+{
+	return worker < vsw_dp.n_workers ? vsw_dp.lcores[worker].lcore_id : RTE_MAX_LCORE;
 }
 
 static int

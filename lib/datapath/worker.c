@@ -120,22 +120,27 @@ vsw_ext_dp_inject(struct vsw_ext_dp_args *args, uint16_t port, struct rte_mbuf *
 	vsw_txbuf_put(args->lc, cfg, port, m);
 }
 
-/* Give the core back while there is nothing to do; go offline so grace periods go on. */
-static void
-idle_sleep(struct vsw_lcore *lc, uint32_t max_us)
+/*
+ * Give the core back while there is nothing to do; go offline so grace periods go on.
+ * @p now is the TSC at the end of the idle pass; @return the TSC after the sleep, so that the
+ * sleep counts as idle time and the next pass starts its own accounting there.
+ */
+static uint64_t
+idle_sleep(struct vsw_lcore *lc, uint32_t max_us, uint64_t now)
 {
 	struct timespec ts;
-	uint64_t start;
+	uint64_t end;
 
 	lc->sleep_us = lc->sleep_us == 0 ? IDLE_SLEEP_MIN_US : RTE_MIN(lc->sleep_us * 2, max_us);
 	ts = (struct timespec){.tv_nsec = (long)lc->sleep_us * 1000};
 	rte_rcu_qsbr_thread_offline(vsw_dp.qsv, lc->lcore_id);
-	start = rte_rdtsc();
 	nanosleep(&ts, NULL);
-	vsw_counter_add(&lc->wstats.slept_ns,
-	                (rte_rdtsc() - start) * 1000000000 / rte_get_tsc_hz());
+	end = rte_rdtsc();
+	vsw_counter_add(&lc->wstats.slept_ns, (end - now) * 1000000000 / rte_get_tsc_hz());
 	vsw_counter_add(&lc->wstats.sleeps, 1);
+	vsw_counter_add(&lc->wstats.idle_cycles, end - now);
 	rte_rcu_qsbr_thread_online(vsw_dp.qsv, lc->lcore_id);
+	return end;
 }
 
 /* Frames the control thread entered as received on a port (vsw_dp_inject_rx()). */
@@ -177,39 +182,48 @@ poll_pass(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 	return n_rx;
 }
 
+/*
+ * Cycle accounting reads the TSC once per pass, at its end: the cycles since the previous
+ * read belong to this pass, busy if it received frames, else idle (OVS's pmd-stats-show
+ * split). The counters live in the worker's own struct vsw_lcore: plain relaxed stores.
+ */
 int
 vsw_dp_worker_main(void *arg)
 {
 	struct vsw_lcore *lc = arg;
 	const unsigned int lcore_id = rte_lcore_id();
 	const uint64_t tsc_hz = rte_get_tsc_hz();
+	uint64_t last = rte_rdtsc();
 
 	RTE_VERIFY(lcore_id == lc->lcore_id);
 	rte_rcu_qsbr_thread_register(vsw_dp.qsv, lcore_id);
 	rte_rcu_qsbr_thread_online(vsw_dp.qsv, lcore_id);
 	while (likely(!__atomic_load_n(&lc->is_stopping, __ATOMIC_RELAXED))) {
 		const struct vsw_dp_cfg *cfg = __atomic_load_n(&vsw_dp.cfg, __ATOMIC_ACQUIRE);
-		const uint64_t start = rte_rdtsc();
-		uint64_t n_rx = 0;
+		uint64_t n_rx = 0, now;
 		uint32_t max_us;
 
-		lc->now_s = (uint32_t)(start / tsc_hz);
+		lc->now_s = (uint32_t)(last / tsc_hz);
 		if (likely(cfg != NULL))
 			n_rx = poll_pass(lc, cfg);
 		/* No mbuf and no pointer into cfg is held past this point. */
 		rte_rcu_qsbr_quiescent(vsw_dp.qsv, lcore_id);
+		now = rte_rdtsc();
 		if (n_rx != 0) {
 			vsw_counter_add(&lc->wstats.busy_passes, 1);
-			vsw_counter_add(&lc->wstats.busy_cycles, rte_rdtsc() - start);
+			vsw_counter_add(&lc->wstats.busy_cycles, now - last);
 			vsw_counter_add(&lc->wstats.rx_packets, n_rx);
 			lc->idle_passes = 0;
 			lc->sleep_us = 0;
+			last = now;
 			continue;
 		}
 		vsw_counter_add(&lc->wstats.idle_passes, 1);
+		vsw_counter_add(&lc->wstats.idle_cycles, now - last);
+		last = now;
 		max_us = __atomic_load_n(&vsw_dp.idle_sleep_max_us, __ATOMIC_RELAXED);
 		if (max_us != 0 && ++lc->idle_passes > IDLE_PASSES_BEFORE_SLEEP)
-			idle_sleep(lc, max_us);
+			last = idle_sleep(lc, max_us, now);
 	}
 	rte_rcu_qsbr_thread_offline(vsw_dp.qsv, lcore_id);
 	rte_rcu_qsbr_thread_unregister(vsw_dp.qsv, lcore_id);

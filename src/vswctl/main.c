@@ -2,11 +2,15 @@
 /*
  * vswctl: send commands to a running vswd over its control socket and print the replies.
  * `vswctl show port stats` runs one command; with no command, each line of stdin is one.
+ * --json asks vswd for JSON output: one JSON object per command (errors as
+ * {"error": ..., "errno": ...}).
  * Exit status: 0 when every command succeeded, 1 when one failed, 2 when vswd is unreachable.
  * Protocol: include/vsw/cli.h.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +25,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: vswctl [-s SOCKET] [COMMAND...]\n"
+	        "usage: vswctl [-s SOCKET] [--json] [COMMAND...]\n"
 	        "  -s, --socket PATH   vswd control socket (default %s)\n"
+	        "  -j, --json          output as JSON, one object per command\n"
 	        "  COMMAND             e.g. 'show port stats'; none: read commands from stdin\n",
 	        VSW_TOPO_CONTROL_SOCKET_DEFAULT);
 }
@@ -64,16 +69,23 @@ read_reply(FILE *in)
 	return status;
 }
 
+/* The word that asks vswd for JSON output (include/vsw/cli.h). */
+#define JSON_WORD "json "
+
+static bool is_json;
+
 static int
 run_command(int fd, FILE *in, const char *line)
 {
+	const char *prefix = is_json ? JSON_WORD : "";
 	size_t len = strlen(line);
 
-	if (len + 1 >= VSW_CLI_LINE_SIZE || memchr(line, '\n', len) != NULL) {
+	if (len + strlen(prefix) + 1 >= VSW_CLI_LINE_SIZE || memchr(line, '\n', len) != NULL) {
 		fprintf(stderr, "vswctl: command too long or spans lines\n");
 		return -EINVAL;
 	}
-	if (dprintf(fd, "%s\n", line) < 0) {
+	/* vswd refuses a peer with one reply and closes: a failed write may still have one. */
+	if (dprintf(fd, "%s%s\n", prefix, line) < 0 && errno != EPIPE) {
 		fprintf(stderr, "vswctl: write: %s\n", strerror(errno));
 		return -EPIPE;
 	}
@@ -85,6 +97,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	        {"socket", required_argument, NULL, 's'},
+	        {"json", no_argument, NULL, 'j'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -93,14 +106,17 @@ main(int argc, char **argv)
 	int c, fd, rc = 0;
 	FILE *in;
 
-	while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:jh", longopts, NULL)) != -1) {
 		if (c == 's') {
 			path = optarg;
+		} else if (c == 'j') {
+			is_json = true;
 		} else {
 			usage(c == 'h' ? stdout : stderr);
 			return c == 'h' ? EXIT_SUCCESS : 2;
 		}
 	}
+	signal(SIGPIPE, SIG_IGN); /* a closed connection is reported, not fatal */
 	fd = connect_to(path);
 	if (fd < 0)
 		return 2;

@@ -23,6 +23,7 @@
 
 #include "vsw/cli.h"
 #include "vsw/control.h"
+#include "vsw/telemetry.h"
 #include "vsw/topo.h"
 
 RTE_LOG_REGISTER_DEFAULT(vswd_logtype, INFO);
@@ -40,16 +41,19 @@ struct options {
 	const char *config;
 	bool is_check_only;
 	bool is_interactive;
+	const char *socket_group;
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: vswd -c FILE.yaml [--check] [-i]\n"
-	           "  -c, --config FILE   topology to run (YAML)\n"
-	           "      --check         validate FILE and exit: 0 valid, 1 not\n"
-	           "  -i, --interactive   read commands from stdin (try 'help')\n"
-	           "  -h, --help          this text\n");
+	fprintf(f, "usage: vswd -c FILE.yaml [--check] [-i] [-g GROUP]\n"
+	           "  -c, --config FILE         topology to run (YAML)\n"
+	           "      --check               validate FILE and exit: 0 valid, 1 not\n"
+	           "  -i, --interactive         read commands from stdin (try 'help')\n"
+	           "  -g, --socket-group GROUP  group allowed on the control socket besides root\n"
+	           "                            (name or gid; default: vswd's own group)\n"
+	           "  -h, --help                this text\n");
 }
 
 static int
@@ -59,12 +63,13 @@ parse_options(int argc, char **argv, struct options *o)
 	        {"config", required_argument, NULL, 'c'},
 	        {"check", no_argument, NULL, 'C'},
 	        {"interactive", no_argument, NULL, 'i'},
+	        {"socket-group", required_argument, NULL, 'g'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:ih", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:ig:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -74,6 +79,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'i':
 			o->is_interactive = true;
+			break;
+		case 'g':
+			o->socket_group = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -191,7 +199,9 @@ control_loop(void)
 {
 	while (stop_signal == 0 && !vsw_cli_quit_requested()) {
 		vsw_cli_server_poll(CONTROL_POLL_MS);
+		vsw_ctl_lock();
 		vsw_ctl_poll();
+		vsw_ctl_unlock();
 	}
 	if (stop_signal != 0)
 		VSWD_LOG(NOTICE, "%s received, stopping", strsignal(stop_signal));
@@ -199,7 +209,7 @@ control_loop(void)
 
 /* Everything after the EAL is up. @return the exit status. */
 static int
-run(const struct vsw_topo *topo, bool is_interactive)
+run(const struct vsw_topo *topo, const struct options *o)
 {
 	struct vsw_errmsg em = {0};
 	int rc;
@@ -207,6 +217,11 @@ run(const struct vsw_topo *topo, bool is_interactive)
 	rc = vsw_ctl_init(topo, &em);
 	if (rc < 0)
 		goto err;
+	if (o->socket_group != NULL) {
+		rc = vsw_cli_server_set_group(o->socket_group, &em);
+		if (rc < 0)
+			goto err_ctl;
+	}
 	rc = vsw_cli_server_open(topo->control_socket, &em);
 	if (rc < 0)
 		goto err_ctl;
@@ -216,10 +231,18 @@ run(const struct vsw_topo *topo, bool is_interactive)
 	rc = vsw_ctl_start(&em);
 	if (rc < 0)
 		goto err_cli;
+	/* Telemetry failing is not fatal: the switch works, its counters stay on the CLI. */
+	if (vsw_telemetry_enable() < 0)
+		VSWD_LOG(WARNING, "telemetry /vsw/ commands unavailable");
+	for (unsigned int i = 0; i < topo->n_eal_args; i++)
+		if (strcmp(topo->eal_args[i], "--no-telemetry") == 0)
+			VSWD_LOG(WARNING, "--no-telemetry in the topology's EAL args: the /vsw/ "
+			                  "telemetry commands cannot be reached");
 	log_ready(topo);
-	if (is_interactive)
+	if (o->is_interactive)
 		vsw_cli_stdin_enable();
 	control_loop();
+	vsw_telemetry_disable();
 	vsw_cli_server_close();
 	vsw_ctl_fini();
 	return EXIT_SUCCESS;
@@ -269,7 +292,7 @@ main(int argc, char **argv)
 	install_signals();
 	status = EXIT_FAILURE;
 	if (eal_init(topo) == 0) {
-		status = run(topo, opts.is_interactive);
+		status = run(topo, &opts);
 		rte_eal_cleanup();
 	}
 	close(lock_fd); /* the file stays: unlinking it would race with a starting vswd */
