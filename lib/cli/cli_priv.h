@@ -23,6 +23,7 @@ extern cmdline_parse_inst_t *vsw_cli_fdb_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_port_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_nicsw_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_misc_cmds[];
+extern cmdline_parse_inst_t *vsw_cli_topology_cmds[];
 
 /* Every command, NULL-terminated (built by server.c from the lists above). */
 extern cmdline_parse_ctx_t *vsw_cli_ctx;
