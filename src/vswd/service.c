@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

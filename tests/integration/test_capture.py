@@ -117,8 +117,10 @@ class CaptureTest(LabCase):
             text = f.read().replace(', "--in-memory"', "")
         with open(topo, "w") as f:
             f.write(text)
-        self.vswd = lab.start_vswd(topo)
-        self.addCleanup(self.remove_shared_files)
+        self.vswd = None
+        self.addCleanup(self.remove_shared_files)  # also when vswd fails to start
+        self.vswd = lab.start_vswd(topo, wait=False)
+        self.vswd.wait_for(r"vswd: ready", vswlab.READY_TIMEOUT_S)
         # The DOT graph names each port's ethdev: its id and the name dumpcap -i takes.
         self.ethdevs = {name: (int(eth_id), eth_name) for name, eth_id, eth_name in re.findall(
             r'"port:([^"]+)" \[label="[^"]*\\nethdev (\d+) ([^\\"]+)',
@@ -126,7 +128,8 @@ class CaptureTest(LabCase):
 
     def remove_shared_files(self):
         """Without --in-memory the EAL leaves its hugepage files and runtime directory."""
-        self.lab.stop(self.vswd)
+        if self.vswd is not None:
+            self.lab.stop(self.vswd)
         for path in glob.glob("/dev/hugepages/%smap_*" % self.prefix):
             os.unlink(path)
         shutil.rmtree("/var/run/dpdk/" + self.prefix, ignore_errors=True)
