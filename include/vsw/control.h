@@ -69,6 +69,26 @@ void vsw_ctl_vport_stats(uint16_t vport_id, struct vsw_vport_stats *out);
 /** Counters of @p port since it was created. */
 void vsw_ctl_port_stats(const struct vsw_port *port, struct vsw_port_stats *out);
 
+struct vsw_vm_adapter;
+
+/**
+ * VM adapters (R-DP-2..5, include/vsw/vm.h): every synthetic port is one. Give port @p port
+ * VF @p vf of the NIC switch (VSW_VM_VF_ANY: a free one, or a lower-priority holder's after
+ * that guest has moved back). Its traffic takes both paths until its guest sends on the VF.
+ * @return 0; -ENOENT (no such VM port), -ENODEV (no NIC switch or VF), or what
+ * vsw_vm_attach() refuses with.
+ */
+int vsw_ctl_vm_attach(const char *port, uint16_t vf, struct vsw_errmsg *em);
+
+/** Planned detach: both paths until the guest sends on the synthetic one, then the VF goes. */
+int vsw_ctl_vm_detach(const char *port, struct vsw_errmsg *em);
+
+/** The VF priority of VM port @p port (0..VSW_VM_PRIORITY_MAX). */
+int vsw_ctl_vm_set_priority(const char *port, uint16_t priority, struct vsw_errmsg *em);
+
+/** The adapter of port @p index (NULL: not a VM port) and its VF's VPort (or NONE). */
+const struct vsw_vm_adapter *vsw_ctl_vm_get(uint16_t index, uint16_t *vport_id);
+
 /**
  * Periodic control work: notice link changes (vhost devices becoming ready or going away)
  * and publish them to the workers. Call every few milliseconds from the control loop.

@@ -31,6 +31,17 @@ struct vsw_learn;
 /** MACs a port may send from (its VM adapter's addresses), for the spoof guard. */
 #define VSW_PORT_MACS_MAX 8
 
+/**
+ * Where the vSwitch stage sends frames for a VM port (R-DP-2, R-DP-3). While a VM adapter moves
+ * between its paths they get both: the guest takes the copy on the path it uses at that
+ * moment, so the move loses nothing whenever the guest makes it.
+ */
+enum vsw_dp_vm_steer {
+	VSW_DP_STEER_SYNTHETIC = 0, /**< the port itself: vhost-user */
+	VSW_DP_STEER_VF,            /**< the adapter's VF, through its VPort */
+	VSW_DP_STEER_BOTH,          /**< both, during a change */
+};
+
 /** One switch port as the workers see it. */
 struct vsw_dp_port {
 	bool is_used;          /**< a port holds this index */
@@ -46,6 +57,8 @@ struct vsw_dp_port {
 	uint8_t n_macs;
 	uint8_t macs[VSW_PORT_MACS_MAX][6];
 	struct vsw_vlan_cfg vlan;
+	uint8_t vm_steer;    /**< enum vsw_dp_vm_steer: where frames for this VM port go */
+	uint16_t vm_vf_port; /**< its VM adapter's VF port, unless vm_steer is SYNTHETIC */
 };
 
 /** Datapath hooks of one extension, in stack order (R-NIC-5). */

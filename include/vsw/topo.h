@@ -22,7 +22,8 @@
  *       vhost: { path: /run/vsw/vm1.sock, mode: server },       # mode: server | client
  *       vlan: { mode: access, id: 0 },                          # default of the other types
  *       security: { mac_spoof_guard: true },  # default true on synthetic and emulated ports
- *       vf: none }                            # synthetic only: none | auto | 0..63
+ *       vf: none,                             # synthetic only: none | auto | 0..63
+ *       vf_priority: 0 }                      # 0..1000: a higher one takes a lower's VF
  *   - { name: mgmt0, type: internal, netdev: vsw-mgmt0 }        # a TAP into the host
  *   - { name: legacy1, type: emulated, netdev: tap-e1000-1, mac: "52:54:00:00:00:21" }
  * mirrors:
@@ -86,6 +87,8 @@
 #define VSW_TOPO_NETDEV_SIZE 16
 /** Highest VF index a port may ask for: one below VSW_NICSW_VFS_MAX. */
 #define VSW_TOPO_VF_INDEX_MAX (VSW_NICSW_VFS_MAX - 1)
+/** Highest `vf_priority` (include/vsw/vm.h VSW_VM_PRIORITY_MAX). */
+#define VSW_TOPO_VF_PRIORITY_MAX 1000
 /** Highest id of a non-default VPort. */
 #define VSW_TOPO_VPORT_ID_MAX (VSW_NICSW_VPORTS_MAX - 1)
 
@@ -159,6 +162,9 @@ struct vsw_topo_port {
 	struct vsw_topo_security security;
 	enum vsw_topo_vf_mode vf_mode; /**< synthetic only; VSW_TOPO_VF_NONE by default */
 	uint16_t vf_index;             /**< VSW_TOPO_VF_INDEX: 0..VSW_TOPO_VF_INDEX_MAX, else 0 */
+	/** synthetic: who keeps a VF when there are too few, 0..VSW_TOPO_VF_PRIORITY_MAX; higher
+	 *  wins (include/vsw/vm.h) */
+	uint16_t vf_priority;
 	/** external: NIC switch whose default VPort is the uplink (then device is ""), or "" */
 	char nicsw[VSW_NAME_SIZE];
 	unsigned int nicsw_index;          /**< with nicsw: its index in topo->nicsws */

@@ -2,9 +2,11 @@
 /*
  * `show topology dot` (also spelt `show topology --dot`): the running topology as a Graphviz
  * graph, for `dot -Tsvg`. Nodes: the external port, the NIC switch with its VPorts and their
- * receive filters, the VF ports, the vSwitch and the VM NICs; each VM NIC's edge names its
- * data path. Node ids are stable ("port:<name>", "nicsw:<nic>", "vport:<nic>:<id>",
- * "vswitch") so scripts and tests can look them up. Control thread only.
+ * receive filters, the VF ports, the vSwitch and the VM NICs. Each VM NIC's edge to the
+ * vSwitch names its data path (synthetic, attaching, vf, detaching) and, while it holds a VF,
+ * another edge joins it to the VF's port (R-DP-5). Node ids are stable ("port:<name>",
+ * "nicsw:<nic>", "vport:<nic>:<id>", "vswitch") so scripts and tests can look them up. Control
+ * thread only.
  *
  * A daemon has at most one external port; when it has a NIC switch, that port is the PF's
  * wire (the topology binds it with nic_switch:), so the graph puts it in front of the switch.
@@ -17,6 +19,7 @@
 
 #include "cli_priv.h"
 #include "vsw/control.h"
+#include "vsw/vm.h"
 
 /* One label line; a port name or a path fits, longer text is cut. */
 #define LINE_SIZE 320
@@ -217,14 +220,42 @@ nicsw_graph(struct cmdline *cl, const struct vsw_nicsw *sw, const struct vsw_por
 	}
 }
 
+/*
+ * A VM adapter that holds a VF (R-DP-2): an edge to the VF's port, solid while the VF path
+ * carries its traffic, dashed while it is attaching or detaching.
+ */
+static void
+vm_vf_edge(struct cmdline *cl, const struct vsw_port *p, const struct vsw_vm_adapter *a)
+{
+	const struct vsw_nicsw *sw = vsw_ctl_nicsw(NULL);
+	struct vsw_nicsw_params np;
+	char vm[LINE_SIZE], vf[LINE_SIZE];
+
+	if (a->vf == VSW_VM_VF_NONE || sw == NULL)
+		return;
+	vsw_nicsw_params_get(sw, &np);
+	snprintf(vm, sizeof(vm), "port:%s", p->name);
+	snprintf(vf, sizeof(vf), "port:%.20s-vf%u", np.name, a->vf);
+	cmdline_printf(cl, "  \"");
+	print_escaped(cl, vm);
+	cmdline_printf(cl, "\" -- \"");
+	print_escaped(cl, vf);
+	cmdline_printf(cl, "\" [label=\"VF path (%s)\"%s];\n", vsw_vm_path_name(a->path),
+	               a->path == VSW_VM_PATH_VF ? "" : ", style=dashed");
+}
+
 /* The edge of a VM NIC (or a host port) to the vSwitch names its data path. */
 static const char *
-port_path_label(const struct vsw_port *p)
+port_path_label(const struct vsw_port *p, char *buf, size_t size)
 {
+	const struct vsw_vm_adapter *a;
+
 	switch (p->type) {
 	case VSW_PORT_SYNTHETIC:
-		/* The lead's VF path state will choose between "synthetic" and "VF" here. */
-		return "datapath: synthetic";
+		a = vsw_ctl_vm_get(p->index, NULL);
+		snprintf(buf, size, "datapath: %s",
+		         a != NULL ? vsw_vm_path_name(a->path) : "synthetic");
+		return buf;
 	case VSW_PORT_EMULATED:
 		return "emulated NIC";
 	case VSW_PORT_INTERNAL:
@@ -242,7 +273,7 @@ show_topology_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	const struct vsw_nicsw *sw = vsw_ctl_nicsw(NULL);
 	const struct vsw_port *wire = NULL;
-	char id[LINE_SIZE];
+	char id[LINE_SIZE], label[LINE_SIZE];
 	const char *vswitch[] = {"vSwitch", NULL};
 
 	RTE_SET_USED(parsed);
@@ -252,6 +283,7 @@ show_topology_parsed(void *parsed, struct cmdline *cl, void *data)
 	print_node(cl, "vswitch", vswitch, "shape=doublecircle");
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = vsw_ctl_port_get(i);
+		const struct vsw_vm_adapter *vm;
 
 		if (p == NULL)
 			continue;
@@ -263,7 +295,10 @@ show_topology_parsed(void *parsed, struct cmdline *cl, void *data)
 		if (p->type == VSW_PORT_VF)
 			continue; /* joined to its VPort by nicsw_graph() */
 		snprintf(id, sizeof(id), "port:%s", p->name);
-		print_edge(cl, "vswitch", id, port_path_label(p));
+		print_edge(cl, "vswitch", id, port_path_label(p, label, sizeof(label)));
+		vm = p->type == VSW_PORT_SYNTHETIC ? vsw_ctl_vm_get(i, NULL) : NULL;
+		if (vm != NULL)
+			vm_vf_edge(cl, p, vm);
 	}
 	if (sw != NULL)
 		nicsw_graph(cl, sw, wire);

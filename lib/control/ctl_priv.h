@@ -55,4 +55,27 @@ void vsw_ctl_nicsw_destroy(void);
 /* What workers need of the NIC switch, into @p cfg; @p index_of maps port names. */
 void vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *));
 
+/* The NIC switch's model, or NULL when the topology has none. */
+struct vsw_nicsw *vsw_ctl_nicsw_model(void);
+
+/* Switch port index of VF @p vf of the NIC switch, or VSW_PORT_NONE. */
+uint16_t vsw_ctl_nicsw_vf_port(uint16_t vf);
+
+/*
+ * VM adapters (vm_ctl.c). Every synthetic port has one; vsw_ctl_vm_start() sizes the VF pool
+ * from the NIC switch and attaches the adapters the topology gives a VF.
+ */
+void vsw_ctl_vm_port_added(const struct vsw_port *port, uint16_t vf_priority);
+void vsw_ctl_vm_start(const struct vsw_topo *topo);
+/* Before port @p index goes: its adapter gives its VF back first. */
+void vsw_ctl_vm_port_gone(uint16_t index);
+/* Port @p index lost its link: if it is an adapter's VF, that adapter fails over. */
+void vsw_ctl_vm_link_down(uint16_t index);
+/* Which path each adapter's guest uses, from the ports' counters; timeouts. */
+void vsw_ctl_vm_poll(void);
+/* Each VM port's steering, into @p cfg. */
+void vsw_ctl_vm_fill(struct vsw_dp_cfg *cfg);
+/* Forget every adapter (the NIC switch goes away with its VPorts). */
+void vsw_ctl_vm_reset(void);
+
 #endif /* VSW_CTL_PRIV_H */

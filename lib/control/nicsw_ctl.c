@@ -30,6 +30,27 @@ vsw_ctl_nicsw(const char *name)
 	return name == NULL || strcmp(p.name, name) == 0 ? nic.sw : NULL;
 }
 
+struct vsw_nicsw *
+vsw_ctl_nicsw_model(void)
+{
+	return nic.sw;
+}
+
+uint16_t
+vsw_ctl_nicsw_vf_port(uint16_t vf)
+{
+	char name[VSW_NAME_SIZE];
+	struct vsw_nicsw_params p;
+	const struct vsw_port *port;
+
+	if (nic.sw == NULL || vf >= nic.n_vfs)
+		return VSW_PORT_NONE;
+	vsw_nicsw_params_get(nic.sw, &p);
+	snprintf(name, sizeof(name), "%.20s-vf%u", p.name, vf);
+	port = vsw_ctl_port_find(name);
+	return port != NULL ? port->index : VSW_PORT_NONE;
+}
+
 static int
 create_vports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
 {

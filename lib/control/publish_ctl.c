@@ -28,7 +28,6 @@ vsw_ctl_cfg_reserve(struct vsw_errmsg *em)
 	return cfg;
 }
 
-/* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */
 /* Index of the port named @p name, or VSW_PORT_NONE (also for ""). */
 static uint16_t
 index_of(const char *name)
@@ -89,6 +88,7 @@ vsw_ctl_cfg_publish(struct vsw_dp_cfg *cfg)
 			           0); /* unique: checked */
 	}
 	vsw_ctl_nicsw_fill(cfg, index_of);
+	vsw_ctl_vm_fill(cfg);
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = ctl->ports[i];
 		struct vsw_dp_worker_cfg *wc;

@@ -151,6 +151,7 @@ vsw_ctl_fini(void)
 {
 	vsw_dp_stop();
 	ctl->is_started = false;
+	vsw_ctl_vm_reset();
 	vsw_ctl_nicsw_destroy();
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		if (ctl->ports[i] != NULL)
@@ -371,6 +372,7 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	vsw_ext_port_stats_read(index, &port->class_base);
 	ctl->ports[index] = port;
 	vsw_ctl_cfg_publish(cfg);
+	vsw_ctl_vm_port_added(port, tp->vf_priority);
 	return 0;
 
 err_free:
@@ -404,6 +406,7 @@ vsw_ctl_port_del(const char *name, struct vsw_errmsg *em)
 	cfg = vsw_ctl_cfg_reserve(em);
 	if (cfg == NULL)
 		return -ENOMEM;
+	vsw_ctl_vm_port_gone(port->index);
 	ctl->ports[port->index] = NULL;
 	if (vsw_lifecycle_is_connected(&port->lc)) {
 		nic_disconnect(port, cfg);
@@ -436,14 +439,6 @@ check_supported(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		               vsw_nicsw_backend_name(topo->nicsws[0].backend));
 		return -ENOTSUP;
 	}
-	for (unsigned int i = 0; i < topo->n_ports; i++)
-		if (topo->ports[i].vf_mode != VSW_TOPO_VF_NONE) {
-			vsw_errmsg_set(em,
-			               "port %s: VF assignment to VM adapters is not applied "
-			               "by this vswd yet",
-			               topo->ports[i].name);
-			return -ENOTSUP;
-		}
 	return 0;
 }
 
@@ -491,9 +486,12 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 			goto err_ports;
 		apply_mirrors(topo);
 		rc = vsw_ctl_publish();
-		if (rc == 0)
+		if (rc == 0) {
+			vsw_ctl_vm_start(topo);
 			return 0;
+		}
 		vsw_errmsg_set(em, "out of memory for a datapath configuration");
+		vsw_ctl_vm_reset();
 		vsw_ctl_nicsw_destroy();
 	}
 err_ports:
@@ -526,6 +524,8 @@ link_changed(struct vsw_port *port, bool is_up, struct vsw_dp_cfg *cfg)
 	CTL_LOG(INFO, "port %s: link %s", port->name, is_up ? "up" : "down");
 	if (!is_up && vsw_lifecycle_is_connected(&port->lc)) {
 		nic_disconnect(port, cfg);
+		if (port->type == VSW_PORT_VF)
+			vsw_ctl_vm_link_down(port->index);
 		return;
 	}
 	/* A VM that comes back gets a new NIC on the same port. */
@@ -576,6 +576,7 @@ vsw_ctl_poll(void)
 {
 	poll_learning();
 	poll_link_events();
+	vsw_ctl_vm_poll();
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		struct vsw_port *p = ctl->ports[i];
 		struct vsw_dp_cfg *cfg;

@@ -70,6 +70,11 @@ uint16_t vsw_dp_nicsw_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
 void vsw_dp_nicsw_from_vswitch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
                                struct rte_mbuf *m);
 
+/* A frame the vSwitch sends to VM port @p port whose adapter is steered to its VF, or to both
+ * its paths during a change (enum vsw_dp_vm_steer). */
+void vsw_dp_nicsw_to_vm(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
+                        struct rte_mbuf *m);
+
 /* The vSwitch stage: one rx burst of @p q classified, forwarded and queued for tx. */
 uint16_t vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
                              const struct vsw_dp_rxq *q);

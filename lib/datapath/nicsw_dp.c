@@ -128,6 +128,32 @@ flood_vfs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t except_po
 }
 
 void
+vsw_dp_nicsw_to_vm(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
+                   struct rte_mbuf *m)
+{
+	const struct vsw_dp_port *p = &cfg->ports[port];
+	const uint16_t vport_id = cfg->nicsw.vport_of_port[p->vm_vf_port];
+	const bool is_vf_up = vport_id != VSW_VPORT_NONE && cfg->ports[p->vm_vf_port].is_connected;
+
+	if (p->vm_steer == VSW_DP_STEER_BOTH) {
+		/* Mid-change the guest takes one copy: the VF's is a bonus while that path is up.
+		 */
+		if (is_vf_up) {
+			rte_pktmbuf_refcnt_update(m, 1);
+			to_vf(lc, cfg, vport_id, m);
+		}
+		vsw_txbuf_put(lc, cfg, port, m);
+		return;
+	}
+	if (unlikely(!is_vf_up)) {
+		vsw_counter_add(&lc->stats[port].drop_port_down, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	to_vf(lc, cfg, vport_id, m);
+}
+
+void
 vsw_dp_nicsw_from_vswitch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct rte_mbuf *m)
 {
 	const uint16_t vport_id = classify(cfg, m);

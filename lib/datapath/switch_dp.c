@@ -79,12 +79,15 @@ classify(const struct vsw_dp_port *in, struct vsw_port_stats *st, struct rte_mbu
 
 /*
  * Queue @p m for @p out. The uplink of a NIC switch is the switch's default VPort: what the
- * vSwitch sends there is classified by the NIC switch's filters first (R-VP-7).
+ * vSwitch sends there is classified by the NIC switch's filters first (R-VP-7). A VM port whose
+ * adapter is on its VF path hands its frames to the VF (R-DP-2).
  */
 static inline void
 port_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struct rte_mbuf *m)
 {
-	if (unlikely(cfg->nicsw.is_used && out == cfg->nicsw.uplink_port))
+	if (unlikely(cfg->ports[out].vm_steer != VSW_DP_STEER_SYNTHETIC))
+		vsw_dp_nicsw_to_vm(lc, cfg, out, m);
+	else if (unlikely(cfg->nicsw.is_used && out == cfg->nicsw.uplink_port))
 		vsw_dp_nicsw_from_vswitch(lc, cfg, m);
 	else
 		vsw_txbuf_put(lc, cfg, out, m);

@@ -28,13 +28,14 @@ enum {
 	PORT_VLAN,
 	PORT_SECURITY,
 	PORT_VF,
+	PORT_VF_PRIORITY,
 	PORT_NICSW,
 	PORT_NETDEV,
 	PORT_N
 };
-static const char *const port_keys[PORT_N] = {"name", "type",       "device", "mac",
-                                              "macs", "vhost",      "vlan",   "security",
-                                              "vf",   "nic_switch", "netdev"};
+static const char *const port_keys[PORT_N] = {"name", "type",        "device",     "mac",
+                                              "macs", "vhost",       "vlan",       "security",
+                                              "vf",   "vf_priority", "nic_switch", "netdev"};
 enum { VHOST_PATH, VHOST_MODE, VHOST_N };
 static const char *const vhost_keys[VHOST_N] = {"path", "mode"};
 enum { VLAN_MODE, VLAN_ID, VLAN_ALLOWED, VLAN_NATIVE, VLAN_N };
@@ -334,6 +335,19 @@ port_vf(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_port *por
 }
 
 static int
+port_vf_priority(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_port *port,
+                 struct topo_port_marks *pm)
+{
+	unsigned long prio;
+	int ret = topo_get_uint(p, node, "vf_priority", 0, VSW_TOPO_VF_PRIORITY_MAX, &prio);
+
+	pm->vf_priority = topo_node_mark(node);
+	if (ret == 0)
+		port->vf_priority = (uint16_t)prio;
+	return ret;
+}
+
+static int
 port_nicsw(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_port *port,
            struct topo_port_marks *pm)
 {
@@ -377,10 +391,12 @@ port_netdev(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_port 
 
 /* In key order: mac is read before macs, which relies on it. */
 static const port_key_fn port_readers[PORT_N] = {
-        [PORT_NAME] = port_name,   [PORT_TYPE] = port_type,         [PORT_DEVICE] = port_device,
-        [PORT_MAC] = port_mac,     [PORT_MACS] = port_macs,         [PORT_VHOST] = port_vhost,
-        [PORT_VLAN] = port_vlan,   [PORT_SECURITY] = port_security, [PORT_VF] = port_vf,
-        [PORT_NICSW] = port_nicsw, [PORT_NETDEV] = port_netdev,
+        [PORT_NAME] = port_name,     [PORT_TYPE] = port_type,
+        [PORT_DEVICE] = port_device, [PORT_MAC] = port_mac,
+        [PORT_MACS] = port_macs,     [PORT_VHOST] = port_vhost,
+        [PORT_VLAN] = port_vlan,     [PORT_SECURITY] = port_security,
+        [PORT_VF] = port_vf,         [PORT_VF_PRIORITY] = port_vf_priority,
+        [PORT_NICSW] = port_nicsw,   [PORT_NETDEV] = port_netdev,
 };
 
 /* What a port has when the file does not say: it depends on the type. */

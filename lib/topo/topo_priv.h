@@ -41,6 +41,7 @@ struct topo_port_marks {
 	struct vsw_topo_mark vlan;
 	struct vsw_topo_mark mac_spoof_guard;
 	struct vsw_topo_mark vf;
+	struct vsw_topo_mark vf_priority;
 	struct vsw_topo_mark nicsw;
 	struct vsw_topo_mark netdev;
 };

@@ -3,7 +3,8 @@
 """`show topology dot`: the running topology as Graphviz. The graph must parse (`dot -Tsvg`
 exits 0) and hold the expected nodes and edges: the external port on the NIC switch's wire,
 the NIC switch with its default VPort (to the vSwitch) and VPort 1 with its filter (to VF 0),
-VF 1 without a VPort, and the VM NIC on the vSwitch over the synthetic path.
+VF 1 without a VPort, and the VM NIC on the vSwitch over the synthetic path; once the VM is
+given VF 1, its path and an edge to the VF.
 """
 
 import html
@@ -69,6 +70,17 @@ class TopologyDotTest(LabCase):
         self.assertIn("vf0", vport1)
         uplink = re.search(r'"port:uplink" \[label="([^"]*)"', dot).group(1)
         self.assertRegex(uplink, r"ethdev \d+ net_af_packet1")
+
+        # Given VF 1, the VM is attaching (its guest has not used the VF yet): the graph says
+        # so on its vSwitch edge and joins it to the VF's port with a dashed edge.
+        lab.vswctl("vm", "attach-vf", "vm1", "vf", "1")
+        dot = lab.vswctl("show", "topology", "dot")
+        self.assertIn('"vswitch" -- "port:vm1" [label="datapath: attaching"];', dot)
+        self.assertIn('"port:vm1" -- "port:nic0-vf1" [label="VF path (attaching)", '
+                      'style=dashed];', dot)
+        svg = subprocess.run(["dot", "-Tsvg"], input=dot, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True, timeout=30)
+        self.assertEqual((svg.returncode, svg.stderr), (0, ""), dot)
 
 
 if __name__ == "__main__":

@@ -261,6 +261,8 @@ class Lab:
             "--", "--mac", src or mac]
         if send:
             argv += ["--send", str(send)] + (["--broadcast"] if broadcast else ["--dst", dst])
+        elif dst:
+            argv += ["--dst", dst]  # for frames sent on SIGUSR1
             if pps:
                 argv += ["--pps", str(pps)]
         for opt, val in (("--size", size), ("--expect", expect), ("--timeout-s", timeout_s),

@@ -14,6 +14,9 @@
  * Test frame, shared with tests/integration/nsraw.py: dst, src, ethertype 0x88b5, then in big
  * endian a magic u32 ("vswv"), the stream id u32 and the sequence number u64 (0..N-1), then
  * zeros up to --size bytes (without FCS).
+ *
+ * SIGUSR1 sends one more frame to --dst (after the --send ones), whenever the test wants this
+ * "VM" to talk: that is how the tests show vswd which path a guest uses.
  */
 #include <assert.h>
 #include <errno.h>
@@ -112,12 +115,28 @@ struct vm_state {
 };
 
 static volatile sig_atomic_t quit;
+/* SIGUSR1s received: each asks for one more frame, so a test decides when a VM talks. */
+static volatile sig_atomic_t n_usr1;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	quit = 1;
+}
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	n_usr1++;
+}
+
+/* Frames to send so far: --send, plus one per SIGUSR1. */
+static uint64_t
+send_target(const struct vm_opts *o)
+{
+	return o->n_send + (uint64_t)n_usr1;
 }
 
 static void
@@ -340,7 +359,7 @@ tx_build(struct vm_state *st, const struct vm_opts *o, unsigned int n)
 static uint16_t
 tx_step(struct vm_state *st, const struct vm_opts *o, uint64_t start_tsc, uint64_t now)
 {
-	uint64_t due = o->n_send - st->n_built;
+	uint64_t due = send_target(o) - st->n_built;
 	uint16_t n;
 
 	if (st->n_pending == 0 && o->pps > 0) {
@@ -374,19 +393,25 @@ run(struct vm_state *st, const struct vm_opts *o)
 	const uint64_t deadline = start + o->timeout_s * hz;
 	uint64_t now = start, linger_end;
 
-	while (!quit && now < deadline && (st->sent < o->n_send || st->rx_test < o->n_expect)) {
+	while (!quit && now < deadline &&
+	       (st->sent < send_target(o) || st->rx_test < o->n_expect)) {
 		uint16_t n = rx_poll(st);
 
 		now = rte_get_tsc_cycles();
-		if (st->sent < o->n_send)
+		if (st->sent < send_target(o))
 			n += tx_step(st, o, start, now);
 		if (n == 0)
 			idle_sleep();
 	}
 	linger_end = rte_get_tsc_cycles() + o->linger_ms * hz / 1000;
-	while (!quit && rte_get_tsc_cycles() < linger_end)
-		if (rx_poll(st) == 0)
+	while (!quit && (now = rte_get_tsc_cycles()) < linger_end) {
+		uint16_t n = rx_poll(st);
+
+		if (st->sent < send_target(o))
+			n += tx_step(st, o, start, now);
+		if (n == 0)
 			idle_sleep();
+	}
 	/* Frames the ring never took (timeout or signal) are not "sent". */
 	if (st->n_pending > st->pending_pos)
 		rte_pktmbuf_free_bulk(st->pending + st->pending_pos,
@@ -429,6 +454,7 @@ int
 main(int argc, char **argv)
 {
 	const struct sigaction sa = {.sa_handler = on_signal};
+	const struct sigaction sa_usr1 = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
 	struct vm_opts o;
 	int rc, ret = 1;
 
@@ -444,6 +470,7 @@ main(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa_usr1, NULL);
 	(void)prctl(PR_SET_TIMERSLACK, 1000UL); /* 50 us sleeps, not 50 us + 50 us of slack */
 	if (rte_eth_dev_count_avail() != 1) {
 		fprintf(stderr, "vsw-vm: need exactly one ethdev (--vdev), have %u\n",

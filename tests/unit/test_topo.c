@@ -222,6 +222,8 @@ check_v2_ports(const struct vsw_topo *topo)
 	assert_int_equal(p[1].n_macs, 1);
 	assert_int_equal(p[1].vf_mode, VSW_TOPO_VF_INDEX);
 	assert_int_equal(p[1].vf_index, 3);
+	assert_int_equal(p[1].vf_priority, 1000);
+	assert_int_equal(p[0].vf_priority, 0);          /* the default */
 	assert_true(p[1].security.has_mac_spoof_guard); /* default of synthetic ports */
 	assert_port(&p[2], "uplink", VSW_PORT_EXTERNAL, "", NULL, "", VSW_VHOST_SERVER, 19, 5);
 	assert_string_equal(p[2].nicsw, "nic0");
@@ -633,7 +635,7 @@ static const struct bad_case bad_strings[] = {
          "4:13: ports[0]: name contains a nul character, expected text"},
         {"port_unknown_far", HDR "ports:\n  - { name: up, type: external, foo: x }\n",
          "4:33: port 'up': unknown key 'foo', expected name, type, device, mac, macs, vhost, vlan, "
-         "security, vf, nic_switch or netdev"},
+         "security, vf, vf_priority, nic_switch or netdev"},
         {"port_type_case", HDR "ports:\n  - { name: up, type: External }\n",
          "4:23: port 'up': unknown port type 'External', expected external, synthetic, internal "
          "or emulated"},
@@ -723,6 +725,11 @@ static const struct bad_case bad_strings_v2[] = {
          "4:88: port 'vm': invalid vf '64', expected none, auto or an integer 0..63"},
         {"vf_beyond", PORTS VM ", vf: 4 }\n" NIC4 " }\n",
          "4:88: port 'vm': vf 4 is beyond every nic switch's vfs, expected 0..3"},
+        {"vf_priority_range", PORTS VM ", vf_priority: 1001 }\n",
+         "4:97: port 'vm': invalid vf_priority '1001', expected an integer 0..1000"},
+        {"vf_priority_on_external",
+         PORTS "  - { name: up, type: external, device: x, vf_priority: 1 }\n",
+         "4:57: port 'up': unexpected key 'vf_priority', expected it only on synthetic ports"},
         {"vf_auto_no_vfs", PORTS VM ", vf: auto }\n" NIC0 " }\n",
          "4:88: port 'vm': vf auto needs a vf, expected a nic switch with num_vfs above 0"},
         {"netdev_chars", PORTS "  - { name: tap, type: internal, netdev: 'a/b' }\n",

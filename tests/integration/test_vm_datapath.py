@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""VM adapters between the synthetic path and a VF (SPEC R-DP-2, R-DP-3, R-DP-5).
+
+Topology: NIC switch nic0 (emulated) whose PF is the host end of a veth pair (nsraw.py plays
+the external host in a netns), VFs served by vswd as vhost-user sockets, and synthetic ports
+vm1 (and vm2). A guest is two vsw-vm processes with the same MAC: one on the VM's synthetic
+socket, one on the VF's socket. Each sends one frame when the test sends it SIGUSR1: that is
+the guest choosing a path, the only thing vswd watches to know which path the guest uses.
+
+Every phase sends N frames from the wire to the guest's MAC and checks where they arrived:
+both processes while a change is under way (so the change loses nothing whenever the guest
+makes it), only the VF process on the VF path, only the synthetic one on the synthetic path.
+"""
+
+import os
+import signal
+import subprocess
+import time
+
+import vswlab
+from vswlab import LISTEN_MS, LabCase, mac_norm
+
+MAC_VM1 = "02:00:00:00:0a:01"
+MAC_VM2 = "02:00:00:00:0a:02"
+MAC_NS = "02:00:00:00:ee:01"
+N = 200
+NS_PPS = 20000
+DP_COLUMNS = ["port", "path", "vf", "vport", "prio", "attaches", "detaches", "failovers",
+              "forced", "last", "last_ms", "lost", "waiting_vf"]
+DP_NUMBERS = ("prio", "attaches", "detaches", "failovers", "forced", "lost")
+
+
+class VmDatapathTest(LabCase):
+    def start(self, num_vfs=2, vms=(("vm1", MAC_VM1, 0),)):
+        lab = self.lab
+        self.ns, host_if, self.ns_if = lab.add_veth_netns()
+        self.vf_dir = lab.path("vf")
+        lab.control_socket = lab.path("vswd.sock")
+        q = vswlab.json.dumps
+        lines = [
+            "eal: { args: %s }" % q(lab.eal_args("vswt-%s-vmdp" % lab.tag)),
+            "workers: { lcores: [1] }",
+            "control: { socket: %s }" % q(lab.control_socket),
+            "ports:",
+            "  - { name: uplink, type: external, nic_switch: nic0 }",
+        ]
+        self.socks = {}
+        for name, mac, prio in vms:
+            self.socks[name] = lab.path(name + ".sock")
+            lines.append("  - { name: %s, type: synthetic, mac: %s, vf_priority: %d, "
+                         "vhost: { path: %s } }" % (name, q(mac), prio, q(self.socks[name])))
+        lines += [
+            "nic_switches:",
+            "  - name: nic0",
+            "    backend: emulated",
+            "    pf: %s" % q("net_af_packet1,iface=%s" % host_if),
+            "    num_vfs: %d" % num_vfs,
+            "    queue_pairs: { total: 8, default_vport: 2 }",
+            "    asymmetric: true",
+            "    vf_socket_dir: %s" % q(self.vf_dir),
+        ]
+        path = lab.path("topo.yaml")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.vswd = lab.start_vswd(path)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def guest_nic(self, name, sock, mac):
+        """A listening vsw-vm that sends one frame to the external host per SIGUSR1."""
+        end = time.monotonic() + 10
+        while not os.path.exists(sock):
+            self.assertLess(time.monotonic(), end, "vswd made no socket %s" % sock)
+            time.sleep(0.05)
+        return self.lab.start_vm(name, sock, mac, dst=MAC_NS, timeout_s=300,
+                                 linger_ms=LISTEN_MS)
+
+    def datapath(self):
+        """`vswctl show vm datapath` as {port: {column: value}}."""
+        out = self.lab.vswctl("show", "vm", "datapath")
+        rows = [l.split() for l in out.splitlines() if l.strip()]
+        self.assertEqual(rows[0], DP_COLUMNS, out)
+        res = {}
+        for r in rows[1:]:
+            self.assertEqual(len(r), len(DP_COLUMNS), out)
+            row = dict(zip(DP_COLUMNS, r))
+            for k in DP_NUMBERS:
+                row[k] = int(row[k])
+            res[row["port"]] = row
+        return res
+
+    def wait_path(self, port, path, timeout=10):
+        end = time.monotonic() + timeout
+        while True:
+            dp = self.datapath()
+            if dp[port]["path"] == path:
+                return dp[port]
+            if time.monotonic() > end:
+                raise AssertionError("%s: path %s, not %s, after %s s\n%s" % (
+                    port, dp[port]["path"], path, timeout,
+                    self.lab.vswctl("show", "vm", "datapath")))
+            time.sleep(0.02)
+
+    def guest_talks(self, proc):
+        os.kill(proc.proc.pid, signal.SIGUSR1)
+
+    def send_wire(self, dst, stream, count=N):
+        sent = self.lab.nsraw_send(self.ns, self.ns_if, MAC_NS, dst, count, pps=NS_PPS,
+                                   stream=stream)
+        self.assertEqual(sent["sent"], count, sent)
+
+    def wait_tx(self, want, timeout=20):
+        """Until each port's TX-PACKETS reaches {port: count}; a moment more for strays."""
+        for port, count in want.items():
+            self.lab.wait_count(port, "tx_packets", count, timeout=timeout)
+        time.sleep(0.3)
+        st = self.lab.stats()
+        got = {p: st[p]["tx_packets"] for p in want}
+        self.assertEqual(got, want, "frames went elsewhere than expected")
+
+    def vswctl_fails(self, *words):
+        """A command vswd must refuse: returns its one-line error."""
+        p = subprocess.run([vswlab.VSWCTL, "-s", self.lab.control_socket] + list(words),
+                           capture_output=True, text=True, timeout=10)
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+        return p.stdout.strip()
+
+    def vports(self):
+        out = self.lab.vswctl("show", "vport", "nic0")
+        return {int(l.split()[0]) for l in out.splitlines()[1:] if l.strip()}
+
+    # --- R-DP-2, R-DP-3 planned -----------------------------------------------------------
+
+    def test_attach_and_planned_detach_lose_nothing(self):
+        lab = self.lab
+        self.start()
+        out = lab.vswctl("vm", "attach-vf", "vm1", "vf", "0")
+        self.assertIn("attaching", out)
+        row = self.datapath()["vm1"]
+        self.assertEqual((row["path"], row["vf"], row["vport"]), ("attaching", "0", "1"))
+        syn = self.guest_nic("vm1", self.socks["vm1"], MAC_VM1)
+        vf = self.guest_nic("vf0", os.path.join(self.vf_dir, "nic0-vf0.sock"), MAC_VM1)
+        lab.wait_links(["vm1", "nic0-vf0", "uplink"])
+
+        # Attaching: the guest has not used the VF yet, frames go both ways.
+        self.send_wire(MAC_VM1, stream=1)
+        self.wait_tx({"vm1": N, "nic0-vf0": N})
+        self.guest_talks(vf)
+        row = self.wait_path("vm1", "vf")
+        self.assertEqual((row["attaches"], row["last"], row["lost"]), (1, "attach", 0), row)
+
+        # VF path: the NIC switch's filter takes them straight to the VF.
+        self.send_wire(MAC_VM1, stream=2)
+        self.wait_tx({"vm1": N, "nic0-vf0": 2 * N})
+
+        # Planned detach: both ways until the guest talks on the synthetic path.
+        out = lab.vswctl("vm", "detach-vf", "vm1")
+        self.assertIn("detaching", out)
+        self.assertEqual(self.datapath()["vm1"]["path"], "detaching")
+        self.send_wire(MAC_VM1, stream=3)
+        self.wait_tx({"vm1": 2 * N, "nic0-vf0": 3 * N})
+        self.guest_talks(syn)
+        row = self.wait_path("vm1", "synthetic")
+        self.assertEqual((row["detaches"], row["failovers"], row["forced"], row["vf"],
+                          row["vport"], row["last"], row["lost"]),
+                         (1, 0, 0, "-", "-", "detach", 0), row)
+        self.assertEqual(self.vports(), {0}, "the VF's VPort outlived the detach")
+
+        # Synthetic path again.
+        self.send_wire(MAC_VM1, stream=4)
+        self.wait_tx({"vm1": 3 * N, "nic0-vf0": 3 * N})
+
+        r_syn, r_vf = lab.finish(syn), lab.finish(vf)
+        self.assertEqual((r_syn["rx_test"], r_syn["rx_gap"], r_syn["rx_dup"]), (3 * N, 0, 0),
+                         r_syn)
+        self.assertEqual((r_vf["rx_test"], r_vf["rx_gap"], r_vf["rx_dup"]), (3 * N, 0, 0), r_vf)
+        self.assertEqual(r_syn["rx_from"], {mac_norm(MAC_NS): 3 * N}, r_syn)
+        self.assertEqual(r_vf["rx_from"], {mac_norm(MAC_NS): 3 * N}, r_vf)
+
+    # --- R-DP-3 surprise ------------------------------------------------------------------
+
+    def test_vf_that_vanishes_fails_over(self):
+        lab = self.lab
+        self.start()
+        syn = self.guest_nic("vm1", self.socks["vm1"], MAC_VM1)
+        vf = self.guest_nic("vf0", os.path.join(self.vf_dir, "nic0-vf0.sock"), MAC_VM1)
+        lab.wait_links(["vm1", "nic0-vf0", "uplink"])
+        lab.vswctl("vm", "attach-vf", "vm1")
+        self.guest_talks(vf)
+        self.wait_path("vm1", "vf")
+        lab.stop(vf, sig=signal.SIGKILL)  # the VF's device is gone: its socket drops
+        row = self.wait_path("vm1", "synthetic")
+        self.assertEqual((row["failovers"], row["detaches"], row["last"]), (1, 0, "failover"))
+        self.send_wire(MAC_VM1, stream=1)
+        self.wait_tx({"vm1": N})
+        r_syn = lab.finish(syn)
+        self.assertEqual((r_syn["rx_test"], r_syn["rx_gap"]), (N, 0), r_syn)
+
+    def test_guest_back_on_synthetic_is_a_failover(self):
+        """The guest lost its VF without vswd seeing the device go: it talks on synthetic."""
+        lab = self.lab
+        self.start()
+        syn = self.guest_nic("vm1", self.socks["vm1"], MAC_VM1)
+        vf = self.guest_nic("vf0", os.path.join(self.vf_dir, "nic0-vf0.sock"), MAC_VM1)
+        lab.wait_links(["vm1", "nic0-vf0", "uplink"])
+        lab.vswctl("vm", "attach-vf", "vm1", "vf", "1")  # not connected: never used
+        lab.vswctl("vm", "detach-vf", "vm1")
+        self.guest_talks(syn)
+        self.wait_path("vm1", "synthetic")
+        lab.vswctl("vm", "attach-vf", "vm1", "vf", "0")
+        self.guest_talks(vf)
+        self.wait_path("vm1", "vf")
+        self.guest_talks(syn)
+        row = self.wait_path("vm1", "synthetic")
+        self.assertEqual((row["attaches"], row["detaches"], row["failovers"]), (1, 1, 1), row)
+        lab.finish(syn)
+        lab.finish(vf)
+
+    # --- the VF pool ----------------------------------------------------------------------
+
+    def test_higher_priority_takes_the_vf_after_the_holder_moved_back(self):
+        lab = self.lab
+        self.start(num_vfs=1, vms=(("vm1", MAC_VM1, 1), ("vm2", MAC_VM2, 5)))
+        syn1 = self.guest_nic("vm1", self.socks["vm1"], MAC_VM1)
+        vf = self.guest_nic("vf0", os.path.join(self.vf_dir, "nic0-vf0.sock"), MAC_VM1)
+        lab.wait_links(["vm1", "nic0-vf0", "uplink"])
+        lab.vswctl("vm", "attach-vf", "vm1")
+        self.guest_talks(vf)
+        self.wait_path("vm1", "vf")
+
+        out = lab.vswctl("vm", "attach-vf", "vm2")
+        self.assertIn("waiting", out)
+        dp = self.datapath()
+        self.assertEqual((dp["vm1"]["path"], dp["vm2"]["path"], dp["vm2"]["waiting_vf"]),
+                         ("detaching", "synthetic", "0"), dp)
+        # vm1 is still reachable on both paths while its guest moves.
+        self.send_wire(MAC_VM1, stream=1)
+        self.wait_tx({"vm1": N, "nic0-vf0": N})
+        self.guest_talks(syn1)
+        self.wait_path("vm1", "synthetic")
+        row = self.wait_path("vm2", "attaching")
+        self.assertEqual((row["vf"], row["waiting_vf"]), ("0", "-"), row)
+        self.assertIn("held by vm2, priority 5 >= 1",
+                      self.vswctl_fails("vm", "attach-vf", "vm1", "vf", "0"))
+        self.assertIn("none held below priority 1", self.vswctl_fails("vm", "attach-vf", "vm1"))
+        r = lab.finish(syn1)
+        self.assertEqual((r["rx_test"], r["rx_gap"]), (N, 0), r)
+        lab.finish(vf)
+
+    # --- refusals -------------------------------------------------------------------------
+
+    def test_refusals_change_nothing(self):
+        lab = self.lab
+        self.start()
+        before = self.datapath()
+        cases = [
+            (("vm", "attach-vf", "nosuch"), "vm nosuch: no such port"),
+            (("vm", "attach-vf", "uplink"), "vm uplink: not a VM port (synthetic)"),
+            (("vm", "attach-vf", "vm1", "vf", "2"), "vm vm1: vf 2: the NIC switch has VFs 0..1"),
+            (("vm", "detach-vf", "vm1"), "vm vm1: already synthetic"),
+            (("vm", "set", "vm1", "vf-priority", "1001"), "priority above 1000"),
+        ]
+        for words, msg in cases:
+            self.assertIn(msg, self.vswctl_fails(*words), words)
+        self.assertEqual(self.datapath(), before)
+        lab.vswctl("vm", "attach-vf", "vm1")
+        self.assertIn("vm vm1: already attaching", self.vswctl_fails("vm", "attach-vf", "vm1"))
+        lab.vswctl("vm", "set", "vm1", "vf-priority", "7")
+        self.assertEqual(self.datapath()["vm1"]["prio"], 7)
+
+
+if __name__ == "__main__":
+    vswlab.main()
