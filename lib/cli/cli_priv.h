@@ -30,6 +30,7 @@ extern cmdline_parse_inst_t *vsw_cli_vm_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_misc_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_pmd_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_log_cmds[];
+extern cmdline_parse_inst_t *vsw_cli_topology_cmds[];
 
 /* Every command, NULL-terminated (built by server.c from the lists above). */
 extern cmdline_parse_ctx_t *vsw_cli_ctx;

@@ -4,7 +4,7 @@
  * arguments, creates the ports, launches the workers and then runs the control loop on the
  * main lcore until SIGINT/SIGTERM or a `quit` command: commands from the control socket (and
  * stdin with -i), link changes. Shutdown stops the workers, closes the ports and removes the
- * sockets it created.
+ * sockets it created. Packet capture (capture.c) and the systemd glue (service.c) are apart.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +25,7 @@
 #include "vsw/control.h"
 #include "vsw/telemetry.h"
 #include "vsw/topo.h"
+#include "vswd_priv.h"
 
 RTE_LOG_REGISTER_DEFAULT(vswd_logtype, INFO);
 #define VSWD_LOG(lvl, fmt, ...)                                                                    \
@@ -166,7 +167,7 @@ eal_init(const struct vsw_topo *topo)
 		argv[argc++] = (char *)(uintptr_t)topo->eal_args[i];
 	argv[argc] = NULL;
 	/* Logs go to stderr only, where a service manager or a test collects them. */
-	rte_openlog_stream(stderr);
+	vswd_log_open();
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "vswd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
 		return -rte_errno;
@@ -192,6 +193,7 @@ log_ready(const struct vsw_topo *topo)
 	}
 	VSWD_LOG(NOTICE, "ready: %u ports, %u workers, control socket %s", topo->n_ports,
 	         topo->n_worker_lcores, topo->control_socket);
+	(void)vswd_notify("READY=1");
 }
 
 static void
@@ -205,6 +207,7 @@ control_loop(void)
 	}
 	if (stop_signal != 0)
 		VSWD_LOG(NOTICE, "%s received, stopping", strsignal(stop_signal));
+	(void)vswd_notify("STOPPING=1");
 }
 
 /* Everything after the EAL is up. @return the exit status. */
@@ -292,7 +295,9 @@ main(int argc, char **argv)
 	install_signals();
 	status = EXIT_FAILURE;
 	if (eal_init(topo) == 0) {
+		vswd_capture_init(topo, eal_file_prefix(topo));
 		status = run(topo, &opts);
+		vswd_capture_fini();
 		rte_eal_cleanup();
 	}
 	close(lock_fd); /* the file stays: unlinking it would race with a starting vswd */
