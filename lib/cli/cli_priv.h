@@ -22,6 +22,7 @@ extern cmdline_parse_inst_t *vsw_cli_show_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_fdb_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_port_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_nicsw_cmds[];
+extern cmdline_parse_inst_t *vsw_cli_ext_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_misc_cmds[];
 
 /* Every command, NULL-terminated (built by server.c from the lists above). */

@@ -21,6 +21,7 @@
 #include <rte_ring.h>
 
 #include "ctl_priv.h"
+#include "vsw/bpf_ext.h"
 #include "vsw/control.h"
 #include "vsw/ext.h"
 #include "vsw/ext_builtin.h"
@@ -155,6 +156,7 @@ vsw_ctl_fini(void)
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		if (ctl->ports[i] != NULL)
 			(void)vsw_ctl_port_del(ctl->ports[i]->name, NULL);
+	vsw_bpf_ext_unload_all();
 	vsw_ext_unregister_all();
 	/* Before vsw_dp_fini(): rte_hash_free() reclaims its defer queue against the qsv. */
 	vsw_learn_free(ctl->learn);
