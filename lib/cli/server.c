@@ -80,7 +80,7 @@ vsw_cli_quit_requested(void)
 static void
 init_once(void)
 {
-	cmdline_parse_inst_t **lists[] = {vsw_cli_show_cmds, vsw_cli_fdb_cmds, vsw_cli_port_cmds,
+	cmdline_parse_inst_t **lists[] = {vsw_cli_show_cmds,  vsw_cli_fdb_cmds, vsw_cli_port_cmds,
 	                                  vsw_cli_nicsw_cmds, vsw_cli_ext_cmds, vsw_cli_misc_cmds};
 	unsigned int n = 0;
 
