@@ -55,4 +55,7 @@ void vsw_ctl_nicsw_destroy(void);
 /* What workers need of the NIC switch, into @p cfg; @p index_of maps port names. */
 void vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *));
 
+/* Load the eBPF extensions of @p topo, all or none (bpf_ctl.c). */
+int vsw_ctl_bpf_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em);
+
 #endif /* VSW_CTL_PRIV_H */

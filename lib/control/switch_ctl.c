@@ -493,9 +493,13 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 			goto err_ports;
 		apply_mirrors(topo);
 		rc = vsw_ctl_publish();
+		if (rc < 0)
+			vsw_errmsg_set(em, "out of memory for a datapath configuration");
+		else
+			rc = vsw_ctl_bpf_apply_topo(topo,
+			                            em); /* extensions last: they name ports */
 		if (rc == 0)
 			return 0;
-		vsw_errmsg_set(em, "out of memory for a datapath configuration");
 		vsw_ctl_nicsw_destroy();
 	}
 err_ports:
