@@ -474,7 +474,7 @@ static const struct bad_case bad_files[] = {
         {"bad_vhost_mode.yaml", NULL,
          "10:45: port 'vm1': invalid vhost.mode 'both', expected server or client"},
         {"bad_external_no_device.yaml", NULL,
-         "7:5: port 'uplink': missing key 'device', expected a dpdk device for an external port"},
+         "7:5: port 'uplink': missing key 'device', expected a dpdk device (or a netdev) for an external port"},
         {"bad_two_external.yaml", NULL,
          "8:5: port 'uplink2': second external port, expected at most one ('uplink' is external)"},
         {"bad_empty_ports.yaml", NULL, "6:8: ports is empty, expected at least one port"},
