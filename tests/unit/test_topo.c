@@ -474,7 +474,8 @@ static const struct bad_case bad_files[] = {
         {"bad_vhost_mode.yaml", NULL,
          "10:45: port 'vm1': invalid vhost.mode 'both', expected server or client"},
         {"bad_external_no_device.yaml", NULL,
-         "7:5: port 'uplink': missing key 'device', expected a dpdk device (or a netdev) for an external port"},
+         "7:5: port 'uplink': missing key 'device', expected a dpdk device (or a netdev) for an "
+         "external port"},
         {"bad_two_external.yaml", NULL,
          "8:5: port 'uplink2': second external port, expected at most one ('uplink' is external)"},
         {"bad_empty_ports.yaml", NULL, "6:8: ports is empty, expected at least one port"},
@@ -732,8 +733,8 @@ static const struct bad_case bad_strings_v2[] = {
          "4:42: port 'tap': invalid netdev '..', expected an interface name of letters, digits, "
          "'_', '.' or '-'"},
         {"netdev_on_synthetic", PORTS VM ", netdev: tap0 }\n",
-         "4:92: port 'vm': unexpected key 'netdev', expected it only on internal or emulated "
-         "ports"},
+         "4:92: port 'vm': unexpected key 'netdev', expected it only on external, internal or "
+         "emulated ports"},
         {"nicsw_on_synthetic", PORTS VM ", nic_switch: nic0 }\n" NIC4 " }\n",
          "4:96: port 'vm': unexpected key 'nic_switch', expected it only on external ports"},
         {"vhost_on_internal",
