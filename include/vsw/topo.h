@@ -16,7 +16,8 @@
  * control: { socket: /run/vsw/vswd.sock }          # optional, this is the default
  * fdb: { aging_s: 300, max_entries: 65536 }        # aging_s 0 (never) ..86400; 16..1048576
  * ports:
- *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0",  # or nic_switch: nic0
+ *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0",  # or nic_switch: nic0,
+ *       # or netdev: eth1 (vsw opens AF_XDP, or af_packet where AF_XDP cannot start)
  *       vlan: { mode: trunk, allowed: all, native: 0 } }   # external default; allowed: [10, 20]
  *   - { name: vm1, type: synthetic, mac: "52:54:00:00:00:01",   # or macs: [...], up to 8
  *       vhost: { path: /run/vsw/vm1.sock, mode: server },       # mode: server | client
@@ -174,7 +175,7 @@ struct vsw_topo_port {
 	/** external: NIC switch whose default VPort is the uplink (then device is ""), or "" */
 	char nicsw[VSW_NAME_SIZE];
 	unsigned int nicsw_index;          /**< with nicsw: its index in topo->nicsws */
-	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated: kernel interface name */
+	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated, external: kernel interface */
 	struct vsw_topo_mark mark;         /**< the port's mapping in the file */
 };
 
