@@ -34,6 +34,8 @@ struct vsw_ext_dp_args;
 
 /** vsw_bpf_ext.port of an extension that runs on every port. */
 #define VSW_BPF_PORT_ALL UINT16_MAX
+/** vsw_bpf_ext.port of an extension whose port was deleted: it runs on none. */
+#define VSW_BPF_PORT_DETACHED (UINT16_MAX - 1)
 /** ELF section of the program when none is given. */
 #define VSW_BPF_SECTION_DEFAULT ".text"
 
@@ -76,7 +78,7 @@ struct vsw_bpf_ext {
 	char file[VSW_PATH_SIZE];
 	char section[VSW_NAME_SIZE];
 	char port_name[VSW_NAME_SIZE]; /**< as given: a port's name or "all" */
-	uint16_t port;                 /**< switch port id, or VSW_BPF_PORT_ALL */
+	uint16_t port; /**< switch port id, VSW_BPF_PORT_ALL or VSW_BPF_PORT_DETACHED */
 	bool is_egress;
 	bool is_jit;                                         /**< every instance runs native code */
 	uint64_t params[VSW_BPF_PARAMS] __rte_cache_aligned; /**< vsw_params */

@@ -193,7 +193,9 @@ list_parsed(void *parsed, struct cmdline *cl, void *data)
 		snprintf(program, sizeof(program), "%s:%s%s", e->file, e->section,
 		         e->is_jit ? " (jit)" : " (interpreted)");
 		cmdline_printf(cl, "%-3u %-16s %-8s %-8s %-16s %s\n", i, e->name, "ebpf",
-		               e->is_egress ? "egress" : "ingress", e->port_name, program);
+		               e->is_egress ? "egress" : "ingress",
+		               e->port == VSW_BPF_PORT_DETACHED ? "(deleted)" : e->port_name,
+		               program);
 	}
 }
 

@@ -237,6 +237,25 @@ check_params(const struct vsw_bpf_ext_params *p, uint16_t *port, struct vsw_errm
 	return 0;
 }
 
+/*
+ * An extension bound to one port hears that port go away: from then on it matches no port,
+ * so that a port created later with the same id does not inherit it. Workers no longer see
+ * the port when PORT_DELETE is delivered, so no burst of it is in a hook: the store is safe.
+ */
+static int
+on_event(void *ctx, enum vsw_nic_ev ev, const struct vsw_ext_port_info *port, struct vsw_errmsg *em)
+{
+	struct vsw_bpf_ext *e = ctx;
+
+	RTE_SET_USED(em);
+	if (ev == VSW_NIC_EV_PORT_DELETE && e->port == port->index) {
+		__atomic_store_n(&e->port, VSW_BPF_PORT_DETACHED, __ATOMIC_RELAXED);
+		CTL_LOG(WARNING, "extension %s: port %s deleted: the program runs on no port now",
+		        e->name, port->name);
+	}
+	return 0;
+}
+
 static struct vsw_bpf_ext *
 ext_alloc(const struct vsw_bpf_ext_params *p, uint16_t port)
 {
@@ -256,6 +275,7 @@ ext_alloc(const struct vsw_bpf_ext_params *p, uint16_t port)
 	e->is_egress = p->is_egress;
 	memcpy(e->params, p->params, p->n_params * sizeof(p->params[0]));
 	e->ops.name = e->name;
+	e->ops.on_event = on_event;
 	if (p->is_egress)
 		e->ops.egress = vsw_bpf_ext_run;
 	else

@@ -64,11 +64,13 @@ void
 vsw_bpf_ext_run(void *ext, struct vsw_ext_dp_args *a)
 {
 	const struct vsw_bpf_ext *e = ext;
-	struct vsw_bpf_worker *w;
+	/* Written once by the control thread when the port is deleted (bpf_ctl.c). */
+	const uint16_t port = __atomic_load_n(&e->port, __ATOMIC_RELAXED);
 	struct vsw_bpf_ext_stats c = {0};
+	struct vsw_bpf_worker *w;
 	uint64_t start;
 
-	if (e->port != VSW_BPF_PORT_ALL && e->port != a->port_index)
+	if (port != VSW_BPF_PORT_ALL && port != a->port_index)
 		return;
 	RTE_ASSERT(a->lc->worker_index < e->n_workers);
 	/* The extension is const to workers except for this worker's own instance. */

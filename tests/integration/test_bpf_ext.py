@@ -10,8 +10,6 @@ from the build tree (VSW_BPF_DIR, VSW_BPF_FIXTURES: meson sets them).
 
 import os
 import re
-import shutil
-import subprocess
 
 import vswlab
 from vswlab import LISTEN_MS, LabCase, external, synthetic
@@ -58,10 +56,6 @@ class BpfCase(LabCase):
         out = self.lab.vswctl("extension", "show", name)
         body = out.split("counters", 1)[1]
         return {int(k): int(v) for k, v in re.findall(r"^\s+(\d+): (\d+)$", body, re.M)}
-
-    def send(self, name, dst=None, broadcast=False, n=N):
-        return self.lab.start_vm(name, self.socks[name[:3]], MAC_A, send=n, dst=dst,
-                                 broadcast=broadcast, linger_ms=LISTEN_MS)
 
 
 class ExamplesTest(BpfCase):
@@ -167,6 +161,14 @@ class ChurnTest(BpfCase):
         self.assertGreaterEqual(cycles, 4, "too few load/unload cycles during the stream")
         self.assertNotIn("ebpf", lab.vswctl("extension", "list"))
         self.note("%d load/unload cycles during %d frames" % (cycles, n))
+        # A port that goes away takes its extensions' binding along: a later port with the
+        # same id does not inherit the program.
+        lab.vswctl("extension", "load", "bound", obj("drop_ethertype"), "port", "mon", "stage",
+                   "ingress")
+        lab.vswctl("port", "delete", "mon")
+        self.assertRegex(lab.vswctl("extension", "list"),
+                         r"bound\s+ebpf\s+ingress\s+\(deleted\)")
+        lab.vswctl("extension", "unload", "bound")
 
 
 class RefusalTest(BpfCase):
