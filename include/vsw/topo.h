@@ -16,7 +16,8 @@
  * control: { socket: /run/vsw/vswd.sock }          # optional, this is the default
  * fdb: { aging_s: 300, max_entries: 65536 }        # aging_s 0 (never) ..86400; 16..1048576
  * ports:
- *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0",  # or nic_switch: nic0
+ *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0",  # or nic_switch: nic0,
+ *       # or netdev: eth1 (vsw opens AF_XDP, or af_packet where AF_XDP cannot start)
  *       vlan: { mode: trunk, allowed: all, native: 0 } }   # external default; allowed: [10, 20]
  *   - { name: vm1, type: synthetic, mac: "52:54:00:00:00:01",   # or macs: [...], up to 8
  *       vhost: { path: /run/vsw/vm1.sock, mode: server },       # mode: server | client
@@ -39,6 +40,13 @@
  *     vports:
  *       - { id: 1, function: vf0, queue_pairs: 2, interrupt_moderation: adaptive,
  *           operational: true, filters: [{ mac: "52:54:00:00:00:01", vlan: 0 }] }
+ * extensions:                                 # eBPF programs (include/vsw/bpf_abi.h)
+ *   - { name: perv, file: /etc/vsw/vlan_count.o,  # required: name, file, port, stage
+ *       section: .text,                       # ELF section of the program (default .text)
+ *       port: uplink,                         # a port of this file, or all
+ *       stage: ingress,                       # ingress | egress
+ *       position: 0,                          # in the extension stack; default: bottom
+ *       params: [0x88b5] }                    # vsw_params[0..7]; decimal or 0x hex
  * @endcode
  */
 #ifndef VSW_TOPO_H
@@ -69,6 +77,11 @@
 #define VSW_TOPO_VPORTS_MAX 32
 /** Receive filters of one VPort: what the NIC switch model accepts. */
 #define VSW_TOPO_FILTERS_MAX VSW_NICSW_FILTERS_PER_VPORT_MAX
+
+/** eBPF extensions a topology loads; more can be loaded at run time. */
+#define VSW_TOPO_EXTS_MAX 8
+/** Values of an extension's `params:` (VSW_BPF_PARAMS of include/vsw/bpf_abi.h). */
+#define VSW_TOPO_EXT_PARAMS_MAX 8
 
 /** Longest idle sleep of a worker (issue 3): past 100 ms only the first frame's latency grows. */
 #define VSW_TOPO_IDLE_SLEEP_US_MAX 100000
@@ -168,7 +181,7 @@ struct vsw_topo_port {
 	/** external: NIC switch whose default VPort is the uplink (then device is ""), or "" */
 	char nicsw[VSW_NAME_SIZE];
 	unsigned int nicsw_index;          /**< with nicsw: its index in topo->nicsws */
-	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated: kernel interface name */
+	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated, external: kernel interface */
 	struct vsw_topo_mark mark;         /**< the port's mapping in the file */
 };
 
@@ -222,6 +235,19 @@ struct vsw_topo_nicsw {
 	struct vsw_topo_mark mark;                         /**< the switch's mapping in the file */
 };
 
+/** One entry of `extensions:`: an eBPF extension loaded after the ports are created. */
+struct vsw_topo_ext {
+	char name[VSW_NAME_SIZE];    /**< unique among extensions */
+	char file[VSW_PATH_SIZE];    /**< absolute path of the ELF object */
+	char section[VSW_NAME_SIZE]; /**< "" for the default (.text) */
+	char port[VSW_NAME_SIZE];    /**< a port of the file, or "all" */
+	bool is_egress;              /**< stage egress, else ingress */
+	int position;                /**< in the extension stack; -1: bottom */
+	unsigned int n_params;
+	uint64_t params[VSW_TOPO_EXT_PARAMS_MAX];
+	struct vsw_topo_mark mark; /**< the extension's mapping in the file */
+};
+
 /** A whole topology file. Large (hundreds of KiB): allocate it, do not put it on a stack. */
 struct vsw_topo {
 	char file[VSW_PATH_SIZE * 4]; /**< as given to the loader */
@@ -242,6 +268,8 @@ struct vsw_topo {
 	struct vsw_topo_mirror mirrors[VSW_TOPO_MIRRORS_MAX];
 	unsigned int n_nicsws;
 	struct vsw_topo_nicsw nicsws[VSW_TOPO_NICSW_MAX];
+	unsigned int n_exts;
+	struct vsw_topo_ext exts[VSW_TOPO_EXTS_MAX];
 };
 
 /**

@@ -27,6 +27,7 @@ extern cmdline_parse_inst_t *vsw_cli_fdb_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_port_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_nicsw_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_vm_cmds[];
+extern cmdline_parse_inst_t *vsw_cli_ext_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_misc_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_pmd_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_log_cmds[];

@@ -43,7 +43,7 @@ port_endpoint(const struct vsw_port *p, char *buf, size_t size)
 {
 	if (p->vhost_path[0] != '\0')
 		snprintf(buf, size, "%s (%s)", p->vhost_path, vsw_vhost_mode_name(p->vhost_mode));
-	else if (p->netdev[0] != '\0')
+	else if (p->netdev[0] != '\0' && p->type != VSW_PORT_EXTERNAL) /* uplinks: which PMD */
 		snprintf(buf, size, "%s", p->netdev);
 	else
 		snprintf(buf, size, "%s", p->devargs);

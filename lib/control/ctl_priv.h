@@ -78,4 +78,7 @@ void vsw_ctl_vm_fill(struct vsw_dp_cfg *cfg);
 /* Forget every adapter (the NIC switch goes away with its VPorts). */
 void vsw_ctl_vm_reset(void);
 
+/* Load the eBPF extensions of @p topo, all or none (bpf_ctl.c). */
+int vsw_ctl_bpf_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em);
+
 #endif /* VSW_CTL_PRIV_H */

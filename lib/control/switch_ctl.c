@@ -21,6 +21,7 @@
 #include <rte_ring.h>
 
 #include "ctl_priv.h"
+#include "vsw/bpf_ext.h"
 #include "vsw/control.h"
 #include "vsw/ext.h"
 #include "vsw/ext_builtin.h"
@@ -156,6 +157,7 @@ vsw_ctl_fini(void)
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		if (ctl->ports[i] != NULL)
 			(void)vsw_ctl_port_del(ctl->ports[i]->name, NULL);
+	vsw_bpf_ext_unload_all();
 	vsw_ext_unregister_all();
 	/* Before vsw_dp_fini(): rte_hash_free() reclaims its defer queue against the qsv. */
 	vsw_learn_free(ctl->learn);
@@ -486,11 +488,15 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 			goto err_ports;
 		apply_mirrors(topo);
 		rc = vsw_ctl_publish();
+		if (rc < 0)
+			vsw_errmsg_set(em, "out of memory for a datapath configuration");
+		else
+			rc = vsw_ctl_bpf_apply_topo(topo,
+			                            em); /* extensions last: they name ports */
 		if (rc == 0) {
 			vsw_ctl_vm_start(topo);
 			return 0;
 		}
-		vsw_errmsg_set(em, "out of memory for a datapath configuration");
 		vsw_ctl_vm_reset();
 		vsw_ctl_nicsw_destroy();
 	}

@@ -20,12 +20,11 @@
 #include <rte_ring.h>
 #include <rte_vhost.h>
 
+#include "port_priv.h"
 #include "vsw/port.h"
 #include "vsw/sockpath.h"
 
 RTE_LOG_REGISTER_DEFAULT(vsw_port_logtype, INFO);
-#define PORT_LOG(lvl, fmt, ...)                                                                    \
-	rte_log(RTE_LOG_##lvl, vsw_port_logtype, "port: " fmt "\n", ##__VA_ARGS__)
 
 /* Descriptors per queue: enough to absorb a worker pass of several bursts on every port. */
 #define PORT_RX_DESC 1024
@@ -193,9 +192,21 @@ vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
 {
 	int rc;
 
+	/* An uplink given as a kernel interface: af_xdp, or af_packet where it cannot start. */
+	if (port->type == VSW_PORT_EXTERNAL && port->netdev[0] != '\0')
+		return vsw_port_open_kernel_if(port, n_txqs, pool, em);
 	rc = build_devargs(port, n_txqs, em);
 	if (rc < 0)
 		return rc;
+	return vsw_port_open_devargs(port, n_txqs, pool, em);
+}
+
+int
+vsw_port_open_devargs(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
+                      struct vsw_errmsg *em)
+{
+	int rc;
+
 	port->n_txqs = n_txqs;
 	port->n_txqs_usable = n_txqs;
 	for (uint16_t q = 0; q < VSW_WORKERS_MAX; q++)

@@ -27,9 +27,19 @@
 #include "vsw/topo.h"
 
 /* The keys of each mapping of the schema; the enums index both names and found values. */
-enum { TOP_EAL, TOP_WORKERS, TOP_CONTROL, TOP_FDB, TOP_PORTS, TOP_MIRRORS, TOP_NICSWS, TOP_N };
-static const char *const top_keys[TOP_N] = {"eal",   "workers", "control",     "fdb",
-                                            "ports", "mirrors", "nic_switches"};
+enum {
+	TOP_EAL,
+	TOP_WORKERS,
+	TOP_CONTROL,
+	TOP_FDB,
+	TOP_PORTS,
+	TOP_MIRRORS,
+	TOP_NICSWS,
+	TOP_EXTS,
+	TOP_N
+};
+static const char *const top_keys[TOP_N] = {"eal",   "workers", "control",      "fdb",
+                                            "ports", "mirrors", "nic_switches", "extensions"};
 enum { EAL_ARGS, EAL_N };
 static const char *const eal_keys[EAL_N] = {"args"};
 enum { WORKERS_LCORES, WORKERS_IDLE_SLEEP, WORKERS_N };
@@ -538,6 +548,8 @@ parse_root(struct topo_parse *p)
 		ret = topo_parse_mirrors(p, m.values[TOP_MIRRORS]);
 	if (ret == 0 && m.values[TOP_NICSWS] != NULL)
 		ret = topo_parse_nicsws(p, m.values[TOP_NICSWS]);
+	if (ret == 0 && m.values[TOP_EXTS] != NULL)
+		ret = topo_parse_exts(p, m.values[TOP_EXTS]);
 	if (ret == 0)
 		ret = topo_map_require(p, root, &m);
 	return ret;

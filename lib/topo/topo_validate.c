@@ -426,7 +426,8 @@ static const struct type_key type_keys[] = {
         {"nic_switch", offsetof(struct topo_port_marks, nicsw), TYPE_BIT(VSW_PORT_EXTERNAL),
          "external ports"},
         {"netdev", offsetof(struct topo_port_marks, netdev),
-         TYPE_BIT(VSW_PORT_INTERNAL) | TYPE_BIT(VSW_PORT_EMULATED), "internal or emulated ports"},
+         TYPE_BIT(VSW_PORT_EXTERNAL) | TYPE_BIT(VSW_PORT_INTERNAL) | TYPE_BIT(VSW_PORT_EMULATED),
+         "external, internal or emulated ports"},
 };
 
 static const char *
@@ -446,10 +447,17 @@ check_port_needs(const struct vsw_topo *topo, const struct topo_marks *marks, un
 	const struct topo_port_marks *pm = &marks->port[i];
 	const char *type = vsw_port_type_name(port->type);
 
-	if (port->type == VSW_PORT_EXTERNAL && port->device[0] == '\0' && port->nicsw[0] == '\0')
+	if (port->type == VSW_PORT_EXTERNAL && port->device[0] == '\0' && port->nicsw[0] == '\0' &&
+	    port->netdev[0] == '\0')
 		return topo_fail(topo, err, port->mark,
-		                 "port '%s': missing key 'device', expected a dpdk device for an "
-		                 "external port",
+		                 "port '%s': missing key 'device', expected a dpdk device (or a "
+		                 "netdev) for an external port",
+		                 port->name);
+	if (port->type == VSW_PORT_EXTERNAL && port->netdev[0] != '\0' &&
+	    (port->device[0] != '\0' || port->nicsw[0] != '\0'))
+		return topo_fail(topo, err, pm->netdev,
+		                 "port '%s': netdev given with device or nic_switch, expected one "
+		                 "of them",
 		                 port->name);
 	if (port->type == VSW_PORT_EXTERNAL && pm->device.line != 0 && port->nicsw[0] != '\0')
 		return topo_fail(

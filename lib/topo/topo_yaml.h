@@ -116,6 +116,9 @@ int topo_parse_ports(struct topo_parse *p, const yaml_node_t *node);
 /* `mirrors:` (topo_ports.c). */
 int topo_parse_mirrors(struct topo_parse *p, const yaml_node_t *node);
 
+/* `extensions:` (topo_ext.c), after `ports:`. */
+int topo_parse_exts(struct topo_parse *p, const yaml_node_t *node);
+
 /* `nic_switches:` (topo_nicsw.c). */
 int topo_parse_nicsws(struct topo_parse *p, const yaml_node_t *node);
 

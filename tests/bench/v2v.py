@@ -11,7 +11,10 @@ vsw runs its full L2 path: VLAN classification, spoof guard, static FDB lookup.
 
 Not part of the test suite: numbers on a shared 2-core machine are noisy; compare the
 ratio of adjacent trials, not the absolute Mpps.
-  sudo tests/bench/v2v.py [--trials 5] [--seconds 10] [--size 60]
+  sudo tests/bench/v2v.py [--trials 5] [--seconds 10] [--size 60] [--ext PROG.o[:P0,P1..]]
+--ext (repeatable) adds a vsw variant with that eBPF extension on all ports at ingress,
+params as given (pick ones that pass every frame to measure the program's cost alone); its
+cycles per run come from `show extension stats`.
 """
 
 import argparse
@@ -71,7 +74,16 @@ def rx_total(gen):
     return sum(int(v) for v in re.findall(r"RX-packets:\s+(\d+)", out)), time.monotonic()
 
 
-def vsw_switch(d):
+def ext_yaml(ext):
+    """`extensions:` of the topology for --ext PROG.o[:P0,P1,..], or ""."""
+    if not ext:
+        return ""
+    path, _, params = ext.partition(":")
+    return ("extensions:\n  - { name: bench, file: \"%s\", port: all, stage: ingress, "
+            "params: [%s] }\n" % (os.path.abspath(path), params))
+
+
+def vsw_switch(d, ext=None):
     topo = os.path.join(d, "vsw.yaml")
     with open(topo, "w") as f:
         f.write('eal: { args: ["-l", "0,1", "--in-memory", "--iova-mode=va", "-m", "512", '
@@ -82,7 +94,7 @@ def vsw_switch(d):
                 '  - { name: vm0, type: synthetic, mac: "%s", vhost: { path: "%s/sock0", '
                 "mode: client } }\n"
                 '  - { name: vm1, type: synthetic, mac: "%s", vhost: { path: "%s/sock1", '
-                "mode: client } }\n" % (d, MAC0, d, MAC1, d))
+                "mode: client } }\n" % (d, MAC0, d, MAC1, d) + ext_yaml(ext))
     return subprocess.Popen([VSWD, "-c", topo], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
@@ -104,6 +116,14 @@ def vsw_cycles(d):
     return int(m.group(1)) if m else None
 
 
+def ext_cycles(d):
+    """Cycles per program run of the bench extension, hook bookkeeping included."""
+    out = subprocess.run([VSWCTL, "-s", d + "/ctl.sock", "show", "extension", "stats"],
+                         capture_output=True, text=True).stdout
+    m = re.search(r"^bench\s+(?:\d+\s+){7}([\d.]+)", out, re.M)
+    return float(m.group(1)) if m else None
+
+
 def trial(name, start_switch, seconds, size):
     d = tempfile.mkdtemp(prefix="vsw-bench-")
     # The switch first: it is the vhost-user client and retries, while the generator's
@@ -119,7 +139,9 @@ def trial(name, start_switch, seconds, size):
         time.sleep(seconds)
         n1, t1 = rx_total(gen)
         mpps = (n1 - n0) / (t1 - t0) / 1e6
-        cycles = vsw_cycles(d) if name == "vsw" else None
+        cycles = vsw_cycles(d) if name.startswith("vsw") else None
+        if name.startswith("vsw+"):
+            print("  %s: %.1f cycles per program run" % (name, ext_cycles(d) or -1), flush=True)
         return mpps, cycles
     finally:
         for p in (sw, gen):
@@ -137,28 +159,32 @@ def main():
     ap.add_argument("--trials", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--size", type=int, default=60, help="frame size without FCS")
+    ap.add_argument("--ext", action="append", default=[],
+                    help="also run vsw with this eBPF extension: PROG.o[:P0,P1,..]")
     a = ap.parse_args()
-    results = {"vsw": [], "testpmd-io": []}
-    cycles = []
+    switches = [("vsw", vsw_switch)] + [
+        ("vsw+" + os.path.basename(e.partition(":")[0])[:-2], lambda d, e=e: vsw_switch(d, e))
+        for e in a.ext] + [("testpmd-io", testpmd_switch)]
+    results = {name: [] for name, _ in switches}
+    cycles = {name: [] for name, _ in switches}
     for t in range(a.trials):
-        for name, fn in (("vsw", vsw_switch), ("testpmd-io", testpmd_switch)):
+        for name, fn in switches:
             mpps, cyc = trial(name, fn, a.seconds, a.size)
             results[name].append(mpps)
             if cyc:
-                cycles.append(cyc)
-            print("trial %d %-10s %6.2f Mpps%s" % (
+                cycles[name].append(cyc)
+            print("trial %d %-22s %6.2f Mpps%s" % (
                 t, name, mpps, " (%d cycles/packet)" % cyc if cyc else ""), flush=True)
     ratios = [v / p for v, p in zip(results["vsw"], results["testpmd-io"]) if p > 0] or [0]
-    print("\n| switch | min | median | max | Mpps, %dB, %d trials of %gs |" % (
-        a.size + 4, a.trials, a.seconds))
-    print("|---|---|---|---|---|")
+    print("\n| switch | min | median | max | busy cycles/packet, median | Mpps, %dB, %d trials "
+          "of %gs |" % (a.size + 4, a.trials, a.seconds))
+    print("|---|---|---|---|---|---|")
     for name, v in results.items():
-        print("| %s | %.2f | %.2f | %.2f | |" % (name, min(v), statistics.median(v), max(v)))
+        c = "%d" % statistics.median(cycles[name]) if cycles[name] else "-"
+        print("| %s | %.2f | %.2f | %.2f | %s | |" % (
+            name, min(v), statistics.median(v), max(v), c))
     print("\nvsw/testpmd-io, adjacent pairs: median %.2f (min %.2f, max %.2f)" % (
         statistics.median(ratios), min(ratios), max(ratios)))
-    if cycles:
-        print("vsw busy cycles/packet: median %d" % statistics.median(cycles))
-
 
 if __name__ == "__main__":
     if os.geteuid() != 0:

@@ -9,6 +9,7 @@ owns leaves through the uplink only. Counts are exact: the links carry nothing e
 no addresses).
 """
 
+import shutil
 import time
 
 import vswlab
@@ -24,16 +25,26 @@ NS_PPS = 20000  # nsraw.py is python; the af_packet PMD ring holds 512 frames
 
 
 class ExternalBase:
-    device = None  # vdev string with "{iface}"
+    device = None  # vdev string with "{iface}"; None: `netdev:`, vsw picks the PMD
+    pmd = None  # with netdev: the PMD vsw must have picked (af_xdp, af_packet)
+
+    def prepare_iface(self, iface):
+        """Called on the host end of the veth before vswd starts."""
 
     def start(self, fdb=None):
         lab = self.lab
         self.ns, host_if, self.ns_if = lab.add_veth_netns()
+        self.prepare_iface(host_if)
         self.sock_a, self.sock_b = lab.path("vma.sock"), lab.path("vmb.sock")
-        topo = lab.write_topology([external("uplink", self.device.format(iface=host_if)),
-                                   synthetic("vma", MAC_A, self.sock_a),
+        uplink = (external("uplink", self.device.format(iface=host_if)) if self.device
+                  else vswlab.port("uplink", "external", netdev=host_if))
+        topo = lab.write_topology([uplink, synthetic("vma", MAC_A, self.sock_a),
                                    synthetic("vmb", MAC_B, self.sock_b)], fdb=fdb)
-        lab.start_vswd(topo)
+        vswd = lab.start_vswd(topo)
+        if self.pmd:
+            self.assertRegex(lab.vswctl("show", "port"),
+                             r"uplink .* net_%s_uplink,iface=%s" % (self.pmd, host_if))
+        return vswd
 
     def assert_received(self, res, n, sources):
         self.assertEqual(res["rx_test"], n, res)
@@ -149,6 +160,34 @@ class AfPacketTest(ExternalBase, LabCase):
 
 class AfXdpTest(ExternalBase, LabCase):
     device = "net_af_xdp0,iface={iface},start_queue=0,queue_count=1"
+
+
+class NetdevAfXdpTest(ExternalBase, LabCase):
+    """`netdev:` on an external port: vsw sets up AF_XDP itself (queues, default program)."""
+    pmd = "af_xdp"
+
+
+class NetdevFallbackTest(ExternalBase, LabCase):
+    """Another XDP program already holds the interface: AF_XDP cannot attach its own, and vsw
+    falls back to af_packet, saying why."""
+    pmd = "af_packet"
+
+    def prepare_iface(self, iface):
+        src, obj = self.lab.path("pass.c"), self.lab.path("pass.o")
+        with open(src, "w") as f:
+            f.write('__attribute__((section("xdp"), used)) int pass(void *c) '
+                    '{ (void)c; return 2; }\n'
+                    'char lic[] __attribute__((section("license"), used)) = "GPL";\n')
+        if not shutil.which("clang"):
+            self.skipTest("clang missing: cannot build the XDP program that blocks AF_XDP")
+        vswlab.run(["clang", "-O2", "-target", "bpf", "-c", src, "-o", obj])
+        vswlab.run(["ip", "link", "set", "dev", iface, "xdpdrv", "obj", obj, "sec", "xdp"])
+
+    def start(self, fdb=None):
+        vswd = super().start(fdb)
+        self.assertRegex(vswd.output(), r"uplink: af_xdp cannot start on \S+ \(.+\): "
+                                        r"falling back to af_packet")
+        return vswd
 
 
 if __name__ == "__main__":

@@ -476,7 +476,8 @@ static const struct bad_case bad_files[] = {
         {"bad_vhost_mode.yaml", NULL,
          "10:45: port 'vm1': invalid vhost.mode 'both', expected server or client"},
         {"bad_external_no_device.yaml", NULL,
-         "7:5: port 'uplink': missing key 'device', expected a dpdk device for an external port"},
+         "7:5: port 'uplink': missing key 'device', expected a dpdk device (or a netdev) for an "
+         "external port"},
         {"bad_two_external.yaml", NULL,
          "8:5: port 'uplink2': second external port, expected at most one ('uplink' is external)"},
         {"bad_empty_ports.yaml", NULL, "6:8: ports is empty, expected at least one port"},
@@ -739,8 +740,8 @@ static const struct bad_case bad_strings_v2[] = {
          "4:42: port 'tap': invalid netdev '..', expected an interface name of letters, digits, "
          "'_', '.' or '-'"},
         {"netdev_on_synthetic", PORTS VM ", netdev: tap0 }\n",
-         "4:92: port 'vm': unexpected key 'netdev', expected it only on internal or emulated "
-         "ports"},
+         "4:92: port 'vm': unexpected key 'netdev', expected it only on external, internal or "
+         "emulated ports"},
         {"nicsw_on_synthetic", PORTS VM ", nic_switch: nic0 }\n" NIC4 " }\n",
          "4:96: port 'vm': unexpected key 'nic_switch', expected it only on external ports"},
         {"vhost_on_internal",
@@ -1296,11 +1297,86 @@ run_bad_cases(const char *group, const struct bad_case *cases, size_t n_cases)
 	return failed;
 }
 
+#define EXT_TOPO_HEAD                                                                              \
+	"eal: { args: [-l, '0'] }\n"                                                               \
+	"workers: { lcores: [1] }\n"                                                               \
+	"ports: [{ name: up, type: external, device: net_null0 }]\n"
+
+static void
+test_extensions(void **state)
+{
+	static const char text[] = EXT_TOPO_HEAD
+	        "extensions:\n"
+	        "  - { name: perv, file: /x/vlan_count.o, port: up, stage: ingress }\n"
+	        "  - { name: drop, file: /x/d.o, section: prog, port: all,\n"
+	        "      stage: egress, position: 0, params: [0x88b5, 7] }\n";
+	struct vsw_topo *topo = topo_poisoned();
+
+	(void)state;
+	assert_int_equal(vsw_topo_load_string("mem", text, strlen(text), topo, NULL), 0);
+	assert_int_equal(topo->n_exts, 2);
+	assert_string_equal(topo->exts[0].name, "perv");
+	assert_string_equal(topo->exts[0].file, "/x/vlan_count.o");
+	assert_string_equal(topo->exts[0].section, "");
+	assert_string_equal(topo->exts[0].port, "up");
+	assert_false(topo->exts[0].is_egress);
+	assert_int_equal(topo->exts[0].position, -1);
+	assert_int_equal(topo->exts[0].n_params, 0);
+	assert_int_equal(topo->exts[0].mark.line, 5);
+	assert_string_equal(topo->exts[1].section, "prog");
+	assert_string_equal(topo->exts[1].port, "all");
+	assert_true(topo->exts[1].is_egress);
+	assert_int_equal(topo->exts[1].position, 0);
+	assert_int_equal(topo->exts[1].n_params, 2);
+	assert_int_equal(topo->exts[1].params[0], 0x88b5);
+	assert_int_equal(topo->exts[1].params[1], 7);
+	free(topo);
+}
+
+static void
+test_extensions_bad(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *msg;
+	} cases[] = {
+	        {"  - { name: e, file: /x.o, port: nosuch, stage: ingress }\n",
+	         "mem:5:34: extension 'e': unknown port 'nosuch', expected a port's name or all"},
+	        {"  - { name: e, file: /x.o, port: up, stage: sideways }\n",
+	         "mem:5:45: extension 'e': invalid stage 'sideways', expected ingress or egress"},
+	        {"  - { name: e, file: x.o, port: up, stage: ingress }\n", NULL},
+	        {"  - { name: e, file: /x.o, port: up, stage: ingress, params: [zz] }\n",
+	         "mem:5:63: extension 'e': invalid param 'zz', expected an integer"},
+	        {"  - { name: e, file: /x.o, port: up, stage: ingress }\n"
+	         "  - { name: e, file: /y.o, port: up, stage: egress }\n",
+	         "mem:6:13: extension 'e': duplicate extension name 'e', expected unique names"},
+	        {"  - { name: e, file: /x.o, port: up }\n", NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[1024];
+		struct vsw_errmsg err = {0};
+		struct vsw_topo *topo = topo_poisoned();
+		const int n = snprintf(text, sizeof(text), EXT_TOPO_HEAD "extensions:\n%s",
+		                       cases[i].text);
+
+		assert_true(n > 0 && (size_t)n < sizeof(text));
+		assert_int_equal(vsw_topo_load_string("mem", text, strlen(text), topo, &err),
+		                 -EINVAL);
+		if (cases[i].msg != NULL)
+			assert_string_equal(err.msg, cases[i].msg);
+		assert_zeroed(topo);
+		free(topo);
+	}
+}
+
 int
 main(void)
 {
 	static const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_good_full),        cmocka_unit_test(test_good_full_v2),
+	        cmocka_unit_test(test_extensions),       cmocka_unit_test(test_extensions_bad),
 	        cmocka_unit_test(test_v2_defaults),      cmocka_unit_test(test_v2_limits),
 	        cmocka_unit_test(test_default_config),   cmocka_unit_test(test_string_defaults),
 	        cmocka_unit_test(test_string_len),       cmocka_unit_test(test_too_many_ports),
