@@ -11,7 +11,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 packages=(gcc pkg-config meson ninja-build libdpdk-dev dpdk-dev libyaml-dev libbpf-dev
-	libcmocka-dev python3 iproute2 ethtool clang-format)
+	libcmocka-dev python3 iproute2 ethtool clang-format
+	qemu-system-x86 cpio iputils-ping) # QEMU guests of test_guest.py; their image needs cpio
 # 2 MiB pages free for vswd and the tests (EAL -m 256 each, a few at once).
 hugepages_wanted=512
 

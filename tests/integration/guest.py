@@ -182,8 +182,8 @@ class Guest:
     def __init__(self, lab, name, nics=(), netdevs=(), mem_mb=MEM_MB, append="",
                  boot=True, timeout=BOOT_TIMEOUT_S):
         """Start QEMU; with boot=True also wait until the guest's command channel answers.
-        boot=False lets the test start a vhost backend in between (QEMU serving the socket)
-        and call wait_booted() later."""
+        boot=False lets the test start a vhost backend in between (QEMU serving the socket
+        blocks until it connects) or boot guests in parallel; call wait_booted() later."""
         self.lab, self.name = lab, name
         self.image = guest_image.get()
         self.console = lab.path(name + ".console")
@@ -198,7 +198,8 @@ class Guest:
         self.t_start = time.monotonic()
         self.proc = lab.spawn("qemu-" + name, args, merge=True)
         try:
-            self.qmp = Qmp(self.qmp_path, self.proc.alive)
+            # Connected at once so that nothing the guest writes is lost; QEMU accepts it
+            # once its main loop runs.
             self.cmd = self._connect(self.cmd_path)
             if boot:
                 self.wait_booted(timeout)
@@ -275,8 +276,12 @@ class Guest:
         return line.decode(errors="replace").strip()
 
     def wait_booted(self, timeout=BOOT_TIMEOUT_S):
-        """Wait for /init's READY on the command channel; returns seconds since QEMU start."""
+        """Connect QMP and wait for /init's READY on the command channel; returns seconds
+        since QEMU started. QEMU serving a vhost-user socket answers QMP only once its
+        backend has connected: start that backend before calling this."""
         end = time.monotonic() + timeout
+        if self.qmp is None:
+            self.qmp = Qmp(self.qmp_path, self.proc.alive, timeout)
         while True:
             line = self._line(end)
             if line is None:
@@ -319,8 +324,9 @@ class Guest:
     # --- network helpers --------------------------------------------------------------------
 
     def interfaces(self):
-        """{ifname: {"mac", "driver", "lowers", "operstate", "carrier"}} of the guest's netdevs
-        (driver "" for virtual ones: lo, a net_failover master)."""
+        """{ifname: {"mac", "driver", "lowers", "operstate", "carrier"}} of the guest's netdevs.
+        driver: of the device under it, "" for virtual ones (lo, a bond); a net_failover
+        master shares its standby's device, so it shows virtio_net too."""
         out = self.check(
             "for d in /sys/class/net/*; do [ -d $d ] || continue; n=${d##*/}; "
             "drv=$(readlink $d/device/driver); l=$(cd $d; echo lower_* | sed 's/lower_//g'); "
@@ -344,23 +350,17 @@ class Guest:
             raise GuestError(self._explain("MAC %s: interfaces %s" % (mac, found)))
         return next(iter(found))
 
-    def failover(self, timeout=0.0):
-        """The net_failover triple {"master", "standby", "primary"} (primary None while none
-        is plugged), waiting up to timeout for a master whose primary is present when
-        timeout > 0 and a primary is expected; returns what it last saw."""
-        end = time.monotonic() + timeout
-        while True:
-            ifs = self.interfaces()
-            res = {"master": None, "standby": None, "primary": None}
-            for n, i in ifs.items():
-                if i["lowers"] and not i["driver"]:
-                    res["master"] = n
-                    for low in i["lowers"]:
-                        kind = "standby" if ifs[low]["driver"] == "virtio_net" else "primary"
-                        res[kind] = low
-            if (res["master"] and res["primary"]) or time.monotonic() >= end:
-                return res
-            time.sleep(0.1)
+    def failover(self):
+        """The net_failover triple {"master", "standby", "primary"}: interface names, None
+        for what is not there (no primary while none is plugged)."""
+        ifs = self.interfaces()
+        res = {"master": None, "standby": None, "primary": None}
+        for n, i in ifs.items():
+            if i["lowers"] and i["driver"] == "virtio_net":
+                res["master"] = n
+                for low in i["lowers"]:
+                    res["standby" if ifs[low]["driver"] == "virtio_net" else "primary"] = low
+        return res
 
     def wait_failover(self, primary, timeout=30):
         """Wait until the master has (primary=True) or has lost (False) its primary; returns
@@ -485,6 +485,8 @@ def add_tap(lab):
 class GuestCase(vswlab.LabCase):
     """A LabCase whose tests start Guests: skipped only when QEMU cannot run at all."""
 
+    image_noted = False
+
     def setUp(self):
         require_qemu(self)
         super().setUp()
@@ -493,7 +495,8 @@ class GuestCase(vswlab.LabCase):
             img = guest_image.get()
         except guest_image.ImageError as e:
             self.fail("guest image: %s" % e)
-        if img.built_s:
+        if img.built_s and not GuestCase.image_noted:
+            GuestCase.image_noted = True
             self.note("guest image built in %.1f s: %s" % (img.built_s, img.dir))
         elif time.monotonic() - t0 > 0.5:
             self.note("guest image resolved in %.1f s" % (time.monotonic() - t0))
