@@ -193,10 +193,10 @@ class Guest:
         self.qmp, self.cmd, self._buf, self.boot_s = None, None, b"", None
         self._req = itertools.count(1)
         args = self._argv(nics, netdevs, mem_mb, append)
-        lab.add_closer(self.close)
-        lab.add_report(self.report)
         self.t_start = time.monotonic()
         self.proc = lab.spawn("qemu-" + name, args, merge=True)
+        lab.add_closer(self.close)
+        lab.add_report(self.report)
         try:
             # Connected at once so that nothing the guest writes is lost; QEMU accepts it
             # once its main loop runs.
@@ -249,7 +249,7 @@ class Guest:
     def report(self):
         return "guest %s: console %s (last lines)\n%s--- QEMU output\n%s" % (
             self.name, self.console, vswlab.tail(self.console, 30),
-            vswlab.tail(self.proc.out, 20) if hasattr(self, "proc") else "")
+            vswlab.tail(self.proc.out, 20))
 
     def _explain(self, what):
         state = "running" if self.proc.alive() else "exited %s" % self.proc.proc.returncode
@@ -410,6 +410,24 @@ class Guest:
         return {"rc": rc, "sent": int(m.group(1)) if m else 0,
                 "received": int(m.group(2)) if m else 0,
                 "avg_ms": float(avg.group(1)) if avg else None, "out": out}
+
+    def ping_start(self, dst, interval=0.1, tag="bg"):
+        """A ping that runs in the guest's background until ping_stop(tag): for loss and
+        outage measurements across a failover. Returns the host's monotonic start time."""
+        self.check("ping -i %s %s >/tmp/ping-%s.log 2>&1 & echo $! >/tmp/ping-%s.pid" % (
+            interval, dst, tag, tag))
+        return time.monotonic()
+
+    def ping_stop(self, tag="bg"):
+        """Stop a ping_start() ping: {"sent", "received", "seqs" (answered icmp_seq, in
+        order), "out"}. With interval i, seq n left about n * i after the start."""
+        out = self.check("kill -INT $(cat /tmp/ping-%s.pid); i=0; while kill -0 "
+                         "$(cat /tmp/ping-%s.pid) 2>/dev/null && [ $i -lt 30 ]; do "
+                         "usleep 100000; i=$((i+1)); done; cat /tmp/ping-%s.log" % (
+                             tag, tag, tag))
+        m = re.search(r"(\d+) packets transmitted, (\d+) packets received", out)
+        return {"sent": int(m.group(1)) if m else 0, "received": int(m.group(2)) if m else 0,
+                "seqs": [int(x) for x in re.findall(r"seq=(\d+) ", out)], "out": out}
 
     def counters(self, ifname):
         """/sys/class/net/<ifname>/statistics as {name: int}."""
