@@ -138,6 +138,8 @@ class Qmp:
                 if not self._alive():
                     raise GuestError("QMP: QEMU exited") from None
                 continue
+            except OSError as e:
+                raise GuestError("QMP: %s" % e) from None
             if not data:
                 raise GuestError("QMP: connection closed by QEMU")
             self._buf += data
@@ -149,7 +151,10 @@ class Qmp:
         msg = {"execute": command}
         if arguments:
             msg["arguments"] = arguments
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        try:
+            self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        except OSError as e:
+            raise GuestError("QMP %s: %s" % (command, e)) from None
         end = time.monotonic() + timeout
         while True:
             reply = self._read(end)
@@ -177,8 +182,6 @@ class Qmp:
 
 
 class Guest:
-    _ids = itertools.count(1)
-
     def __init__(self, lab, name, nics=(), netdevs=(), mem_mb=MEM_MB, append="",
                  boot=True, timeout=BOOT_TIMEOUT_S):
         """Start QEMU; with boot=True also wait until the guest's command channel answers.
@@ -203,8 +206,10 @@ class Guest:
             self.cmd = self._connect(self.cmd_path)
             if boot:
                 self.wait_booted(timeout)
+        except GuestError:
+            raise
         except Exception as e:
-            raise GuestError(self._explain(str(e))) from None
+            raise GuestError(self._explain(repr(e))) from None
 
     def _argv(self, nics, netdevs, mem_mb, append):
         n_ports = len(nics) + HOTPLUG_SLOTS
@@ -252,6 +257,10 @@ class Guest:
             vswlab.tail(self.proc.out, 20))
 
     def _explain(self, what):
+        try:  # a channel that just broke: let a dying QEMU be reaped, to say so
+            self.proc.proc.wait(0.3)
+        except subprocess.TimeoutExpired:
+            pass
         state = "running" if self.proc.alive() else "exited %s" % self.proc.proc.returncode
         return "guest %s (QEMU %s): %s\n%s" % (self.name, state, what, self.report())
 
@@ -269,6 +278,8 @@ class Guest:
                 if not self.proc.alive():
                     raise GuestError(self._explain("QEMU exited")) from None
                 continue
+            except OSError as e:
+                raise GuestError(self._explain("command channel: %s" % e)) from None
             if not data:
                 raise GuestError(self._explain("command channel closed"))
             self._buf += data
@@ -298,7 +309,10 @@ class Guest:
     def run(self, script, timeout=CMD_TIMEOUT_S):
         """Run a sh script in the guest; returns (exit status, output with stderr)."""
         rid = next(self._req)
-        self.cmd.sendall(b"%d %s\n" % (rid, base64.b64encode(script.encode())))
+        try:
+            self.cmd.sendall(b"%d %s\n" % (rid, base64.b64encode(script.encode())))
+        except OSError as e:
+            raise GuestError(self._explain("command channel: %s" % e)) from None
         end = time.monotonic() + timeout
         out, inside = [], False
         while True:
