@@ -153,6 +153,8 @@ class Lab:
         self.netns = []
         self.links = []
         self.control_socket = None
+        self.closers = []  # run before any process is stopped (QEMU guests)
+        self.reports = []  # more text for dump_logs (a guest's console)
         self._n = itertools.count(1)
         _open_labs.append(self)
 
@@ -424,14 +426,30 @@ class Lab:
 
     # --- cleanup ------------------------------------------------------------------------
 
+    def add_closer(self, fn):
+        """fn() runs in close() before the processes are stopped, newest first: a guest's
+        QEMU must go before its vhost backend even when it was started after it."""
+        self.closers.append(fn)
+
+    def add_report(self, fn):
+        """fn() returns text that dump_logs prints after the processes' logs."""
+        self.reports.append(fn)
+
     def dump_logs(self):
         for p in self.procs:
             log(p.describe())
+        for fn in self.reports:
+            log(fn())
 
     def close(self):
         if self not in _open_labs:
             return
         _open_labs.remove(self)
+        for fn in reversed(self.closers):
+            try:
+                fn()
+            except Exception as e:  # keep cleaning up
+                log("closing: %s" % e)
         for p in reversed(self.procs):
             try:
                 self.stop(p)
