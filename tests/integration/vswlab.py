@@ -47,6 +47,9 @@ HUGEPAGES_MIN = 256  # free 2 MiB pages that vswd's "-m 256" needs
 # that exits drops what is still in its tx ring, so a sender stays until the test has seen
 # its frames arrive (or vswd count them).
 LISTEN_MS = 120000
+# The first line of a report of AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer.
+SANITIZER_RX = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error: |"
+                          r"SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer")
 
 _serial = itertools.count(1)
 _open_labs = []  # closed by main() when a signal or an error ends the run early
@@ -153,6 +156,7 @@ class Lab:
         self.netns = []
         self.links = []
         self.control_socket = None
+        self.reports = []
         self._n = itertools.count(1)
         _open_labs.append(self)
 
@@ -426,6 +430,18 @@ class Lab:
         for p in self.procs:
             log(p.describe())
 
+    def sanitizer_reports(self):
+        """Sanitizer reports (ASan, LSan, UBSan) in the output of every process started, as
+        "name: first line" strings. Builds with -Db_sanitize print them to stderr; UBSan
+        without halt_on_error keeps running, so only the output tells."""
+        found = []
+        for p in self.procs:
+            for line in p.output().splitlines():
+                if SANITIZER_RX.search(line):
+                    found.append("%s: %s" % (p.name, line.strip()))
+                    break
+        return found
+
     def close(self):
         if self not in _open_labs:
             return
@@ -435,6 +451,9 @@ class Lab:
                 self.stop(p)
             except Exception as e:  # keep cleaning up
                 log("stopping %s: %s" % (p.name, e))
+        self.reports = self.sanitizer_reports()
+        if self.reports:
+            self.dump_logs()
         for ns in reversed(self.netns):
             run(["ip", "netns", "del", ns], check=False)
         for link in reversed(self.links):
@@ -486,6 +505,8 @@ class LabCase(unittest.TestCase):
             self.lab.dump_logs()
         self.lab.close()
         log("%s: %.1f s" % (self.id(), time.monotonic() - self.t0))
+        if self.lab.reports:
+            self.fail("sanitizer reports:\n" + "\n".join(self.lab.reports))
 
     def note(self, msg):
         log("%s: %s" % (self._testMethodName, msg))
