@@ -131,10 +131,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		p->is_used = p->is_connected = true;
 		p->eth_port_id = (uint16_t)ring_port(i);
 		p->mirror_rx_port = p->mirror_tx_port = VSW_PORT_NONE;
+		p->frame_len_max = RTE_ETHER_MTU + RTE_ETHER_HDR_LEN + 8; /* as publish_ctl.c */
 		cfg->flood_ports[cfg->n_flood_ports++] = (uint16_t)i;
 		if (i != UPLINK)
 			FUZZ_CHECK(vsw_fdb_add(&cfg->fdb, port_macs[i], (uint16_t)i) == 0, "fdb");
 	}
+	cfg->ports[UPLINK].is_learning = true; /* the loop check; no learn table, though */
 	vsw_vlan_cfg_trunk(&cfg->ports[UPLINK].vlan, 0);
 	vsw_vlan_cfg_allow(&cfg->ports[UPLINK].vlan, 10);
 	vsw_vlan_cfg_allow(&cfg->ports[UPLINK].vlan, 20);
