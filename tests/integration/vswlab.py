@@ -257,13 +257,18 @@ class Lab:
 
     def start_vm(self, name, sock, mac, server=False, send=0, dst=None, broadcast=False,
                  pps=PPS, size=None, expect=0, timeout_s=20, linger_ms=300, stream=None,
-                 wait=True, src=None):
+                 wait=True, src=None, raw=None):
         """Start a vsw-vm on a vhost-user socket; wait for READY unless wait is False
         (a server=1 VM blocks until its vhost client connects). src: the source MAC of the
-        frames it sends when it is not the NIC's own (a spoofing VM)."""
+        frames it sends when it is not the NIC's own (a spoofing VM). raw: bytes of a frame
+        it sends send times instead of test frames (any length, chained mbufs if long)."""
         argv = [VSW_VM] + self.vm_eal_args(name, sock, mac, server) + [
             "--", "--mac", src or mac]
-        if send:
+        if send and raw is not None:
+            argv += ["--send", str(send), "--raw", raw.hex()]
+            if pps:
+                argv += ["--pps", str(pps)]
+        elif send:
             argv += ["--send", str(send)] + (["--broadcast"] if broadcast else ["--dst", dst])
             if pps:
                 argv += ["--pps", str(pps)]
@@ -403,11 +408,13 @@ class Lab:
         return ns, host_if, peer_if
 
     def nsraw_send(self, ns, iface, src, dst, count, pps=20000, stream=None, timeout=60,
-                   vlan=None):
-        """ns None: send from the host's own namespace (a vswd internal port's TAP)."""
+                   vlan=None, raw=None):
+        """ns None: send from the host's own namespace (a vswd internal port's TAP).
+        raw: bytes of a frame sent as is instead of test frames (src and dst unused)."""
         argv = (["ip", "netns", "exec", ns] if ns else []) + [
-            sys.executable, NSRAW, "send", "--iface", iface,
-            "--src", src, "--dst", dst, "--count", str(count), "--pps", str(pps)]
+            sys.executable, NSRAW, "send", "--iface", iface, "--count", str(count),
+            "--pps", str(pps)]
+        argv += ["--raw", raw.hex()] if raw is not None else ["--src", src, "--dst", dst]
         if vlan is not None:
             argv += ["--vlan", str(vlan)]
         if stream is not None:
