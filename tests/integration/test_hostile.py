@@ -11,6 +11,10 @@ QinQ frame from the wire is a frame of its outer VLAN and reaches C with its inn
 802.1Q bridge does. Afterwards the worker still forwards (A -> B, every frame) and the mbuf
 pool is back to its idle count. The kernel drops cut tags and runts on a veth before vswd
 sees them, so those come from the VM only.
+
+Faults: a VM SIGKILLed while a flood reaches it, three times, and the uplink's link taken down
+and up, all under A -> B traffic: nothing of A -> B is lost and the mbuf pool returns to its
+idle count (`show datapath`, mbufs-in-use).
 """
 
 import struct
@@ -127,6 +131,43 @@ class HostileTest(LabCase):
             time.sleep(0.1)
         self.assertEqual(self.mbufs_in_use(), idle)
         self.note("10 kinds x %d frames dropped by reason; %d mbufs in use idle" % (N, idle))
+
+    def test_faults_return_every_mbuf(self):
+        """A VM killed (SIGKILL) in the middle of a flood to it, three times, and the
+        uplink's veth taken down and up under traffic: A -> B loses nothing, and the pool
+        is back to its idle count once the traffic stops."""
+        lab = self.lab
+        n = 6000  # 3 s at PPS: the kills and the flap happen while A sends
+        self.start()
+        b = lab.start_vm("b", self.sock["b"], MAC_B, expect=n, timeout_s=120)
+        lab.wait_links(["uplink", "vmb"])
+        idle = self.mbufs_in_use()
+        a = lab.start_vm("a", self.sock["a"], MAC_A, send=n, dst=MAC_B, pps=PPS,
+                         linger_ms=LISTEN_MS)
+        for i in range(3):
+            # C receives a broadcast stream from the wire, then dies with frames in flight.
+            c = lab.start_vm("c%d" % i, self.sock["c"], MAC_C, linger_ms=LISTEN_MS)
+            lab.wait_links(["vmc"])
+            flood = lab.spawn("flood%d" % i, [
+                "ip", "netns", "exec", self.ns, vswlab.sys.executable, vswlab.NSRAW, "send",
+                "--iface", self.ns_if, "--src", MAC_NS, "--dst", "ff:ff:ff:ff:ff:ff",
+                "--vlan", "10", "--count", "1000", "--pps", "5000"])
+            time.sleep(0.1)
+            lab.stop(c, sig=9)
+            flood.result()
+            lab.wait_links(["vmc"], state="down")
+        host_if = lab.links[0]
+        vswlab.run(["ip", "link", "set", host_if, "down"])
+        time.sleep(0.5)
+        vswlab.run(["ip", "link", "set", host_if, "up"])
+        rb = b.result()
+        lab.finish(a)
+        self.assertEqual((rb["rx_test"], rb["rx_in_order"], rb["rx_gap"]), (n, n, 0), rb)
+        end = time.monotonic() + 10
+        while self.mbufs_in_use() != idle and time.monotonic() < end:
+            time.sleep(0.1)
+        self.assertEqual(self.mbufs_in_use(), idle)
+        self.note("3 VM kills and a link flap under traffic; %d mbufs in use idle" % idle)
 
 
 if __name__ == "__main__":
