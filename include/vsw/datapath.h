@@ -58,8 +58,9 @@ struct vsw_dp_port {
 	uint8_t n_macs;
 	uint8_t macs[VSW_PORT_MACS_MAX][6];
 	struct vsw_vlan_cfg vlan;
-	uint8_t vm_steer;    /**< enum vsw_dp_vm_steer: where frames for this VM port go */
-	uint16_t vm_vf_port; /**< its VM adapter's VF port, unless vm_steer is SYNTHETIC */
+	uint8_t vm_steer;       /**< enum vsw_dp_vm_steer: where frames for this VM port go */
+	uint16_t vm_vf_port;    /**< its VM adapter's VF port, unless vm_steer is SYNTHETIC */
+	uint32_t frame_len_max; /**< longer received frames are dropped (oversize); 0: no limit */
 };
 
 /** Datapath hooks of one extension, in stack order (R-NIC-5). */
@@ -132,7 +133,10 @@ struct vsw_port_stats {
 	uint64_t rx_bytes;
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
-	uint64_t drop_runt;      /**< rx: shorter than an Ethernet header */
+	uint64_t drop_runt;      /**< rx: shorter than an Ethernet header, or a cut 802.1Q tag */
+	uint64_t drop_oversize;  /**< rx: longer than the port's MTU with two tags allows */
+	uint64_t drop_bad_src;   /**< rx: source MAC multicast, broadcast or all zeros */
+	uint64_t drop_loop;      /**< rx: on a learning port, from another port's static MAC */
 	uint64_t drop_vlan;      /**< rx: VLAN not admitted by the port */
 	uint64_t drop_ext;       /**< rx or tx: an extension's verdict */
 	uint64_t drop_no_dest;   /**< rx: no port to send it to (hairpin, unknown, lone port) */

@@ -145,13 +145,16 @@ print_stats_detail(struct cmdline *cl, const struct vsw_port *p)
 	               "port %s (%u)\n"
 	               "  rx-packets: %" PRIu64 "\n  rx-bytes: %" PRIu64 "\n"
 	               "  tx-packets: %" PRIu64 "\n  tx-bytes: %" PRIu64 "\n"
-	               "  drop-runt: %" PRIu64 "\n  drop-vlan: %" PRIu64 "\n"
+	               "  drop-runt: %" PRIu64 "\n  drop-oversize: %" PRIu64 "\n"
+	               "  drop-bad-src: %" PRIu64 "\n  drop-loop: %" PRIu64 "\n"
+	               "  drop-vlan: %" PRIu64 "\n"
 	               "  drop-ext: %" PRIu64 "\n  drop-no-dest: %" PRIu64 "\n"
 	               "  drop-port-down: %" PRIu64 "\n  drop-no-mbuf: %" PRIu64 "\n"
 	               "  drop-tx-full: %" PRIu64 "\n",
 	               p->name, p->index, s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
-	               s.drop_runt, s.drop_vlan, s.drop_ext, s.drop_no_dest, s.drop_port_down,
-	               s.drop_no_mbuf, s.drop_tx_full);
+	               s.drop_runt, s.drop_oversize, s.drop_bad_src, s.drop_loop, s.drop_vlan,
+	               s.drop_ext, s.drop_no_dest, s.drop_port_down, s.drop_no_mbuf,
+	               s.drop_tx_full);
 	cmdline_printf(cl,
 	               "  rx-unicast: %" PRIu64 "\n  rx-multicast: %" PRIu64
 	               "\n  rx-broadcast: %" PRIu64 "\n  tx-unicast: %" PRIu64

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_ethdev.h>
+#include <rte_ether.h>
 #include <rte_log.h>
 
 #include "ctl_priv.h"
@@ -38,6 +40,20 @@ index_of(const char *name)
 	return VSW_PORT_NONE;
 }
 
+/*
+ * The longest frame @p p may receive: its device's MTU plus an Ethernet header and two tags
+ * (QinQ on a trunk). Devices without an MTU get the Ethernet default.
+ */
+static uint32_t
+frame_len_max(const struct vsw_port *p)
+{
+	uint16_t mtu = RTE_ETHER_MTU;
+
+	if (rte_eth_dev_get_mtu(p->eth_port_id, &mtu) != 0)
+		mtu = RTE_ETHER_MTU;
+	return (uint32_t)mtu + RTE_ETHER_HDR_LEN + 2 * sizeof(struct rte_vlan_hdr);
+}
+
 static void
 fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
 {
@@ -56,6 +72,7 @@ fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
 	dp->n_macs = p->n_macs;
 	memcpy(dp->macs, p->macs, sizeof(dp->macs));
 	dp->vlan = p->vlan;
+	dp->frame_len_max = frame_len_max(p);
 }
 
 /* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */

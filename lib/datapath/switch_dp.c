@@ -2,7 +2,8 @@
 /*
  * The vSwitch stage, per rx burst of a connected port, run to completion on a worker:
  *
- *   rx -> classify (runts, 802.1Q admission, tag popped) -> ingress extension hooks
+ *   rx -> classify (runts, oversize, bad or looped sources, 802.1Q admission, tag popped)
+ *      -> ingress extension hooks
  *      -> learn sources (learning ports) -> decide by (destination MAC, VLAN)
  *      -> per destination: VLAN egress (drop, as is, or tagged) -> tx buffers
  *
@@ -33,28 +34,69 @@ is_truncated_tag(const struct rte_mbuf *m)
 	       rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(struct rte_vlan_hdr);
 }
 
+/* Why classify() refuses a frame: each reason has its own counter in struct vsw_port_stats. */
+enum rx_drop {
+	RX_KEEP,
+	RX_RUNT,     /* shorter than its headers */
+	RX_OVERSIZE, /* longer than the port's MTU allows */
+	RX_BAD_SRC,  /* no station sends from a multicast or all-zero MAC */
+	RX_LOOP,     /* from a learning port, with the MAC of another port of this switch */
+	RX_N_DROPS,
+};
+
+static inline enum rx_drop
+rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m)
+{
+	const struct vsw_dp_port *in = &cfg->ports[in_port];
+	const uint8_t *src;
+	uint16_t owner;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN || is_truncated_tag(m)))
+		return RX_RUNT;
+	if (unlikely(in->frame_len_max != 0 && rte_pktmbuf_pkt_len(m) > in->frame_len_max))
+		return RX_OVERSIZE;
+	src = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN);
+	if (unlikely((src[0] & 0x01) || (src[0] | src[1] | src[2] | src[3] | src[4] | src[5]) == 0))
+		return RX_BAD_SRC;
+	/*
+	 * A VM's own frame coming back from the wire means a loop outside (or someone using its
+	 * MAC): flooding it would show the VM its own broadcasts. Ports that do not learn are VM
+	 * ports, where the spoof guard decides.
+	 */
+	if (in->is_learning) {
+		owner = vsw_fdb_lookup(&cfg->fdb, src);
+		if (unlikely(owner != VSW_PORT_NONE && owner != in_port))
+			return RX_LOOP;
+	}
+	return RX_KEEP;
+}
+
 /*
- * Drop runts and frames of VLANs the port does not admit, pop tags, and record each frame's
- * VLAN in vlan_tci. @return the frames kept, compacted at the front of @p pkts.
+ * Drop hostile frames (runts, oversize, bad or looped sources) and frames of VLANs the port
+ * does not admit, pop tags, and record each frame's VLAN in vlan_tci. @return the frames
+ * kept, compacted at the front of @p pkts.
  */
 static uint16_t
-classify(const struct vsw_dp_port *in, struct vsw_port_stats *st, struct rte_mbuf **pkts,
-         uint16_t n)
+classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *st,
+         struct rte_mbuf **pkts, uint16_t n)
 {
-	uint64_t runts = 0, vlan_drops = 0;
+	const struct vsw_dp_port *in = &cfg->ports[in_port];
+	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0;
 	uint16_t kept = 0;
 
 	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		enum rx_drop why;
 		uint16_t tag = 0, vlan;
 		bool is_tagged;
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN || is_truncated_tag(m))) {
-			runts++;
+		why = rx_check(cfg, in_port, m);
+		if (unlikely(why != RX_KEEP)) {
+			drops[why]++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -70,8 +112,11 @@ classify(const struct vsw_dp_port *in, struct vsw_port_stats *st, struct rte_mbu
 		m->vlan_tci = vlan;
 		pkts[kept++] = m;
 	}
-	if (unlikely(runts + vlan_drops != 0)) {
-		vsw_counter_add(&st->drop_runt, runts);
+	if (unlikely(kept != n)) {
+		vsw_counter_add(&st->drop_runt, drops[RX_RUNT]);
+		vsw_counter_add(&st->drop_oversize, drops[RX_OVERSIZE]);
+		vsw_counter_add(&st->drop_bad_src, drops[RX_BAD_SRC]);
+		vsw_counter_add(&st->drop_loop, drops[RX_LOOP]);
 		vsw_counter_add(&st->drop_vlan, vlan_drops);
 	}
 	return kept;
@@ -271,7 +316,7 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 	const struct vsw_dp_port *in = &cfg->ports[in_port];
 	uint16_t dsts[VSW_BURST_MAX];
 
-	n = classify(in, &lc->stats[in_port], pkts, n);
+	n = classify(cfg, in_port, &lc->stats[in_port], pkts, n);
 	if (cfg->n_hooks != 0)
 		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {

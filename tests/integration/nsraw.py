@@ -8,6 +8,7 @@ src, ethertype 0x88b5, then big endian magic u32 "vswv", stream id u32, sequence
 zero padding up to --size bytes. Both commands print one JSON line shaped like vsw-vm's:
 
   send --iface IF --src MAC --dst MAC --count N [--pps R] [--size B] [--stream ID]
+  send --iface IF --raw HEX --count N [--pps R]    (that exact frame: hostile-frame tests)
   recv --iface IF --count N --timeout S [--linger-ms MS]   (prints READY once bound)
 
 recv counts only 0x88b5 frames the interface received (not ones it sent); rx_other counts
@@ -110,8 +111,8 @@ def cmd_send(args, res):
             ahead = start + seq / args.pps - time.monotonic()
             if ahead > 0:
                 time.sleep(ahead)
-        frame = tagged(HDR.pack(args.dst, args.src, ETH_P_TEST, MAGIC, args.stream, seq) + pad,
-                       args.vlan)
+        frame = args.raw or tagged(
+            HDR.pack(args.dst, args.src, ETH_P_TEST, MAGIC, args.stream, seq) + pad, args.vlan)
         while True:
             try:
                 sock.send(frame)
@@ -198,8 +199,9 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("send")
     s.add_argument("--iface", required=True)
-    s.add_argument("--src", type=mac_bytes, required=True)
-    s.add_argument("--dst", type=mac_bytes, required=True)
+    s.add_argument("--src", type=mac_bytes)
+    s.add_argument("--dst", type=mac_bytes)
+    s.add_argument("--raw", type=bytes.fromhex, default=None, help="send this frame instead")
     s.add_argument("--count", type=int, required=True)
     s.add_argument("--pps", type=float, default=0.0, help="0: as fast as the socket takes them")
     s.add_argument("--size", type=int, default=SIZE_MIN)
@@ -213,6 +215,8 @@ def main():
     args = ap.parse_args()
     if args.cmd == "send" and not SIZE_MIN <= args.size <= 1514:
         ap.error("--size must be 60..1514")
+    if args.cmd == "send" and args.raw is None and (args.src is None or args.dst is None):
+        ap.error("send needs --src and --dst, or --raw")
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)

@@ -47,6 +47,9 @@ HUGEPAGES_MIN = 256  # free 2 MiB pages that vswd's "-m 256" needs
 # that exits drops what is still in its tx ring, so a sender stays until the test has seen
 # its frames arrive (or vswd count them).
 LISTEN_MS = 120000
+# The first line of a report of AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer.
+SANITIZER_RX = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error: |"
+                          r"SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer")
 
 _serial = itertools.count(1)
 _open_labs = []  # closed by main() when a signal or an error ends the run early
@@ -154,7 +157,8 @@ class Lab:
         self.links = []
         self.control_socket = None
         self.closers = []  # run before any process is stopped (QEMU guests)
-        self.reports = []  # more text for dump_logs (a guest's console)
+        self.log_reporters = []  # more text for dump_logs (a guest's console)
+        self.reports = []  # sanitizer reports found in the processes' output
         self._n = itertools.count(1)
         _open_labs.append(self)
 
@@ -255,13 +259,18 @@ class Lab:
 
     def start_vm(self, name, sock, mac, server=False, send=0, dst=None, broadcast=False,
                  pps=PPS, size=None, expect=0, timeout_s=20, linger_ms=300, stream=None,
-                 wait=True, src=None):
+                 wait=True, src=None, raw=None):
         """Start a vsw-vm on a vhost-user socket; wait for READY unless wait is False
         (a server=1 VM blocks until its vhost client connects). src: the source MAC of the
-        frames it sends when it is not the NIC's own (a spoofing VM)."""
+        frames it sends when it is not the NIC's own (a spoofing VM). raw: bytes of a frame
+        it sends send times instead of test frames (any length, chained mbufs if long)."""
         argv = [VSW_VM] + self.vm_eal_args(name, sock, mac, server) + [
             "--", "--mac", src or mac]
-        if send:
+        if send and raw is not None:
+            argv += ["--send", str(send), "--raw", raw.hex()]
+            if pps:
+                argv += ["--pps", str(pps)]
+        elif send:
             argv += ["--send", str(send)] + (["--broadcast"] if broadcast else ["--dst", dst])
         elif dst:
             argv += ["--dst", dst]  # for frames sent on SIGUSR1
@@ -403,11 +412,13 @@ class Lab:
         return ns, host_if, peer_if
 
     def nsraw_send(self, ns, iface, src, dst, count, pps=20000, stream=None, timeout=60,
-                   vlan=None):
-        """ns None: send from the host's own namespace (a vswd internal port's TAP)."""
+                   vlan=None, raw=None):
+        """ns None: send from the host's own namespace (a vswd internal port's TAP).
+        raw: bytes of a frame sent as is instead of test frames (src and dst unused)."""
         argv = (["ip", "netns", "exec", ns] if ns else []) + [
-            sys.executable, NSRAW, "send", "--iface", iface,
-            "--src", src, "--dst", dst, "--count", str(count), "--pps", str(pps)]
+            sys.executable, NSRAW, "send", "--iface", iface, "--count", str(count),
+            "--pps", str(pps)]
+        argv += ["--raw", raw.hex()] if raw is not None else ["--src", src, "--dst", dst]
         if vlan is not None:
             argv += ["--vlan", str(vlan)]
         if stream is not None:
@@ -433,13 +444,25 @@ class Lab:
 
     def add_report(self, fn):
         """fn() returns text that dump_logs prints after the processes' logs."""
-        self.reports.append(fn)
+        self.log_reporters.append(fn)
 
     def dump_logs(self):
         for p in self.procs:
             log(p.describe())
-        for fn in self.reports:
+        for fn in self.log_reporters:
             log(fn())
+
+    def sanitizer_reports(self):
+        """Sanitizer reports (ASan, LSan, UBSan) in the output of every process started, as
+        "name: first line" strings. Builds with -Db_sanitize print them to stderr; UBSan
+        without halt_on_error keeps running, so only the output tells."""
+        found = []
+        for p in self.procs:
+            for line in p.output().splitlines():
+                if SANITIZER_RX.search(line):
+                    found.append("%s: %s" % (p.name, line.strip()))
+                    break
+        return found
 
     def close(self):
         if self not in _open_labs:
@@ -455,6 +478,9 @@ class Lab:
                 self.stop(p)
             except Exception as e:  # keep cleaning up
                 log("stopping %s: %s" % (p.name, e))
+        self.reports = self.sanitizer_reports()
+        if self.reports:
+            self.dump_logs()
         for ns in reversed(self.netns):
             run(["ip", "netns", "del", ns], check=False)
         for link in reversed(self.links):
@@ -506,6 +532,8 @@ class LabCase(unittest.TestCase):
             self.lab.dump_logs()
         self.lab.close()
         log("%s: %.1f s" % (self.id(), time.monotonic() - self.t0))
+        if self.lab.reports:
+            self.fail("sanitizer reports:\n" + "\n".join(self.lab.reports))
 
     def note(self, msg):
         log("%s: %s" % (self._testMethodName, msg))

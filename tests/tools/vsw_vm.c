@@ -17,6 +17,10 @@
  *
  * SIGUSR1 sends one more frame to --dst (after the --send ones), whenever the test wants this
  * "VM" to talk: that is how the tests show vswd which path a guest uses.
+ *
+ * --raw HEX sends that exact frame instead, --send times: any length from 1 to
+ * VM_RAW_SIZE_MAX bytes, in as many chained mbufs as it takes (hostile-frame tests: runts,
+ * cut tags, bad source MACs, frames over the MTU and over one mbuf).
  */
 #include <assert.h>
 #include <errno.h>
@@ -53,6 +57,7 @@
 #define VM_LINK_WAIT_MS 15000 /* a vhost peer that needs longer is broken, not slow */
 #define VM_FRAME_SIZE_MIN 60
 #define VM_FRAME_SIZE_MAX 1514
+#define VM_RAW_SIZE_MAX 9216 /* a jumbo frame: five chained mbufs */
 
 /** What follows the Ethernet header of a test frame (at offset 14, so copied, not cast). */
 struct vm_payload {
@@ -76,6 +81,8 @@ struct vm_opts {
 	uint64_t linger_ms;
 	uint32_t size;
 	uint32_t stream;
+	uint32_t raw_len; /* --raw: this frame instead of test frames */
+	uint8_t raw[VM_RAW_SIZE_MAX];
 };
 
 struct vm_source {
@@ -153,7 +160,8 @@ usage(const char *prg)
 	fprintf(stderr,
 	        "usage: %s [EAL args] -- --mac MAC [--send N --dst MAC|--broadcast] [--size "
 	        "BYTES]\n"
-	        "       [--pps RATE] [--expect N] [--timeout-s S] [--linger-ms MS] [--stream ID]\n",
+	        "       [--pps RATE] [--expect N] [--timeout-s S] [--linger-ms MS] [--stream ID]\n"
+	        "       [--raw HEX]\n",
 	        prg);
 }
 
@@ -165,6 +173,25 @@ parse_u64(const char *s, uint64_t *v)
 	errno = 0;
 	*v = strtoull(s, &end, 0);
 	return (errno != 0 || end == s || *end != '\0' || s[0] == '-') ? -EINVAL : 0;
+}
+
+/* --raw: hex digits, two per byte. */
+static int
+parse_hex(const char *hex, struct vm_opts *o)
+{
+	const size_t len = strlen(hex);
+
+	if (len == 0 || len % 2 != 0 || len / 2 > VM_RAW_SIZE_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < len / 2; i++) {
+		unsigned int b;
+
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return -EINVAL;
+		o->raw[i] = (uint8_t)b;
+	}
+	o->raw_len = (uint32_t)(len / 2);
+	return 0;
 }
 
 static int
@@ -182,6 +209,7 @@ opts_parse(int argc, char **argv, struct vm_opts *o)
 	        {"mac", required_argument, NULL, 'm'},
 	        {"dst", required_argument, NULL, 'd'},
 	        {"broadcast", no_argument, NULL, 'b'},
+	        {"raw", required_argument, NULL, 'r'},
 	        {NULL, 0, NULL, 0},
 	};
 	uint64_t size = VM_FRAME_SIZE_MIN, stream = 0;
@@ -200,12 +228,14 @@ opts_parse(int argc, char **argv, struct vm_opts *o)
 			o->has_dst |= opt == 'd';
 			continue;
 		}
+		if (opt == 'r' && parse_hex(optarg, o) == 0)
+			continue;
 		if (opt != 'b')
 			return -EINVAL;
 		memset(&o->dst, 0xff, sizeof(o->dst));
 		o->has_dst = true;
 	}
-	if (optind != argc || !o->has_mac || (o->n_send > 0 && !o->has_dst) ||
+	if (optind != argc || !o->has_mac || (o->n_send > 0 && !o->has_dst && o->raw_len == 0) ||
 	    size < VM_FRAME_SIZE_MIN || size > VM_FRAME_SIZE_MAX || stream > UINT32_MAX)
 		return -EINVAL;
 	o->size = (uint32_t)size;
@@ -328,12 +358,42 @@ rx_poll(struct vm_state *st)
 	return n;
 }
 
+/* @p m (empty) becomes the --raw frame, chaining more mbufs as needed. -ENOBUFS: pool empty. */
+static int
+raw_fill(struct vm_state *st, const struct vm_opts *o, struct rte_mbuf *m)
+{
+	struct rte_mbuf *seg = m;
+	uint32_t off = 0;
+
+	for (;;) {
+		const uint16_t n = (uint16_t)RTE_MIN(o->raw_len - off, rte_pktmbuf_tailroom(seg));
+
+		memcpy(rte_pktmbuf_append(seg, n), o->raw + off, n);
+		off += n;
+		if (seg != m && rte_pktmbuf_chain(m, seg) != 0) {
+			rte_pktmbuf_free(seg);
+			return -ENOBUFS;
+		}
+		if (off == o->raw_len)
+			return 0;
+		seg = rte_pktmbuf_alloc(st->mp);
+		if (seg == NULL)
+			return -ENOBUFS;
+	}
+}
+
 static void
 tx_build(struct vm_state *st, const struct vm_opts *o, unsigned int n)
 {
 	if (rte_pktmbuf_alloc_bulk(st->mp, st->pending, n) != 0)
 		return; /* pool briefly empty: the next loop retries */
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; o->raw_len != 0 && i < n; i++) {
+		if (raw_fill(st, o, st->pending[i]) != 0) {
+			rte_pktmbuf_free_bulk(st->pending, n);
+			return; /* the next loop retries */
+		}
+	}
+	for (unsigned int i = 0; o->raw_len == 0 && i < n; i++) {
 		struct rte_mbuf *m = st->pending[i];
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		const struct vm_payload p = {

@@ -329,6 +329,64 @@ test_multiseg_shared_with_a_vf(void **state)
 	rte_pktmbuf_free(vf);
 }
 
+/* A frame of @p len bytes (at least 12) to @p dst from @p src, ethertype 0x88b5 if it fits. */
+static struct rte_mbuf *
+raw_frame(const uint8_t *dst, const uint8_t *src, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, len);
+
+	memset(p, 0, len);
+	memcpy(p, dst, 6);
+	memcpy(p + 6, src, 6);
+	if (len >= RTE_ETHER_HDR_LEN) {
+		p[12] = 0x88;
+		p[13] = 0xb5;
+	}
+	return m;
+}
+
+/*
+ * Hostile frames, each dropped on ingress and counted by its reason on the port it came in,
+ * before any hook, learning or forwarding sees it: runts and cut tags, a two-segment frame
+ * over the MTU, multicast/broadcast/zero sources, and a VM's own MAC coming back from the
+ * (learning) trunk. A frame exactly at the limit still passes.
+ */
+static void
+test_hostile_frames_counted_by_reason(void **state)
+{
+	static const uint8_t zero[6], mcast[6] = {0x01, 0, 0x5e, 0, 0, 1};
+	struct rte_mbuf *big = raw_frame(bcast, mac[ACCESS10], 1500), *seg2;
+	struct rte_mbuf *cut_tag = raw_frame(mac_far, mac[ACCESS10], 16);
+
+	(void)state;
+	for (uint16_t i = 0; i < N_PORTS; i++)
+		cfg->ports[i].frame_len_max = 1522;
+	cfg->ports[TRUNK].is_learning = true;
+	receive(ACCESS10, raw_frame(mac_far, mac[ACCESS10], 13));
+	rte_pktmbuf_mtod(cut_tag, uint8_t *)[12] = 0x81; /* TPID, then 2 of the tag's 4 bytes */
+	rte_pktmbuf_mtod(cut_tag, uint8_t *)[13] = 0x00;
+	receive(ACCESS10, cut_tag);
+	seg2 = rte_pktmbuf_alloc(pool);
+	assert_non_null(rte_pktmbuf_append(seg2, 23)); /* 1523 bytes in two segments */
+	assert_int_equal(rte_pktmbuf_chain(big, seg2), 0);
+	receive(ACCESS10, big);
+	receive(ACCESS10, raw_frame(mac_far, bcast, 60));
+	receive(ACCESS10, raw_frame(mac_far, mcast, 60));
+	receive(ACCESS10, raw_frame(mac_far, zero, 60));
+	receive(TRUNK, frame(bcast, mac[ACCESS10], 10)); /* ACCESS10's broadcast, looped back */
+	receive(TRUNK, frame(mac[ACCESS20], mac_far, 20));
+	expect_sent(ACCESS20, -1); /* the trunk still forwards what is not looped */
+	receive(ACCESS10, raw_frame(mac[ACCESS10B], mac[ACCESS10], 1522));
+	expect_sent(ACCESS10B, -1);
+	assert_int_equal(lc->stats[ACCESS10].drop_runt, 2);
+	assert_int_equal(lc->stats[ACCESS10].drop_oversize, 1);
+	assert_int_equal(lc->stats[ACCESS10].drop_bad_src, 3);
+	assert_int_equal(lc->stats[TRUNK].drop_loop, 1);
+	assert_int_equal(vsw_port_stats_drops(&lc->stats[ACCESS10]), 6);
+	assert_int_equal(vsw_port_stats_drops(&lc->stats[TRUNK]), 1);
+}
+
 /* A ring ethdev is ready for bursts once configured with its one queue pair and started. */
 static int
 start_port(uint16_t id)
@@ -368,6 +426,8 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_hook_verdicts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_multiseg_shared_with_a_vf, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_multiseg_flood_shares_every_segment, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_hostile_frames_counted_by_reason, setup,
 	                                        teardown),
 	};
 	char name[RTE_RING_NAMESIZE];
