@@ -37,6 +37,7 @@
  *     queue_pairs: { total: 16, default_vport: 2 }
  *     asymmetric: false                       # false: every vport has the same queue_pairs
  *     vf_socket_dir: /run/vsw/vf              # emulated only: VF n is <dir>/nic0-vf<n>.sock
+ *     vf_netdevs: [tap-vf0]                   # emulated only: VF n is this tap instead
  *     vports:
  *       - { id: 1, function: vf0, queue_pairs: 2, interrupt_moderation: adaptive,
  *           operational: true, filters: [{ mac: "52:54:00:00:00:01", vlan: 0 }] }
@@ -232,7 +233,11 @@ struct vsw_topo_nicsw {
 	char vf_socket_dir[VSW_PATH_SIZE];
 	unsigned int n_vports;
 	struct vsw_topo_vport vports[VSW_TOPO_VPORTS_MAX]; /**< in file order */
-	struct vsw_topo_mark mark;                         /**< the switch's mapping in the file */
+	/** Emulated: VF n (n < n_vf_netdevs) is shown as kernel interface vf_netdevs[n] instead of
+	 *  a socket; a VPort's own vf_netdev names the same VF's interface otherwise. */
+	unsigned int n_vf_netdevs;
+	char vf_netdevs[VSW_NICSW_VFS_MAX][VSW_TOPO_NETDEV_SIZE];
+	struct vsw_topo_mark mark; /**< the switch's mapping in the file */
 };
 
 /** One entry of `extensions:`: an eBPF extension loaded after the ports are created. */

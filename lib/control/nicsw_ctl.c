@@ -83,6 +83,8 @@ create_vports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
 static const char *
 vf_netdev(const struct vsw_topo_nicsw *t, uint16_t n)
 {
+	if (n < t->n_vf_netdevs)
+		return t->vf_netdevs[n];
 	for (unsigned int i = 0; i < t->n_vports; i++)
 		if (t->vports[i].function == VSW_VPORT_VF && t->vports[i].vf_index == n &&
 		    t->vports[i].vf_netdev[0] != '\0')

@@ -27,10 +27,12 @@ enum {
 	NICSW_ASYMMETRIC,
 	NICSW_VF_SOCKET_DIR,
 	NICSW_VPORTS,
+	NICSW_VF_NETDEVS,
 	NICSW_N
 };
-static const char *const nicsw_keys[NICSW_N] = {
-        "name", "backend", "pf", "num_vfs", "queue_pairs", "asymmetric", "vf_socket_dir", "vports"};
+static const char *const nicsw_keys[NICSW_N] = {"name",          "backend",     "pf",
+                                                "num_vfs",       "queue_pairs", "asymmetric",
+                                                "vf_socket_dir", "vports",      "vf_netdevs"};
 enum { QPS_TOTAL, QPS_DEFAULT, QPS_N };
 static const char *const qps_keys[QPS_N] = {"total", "default_vport"};
 enum {
@@ -343,6 +345,47 @@ parse_vf_socket_dir(struct topo_parse *p, const struct topo_map *m, struct vsw_t
 	return 0;
 }
 
+/*
+ * VF n shown as the n-th kernel interface (a VM's net_failover primary), whether or not the
+ * topology gives it a VPort: VM adapters get VPorts on such VFs at run time.
+ */
+static int
+parse_vf_netdevs(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_nicsw *sw)
+{
+	unsigned int n;
+	int ret;
+
+	if (sw->backend != VSW_NICSW_BACKEND_EMULATED)
+		return topo_node_fail(p, node,
+		                      "unexpected key 'vf_netdevs', expected it only with backend "
+		                      "emulated");
+	ret = topo_expect(p, node, YAML_SEQUENCE_NODE, "vf_netdevs");
+	if (ret < 0)
+		return ret;
+	n = topo_seq_len(node);
+	if (n > sw->num_vfs)
+		return topo_node_fail(p, node,
+		                      "vf_netdevs has %u names, expected at most num_vfs (%u)", n,
+		                      sw->num_vfs);
+	for (unsigned int i = 0; i < n; i++) {
+		const yaml_node_t *item = topo_seq_item(p, node, i);
+		const char *s;
+
+		ret = topo_get_string(p, item, "vf_netdevs", &s);
+		if (ret < 0)
+			return ret;
+		if (topo_netdev_check(s) < 0)
+			return topo_node_fail(
+			        p, item,
+			        "invalid vf_netdevs name '%s', expected an interface name "
+			        "of at most %d letters, digits, '-', '_' or '.'",
+			        s, VSW_TOPO_NETDEV_SIZE - 1);
+		memcpy(sw->vf_netdevs[i], s, strlen(s) + 1);
+	}
+	sw->n_vf_netdevs = n;
+	return 0;
+}
+
 /* backend and pf, which the rest of the switch depends on. */
 static int
 parse_backend_pf(struct topo_parse *p, const struct topo_map *m, struct vsw_topo_nicsw *sw,
@@ -409,6 +452,8 @@ parse_nicsw(struct topo_parse *p, const yaml_node_t *node, unsigned int idx)
 		ret = parse_vf_socket_dir(p, &m, sw, nm);
 	if (ret == 0 && m.values[NICSW_VPORTS] != NULL)
 		ret = parse_vports(p, m.values[NICSW_VPORTS], sw, nm);
+	if (ret == 0 && m.values[NICSW_VF_NETDEVS] != NULL)
+		ret = parse_vf_netdevs(p, m.values[NICSW_VF_NETDEVS], sw);
 	if (ret == 0)
 		ret = topo_map_require(p, node, &m);
 	return ret;

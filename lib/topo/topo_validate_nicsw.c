@@ -83,6 +83,12 @@ check_vport_fit(const struct vsw_topo *topo, const struct topo_marks *marks, uns
 		        "nic switch '%s': vport %u: function vf%u, expected pf or vf0..vf%u "
 		        "(num_vfs is %u)",
 		        sw->name, vport->vport_id, vport->vf_index, sw->num_vfs - 1u, sw->num_vfs);
+	if (vport->vf_netdev[0] != '\0' && vport->vf_index < sw->n_vf_netdevs)
+		return topo_fail(topo, err, vm->function,
+		                 "nic switch '%s': vport %u: vf%u is shown as '%s' by vf_netdevs, "
+		                 "expected one interface per vf",
+		                 sw->name, vport->vport_id, vport->vf_index,
+		                 sw->vf_netdevs[vport->vf_index]);
 	/* A symmetric NIC gives every non-default VPort the same count (R-VP-5). */
 	if (!sw->is_asymmetric && vport->n_qps != sw->vports[0].n_qps)
 		return topo_fail(

@@ -724,6 +724,20 @@ static const struct bad_case bad_strings_v2[] = {
          "4:88: port 'vm': invalid vf 'any', expected none, auto or an integer 0..63"},
         {"vf_range", PORTS VM ", vf: 64 }\n",
          "4:88: port 'vm': invalid vf '64', expected none, auto or an integer 0..63"},
+        {"vf_netdevs_too_many", PORTS VM " }\n" NIC0 ", vf_netdevs: [t0] }\n",
+         "6:105: nic switch 'nic0': vf_netdevs has 1 names, expected at most num_vfs (0)"},
+        {"vf_netdevs_bad_name", PORTS VM " }\n" NIC4 ", vf_netdevs: [t0, 'a/b'] }\n",
+         "6:110: nic switch 'nic0': invalid vf_netdevs name 'a/b', expected an interface name of "
+         "at most 15 letters, digits, '-', '_' or '.'"},
+        {"vf_netdevs_flow",
+         PORTS VM " }\n" FLOW ", queue_pairs: { total: 4 }, vf_netdevs: [t0] }\n",
+         "6:77: nic switch 'n': unexpected key 'vf_netdevs', expected it only with backend "
+         "emulated"},
+        {"vf_netdevs_twice",
+         PORTS VM " }\n" NIC4 ", vf_netdevs: [t0],\n"
+                  "      vports: [ { id: 1, function: vf0, vf_netdev: t1 } ] }\n",
+         "7:36: nic switch 'nic0': vport 1: vf0 is shown as 't0' by vf_netdevs, expected one "
+         "interface per vf"},
         {"vf_beyond", PORTS VM ", vf: 4 }\n" NIC4 " }\n",
          "4:88: port 'vm': vf 4 is beyond every nic switch's vfs, expected 0..3"},
         {"vf_priority_range", PORTS VM ", vf_priority: 1001 }\n",
