@@ -38,6 +38,8 @@ struct vsw_port {
 	char devargs[VSW_DEVARGS_SIZE];    /**< what was probed */
 	char vhost_path[VSW_PATH_SIZE];    /**< synthetic only */
 	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated: the kernel interface */
+	/** af_packet, af_xdp: the kernel interface whose carrier is the port's link, else "" */
+	char carrier_if[VSW_TOPO_NETDEV_SIZE];
 	enum vsw_vhost_mode vhost_mode;
 	bool is_link_up;       /**< last link state seen by the control thread */
 	bool is_learning;      /**< learns source MACs (external, trunk ports) */
@@ -94,7 +96,8 @@ struct vsw_port_link_ev {
  */
 int vsw_port_watch_link(const struct vsw_port *port, struct rte_ring *ring);
 
-/** Link state of @p port now (vhost: the guest's virtio device is ready). */
+/** Link state of @p port now (vhost: the guest's virtio device is ready; af_packet, af_xdp:
+ *  the device runs and its kernel interface is up with carrier). Polled every control loop. */
 bool vsw_port_link_up(const struct vsw_port *port);
 
 #endif /* VSW_PORT_H */

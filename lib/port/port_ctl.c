@@ -4,10 +4,13 @@
  * (include/vsw/port.h). Control thread only.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <rte_bus.h>
@@ -201,6 +204,46 @@ vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
 	return vsw_port_open_devargs(port, n_txqs, pool, em);
 }
 
+/*
+ * af_packet and af_xdp report their link up for as long as the device runs, whatever the
+ * kernel interface under them does. Remember that interface, so that a tap whose VM went away
+ * or a veth taken down is seen as the link going down (vsw_port_link_up()).
+ */
+static void
+note_carrier_if(struct vsw_port *port)
+{
+	const char *iface = strstr(port->devargs, "iface=");
+	size_t len;
+
+	port->carrier_if[0] = '\0';
+	if (iface == NULL || (strncmp(port->devargs, "net_af_packet", 13) != 0 &&
+	                      strncmp(port->devargs, "net_af_xdp", 10) != 0))
+		return;
+	iface += strlen("iface=");
+	len = strcspn(iface, ",");
+	if (len == 0 || len >= sizeof(port->carrier_if))
+		return;
+	memcpy(port->carrier_if, iface, len);
+	port->carrier_if[len] = '\0';
+}
+
+/* Is kernel interface @p name up with carrier? true when it cannot be told. */
+static bool
+kernel_if_running(const char *name)
+{
+	static int fd = -1;
+	struct ifreq ifr = {0};
+
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return errno != ENODEV; /* gone: down; anything else: trust the device */
+	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
 int
 vsw_port_open_devargs(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
                       struct vsw_errmsg *em)
@@ -217,6 +260,7 @@ vsw_port_open_devargs(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool
 		               port->devargs, rte_strerror(-rc));
 		return rc;
 	}
+	note_carrier_if(port);
 	rc = find_eth_port(port, &port->eth_port_id);
 	if (rc < 0) {
 		vsw_errmsg_set(em, "port %s: device %s has no ethernet port", port->name,
@@ -296,7 +340,9 @@ vsw_port_link_up(const struct vsw_port *port)
 
 	if (rte_eth_link_get_nowait(port->eth_port_id, &link) != 0)
 		return false;
-	return link.link_status == RTE_ETH_LINK_UP;
+	if (link.link_status != RTE_ETH_LINK_UP)
+		return false;
+	return port->carrier_if[0] == '\0' || kernel_if_running(port->carrier_if);
 }
 
 uint16_t

@@ -373,6 +373,8 @@ class Guest:
             if i["lowers"] and i["driver"] == "virtio_net":
                 res["master"] = n
                 for low in i["lowers"]:
+                    if low not in ifs:
+                        continue  # appeared after the interfaces were listed: next time
                     res["standby" if ifs[low]["driver"] == "virtio_net" else "primary"] = low
         return res
 

@@ -26,9 +26,6 @@ MAC_VM2 = "02:00:00:00:0a:02"
 MAC_NS = "02:00:00:00:ee:01"
 N = 200
 NS_PPS = 20000
-DP_COLUMNS = ["port", "path", "vf", "vport", "prio", "attaches", "detaches", "failovers",
-              "forced", "last", "last_ms", "lost", "waiting_vf"]
-DP_NUMBERS = ("prio", "attaches", "detaches", "failovers", "forced", "lost")
 
 
 class VmDatapathTest(LabCase):
@@ -77,30 +74,10 @@ class VmDatapathTest(LabCase):
                                  linger_ms=LISTEN_MS)
 
     def datapath(self):
-        """`vswctl show vm datapath` as {port: {column: value}}."""
-        out = self.lab.vswctl("show", "vm", "datapath")
-        rows = [l.split() for l in out.splitlines() if l.strip()]
-        self.assertEqual(rows[0], DP_COLUMNS, out)
-        res = {}
-        for r in rows[1:]:
-            self.assertEqual(len(r), len(DP_COLUMNS), out)
-            row = dict(zip(DP_COLUMNS, r))
-            for k in DP_NUMBERS:
-                row[k] = int(row[k])
-            res[row["port"]] = row
-        return res
+        return self.lab.vm_datapath()
 
     def wait_path(self, port, path, timeout=10):
-        end = time.monotonic() + timeout
-        while True:
-            dp = self.datapath()
-            if dp[port]["path"] == path:
-                return dp[port]
-            if time.monotonic() > end:
-                raise AssertionError("%s: path %s, not %s, after %s s\n%s" % (
-                    port, dp[port]["path"], path, timeout,
-                    self.lab.vswctl("show", "vm", "datapath")))
-            time.sleep(0.02)
+        return self.lab.wait_vm_path(port, path, timeout)
 
     def guest_talks(self, proc):
         os.kill(proc.proc.pid, signal.SIGUSR1)

@@ -54,6 +54,10 @@ SANITIZER_RX = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error: |"
 _serial = itertools.count(1)
 _open_labs = []  # closed by main() when a signal or an error ends the run early
 
+# `vswctl show vm datapath`
+VM_DATAPATH_COLUMNS = ["port", "path", "vf", "vport", "prio", "attaches", "detaches", "failovers",
+                       "forced", "last", "last_ms", "lost", "waiting_vf"]
+
 
 def log(msg):
     print("[vswlab] " + msg, file=sys.stderr, flush=True)
@@ -358,6 +362,37 @@ class Lab:
             value = value.strip()
             res[key] = int(value) if value.isdigit() else value
         return res
+
+    def vm_datapath(self, sock=None):
+        """`vswctl show vm datapath` as {port: {column: value}}, counters as ints."""
+        out = self.vswctl("show", "vm", "datapath", sock=sock)
+        rows = [l.split() for l in out.splitlines() if l.strip()]
+        if not rows or rows[0] != VM_DATAPATH_COLUMNS:
+            raise AssertionError("show vm datapath: unexpected header\n" + out)
+        res = {}
+        for r in rows[1:]:
+            if len(r) != len(VM_DATAPATH_COLUMNS):
+                raise AssertionError("show vm datapath: bad row %r\n%s" % (r, out))
+            row = dict(zip(VM_DATAPATH_COLUMNS, r))
+            for k in ("prio", "attaches", "detaches", "failovers", "forced", "lost"):
+                row[k] = int(row[k])
+            row["last_ms"] = float(row["last_ms"])
+            res[row["port"]] = row
+        return res
+
+    def wait_vm_path(self, port, path, timeout=10, sock=None):
+        """Until VM port's data path is path ("synthetic", "attaching", "vf", "detaching");
+        returns its row of `show vm datapath`."""
+        end = time.monotonic() + timeout
+        while True:
+            row = self.vm_datapath(sock)[port]
+            if row["path"] == path:
+                return row
+            if time.monotonic() > end:
+                raise AssertionError("%s: path %s, not %s, after %s s\n%s" % (
+                    port, row["path"], path, timeout,
+                    self.vswctl("show", "vm", "datapath", sock=sock)))
+            time.sleep(0.02)
 
     def wait_links(self, names, state="up", timeout=20, sock=None):
         """Wait until vswd shows LINK state for every named port; returns the last stats."""
