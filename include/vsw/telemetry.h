@@ -12,6 +12,7 @@
  * | /vsw/fdb           | static and learned MACs (the first 255) and the learn counters |
  * | /vsw/lifecycle     | every port's port and NIC state and its last lifecycle events  |
  * | /vsw/pmd           | every worker's cycles, iterations and packets (show pmd stats) |
+ * | /vsw/vms           | every VM adapter by port: path, VF, VPort, path changes        |
  *
  * Numbers are those of the CLI: `show port stats` and telemetry read the same counters
  * through the same control functions, baselines of `clear port stats` included.

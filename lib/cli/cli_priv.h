@@ -71,6 +71,8 @@ void vsw_json_close(struct vsw_json *j, char bracket);
 void vsw_json_u64(struct vsw_json *j, const char *key, uint64_t v);
 void vsw_json_bool(struct vsw_json *j, const char *key, bool v);
 void vsw_json_str(struct vsw_json *j, const char *key, const char *s);
+/* A value that does not exist (no VF, no VPort), rather than a sentinel number. */
+void vsw_json_null(struct vsw_json *j, const char *key);
 
 /* Set by the quit command. */
 void vsw_cli_request_quit(void);

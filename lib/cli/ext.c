@@ -8,7 +8,8 @@
  *   extension list
  *   extension show <name>          (an eBPF extension: settings, counters, vsw_counters)
  *   show extension stats
- * Control thread only; each maps to one control call.
+ * as text or (vswctl --json) JSON with the same numbers. Control thread only; each maps to one
+ * control call.
  */
 #include "vsw/ext.h"
 
@@ -100,8 +101,7 @@ static cmdline_parse_token_string_t tok_stats = WORDS_TOKEN(w3, "stats");
 static void
 fail(struct cmdline *cl, int rc, const struct vsw_errmsg *em)
 {
-	cmdline_printf(cl, "error: %s\n", em->msg);
-	vsw_cli_set_status(rc);
+	vsw_cli_error(cl, rc, "%s", em->msg);
 }
 
 /* @p data tells which spelling matched: bit 0 section given, bit 1 position given. */
@@ -119,8 +119,7 @@ load_parsed(void *parsed, struct cmdline *cl, void *data)
 
 	if (strlen(r->name) >= sizeof(p.name) || strlen(r->file) >= sizeof(p.file) ||
 	    strlen(r->section) >= sizeof(p.section) || strlen(r->port) >= sizeof(p.port)) {
-		cmdline_printf(cl, "error: extension %s: a word is too long\n", r->name);
-		vsw_cli_set_status(-ENAMETOOLONG);
+		vsw_cli_error(cl, -ENAMETOOLONG, "extension %s: a word is too long", r->name);
 		return;
 	}
 	snprintf(p.name, sizeof(p.name), "%s", r->name);
@@ -136,7 +135,7 @@ load_parsed(void *parsed, struct cmdline *cl, void *data)
 		fail(cl, rc, &em);
 		return;
 	}
-	cmdline_printf(cl, "extension %s loaded at position %d\n", p.name, vsw_ext_find(p.name));
+	vsw_cli_done(cl, "extension %s loaded at position %d", p.name, vsw_ext_find(p.name));
 }
 
 static void
@@ -151,7 +150,7 @@ unload_parsed(void *parsed, struct cmdline *cl, void *data)
 		fail(cl, rc, &em);
 		return;
 	}
-	cmdline_printf(cl, "extension %s unloaded\n", r->name);
+	vsw_cli_done(cl, "extension %s unloaded", r->name);
 }
 
 static void
@@ -162,41 +161,95 @@ param_parsed(void *parsed, struct cmdline *cl, void *data)
 	const int rc = vsw_bpf_ext_set_param(r->name, r->index, r->value, &em);
 
 	RTE_SET_USED(data);
-	if (rc < 0)
+	if (rc < 0) {
 		fail(cl, rc, &em);
+		return;
+	}
+	vsw_cli_done(cl, "extension %s: vsw_params[%u] set to %" PRIu64, r->name, r->index,
+	             r->value);
+}
+
+/* Which hooks a built-in extension has: the stage column of `extension list`. */
+static const char *
+builtin_stage(const struct vsw_ext_ops *ops)
+{
+	if (ops->ingress != NULL && ops->egress != NULL)
+		return "both";
+	if (ops->ingress != NULL)
+		return "ingress";
+	return ops->egress != NULL ? "egress" : "-";
+}
+
+static const char *
+ebpf_port(const struct vsw_bpf_ext *e)
+{
+	return e->port == VSW_BPF_PORT_DETACHED ? "(deleted)" : e->port_name;
+}
+
+static void
+list_json(struct cmdline *cl)
+{
+	const struct vsw_ext_ops *ops;
+	struct vsw_json j;
+
+	vsw_json_begin(&j, cl);
+	vsw_json_arr(&j, "extensions");
+	for (unsigned int i = 0; (ops = vsw_ext_get(i, NULL)) != NULL; i++) {
+		const struct vsw_bpf_ext *e = vsw_bpf_ext_find(ops->name);
+
+		vsw_json_obj(&j, NULL);
+		vsw_json_u64(&j, "position", i);
+		vsw_json_str(&j, "name", ops->name);
+		vsw_json_str(&j, "type", e != NULL ? "ebpf" : "builtin");
+		if (e != NULL) {
+			vsw_json_str(&j, "stage", e->is_egress ? "egress" : "ingress");
+			vsw_json_str(&j, "port", ebpf_port(e));
+			vsw_json_str(&j, "file", e->file);
+			vsw_json_str(&j, "section", e->section);
+			vsw_json_bool(&j, "jit", e->is_jit);
+		} else {
+			vsw_json_str(&j, "stage", builtin_stage(ops));
+			vsw_json_str(&j, "port", "all");
+		}
+		vsw_json_close(&j, '}');
+	}
+	vsw_json_close(&j, ']');
+	vsw_json_end(&j);
 }
 
 static void
 list_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	const struct vsw_ext_ops *ops;
-	struct vsw_ext_stats st;
 
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
+	if (vsw_cli_is_json()) {
+		list_json(cl);
+		return;
+	}
 	cmdline_printf(cl, "%-3s %-16s %-8s %-8s %-16s %s\n", "POS", "NAME", "TYPE", "STAGE",
 	               "PORT", "PROGRAM");
-	for (unsigned int i = 0; (ops = vsw_ext_get(i, &st)) != NULL; i++) {
+	for (unsigned int i = 0; (ops = vsw_ext_get(i, NULL)) != NULL; i++) {
 		const struct vsw_bpf_ext *e = vsw_bpf_ext_find(ops->name);
 		char program[VSW_PATH_SIZE + VSW_NAME_SIZE + 16];
 
 		if (e == NULL) {
 			cmdline_printf(cl, "%-3u %-16s %-8s %-8s %-16s %s\n", i, ops->name,
-			               "builtin",
-			               ops->ingress != NULL && ops->egress != NULL ? "both"
-			               : ops->ingress != NULL                      ? "ingress"
-			               : ops->egress != NULL                       ? "egress"
-			                                                           : "-",
-			               "all", "-");
+			               "builtin", builtin_stage(ops), "all", "-");
 			continue;
 		}
 		snprintf(program, sizeof(program), "%s:%s%s", e->file, e->section,
 		         e->is_jit ? " (jit)" : " (interpreted)");
 		cmdline_printf(cl, "%-3u %-16s %-8s %-8s %-16s %s\n", i, e->name, "ebpf",
-		               e->is_egress ? "egress" : "ingress",
-		               e->port == VSW_BPF_PORT_DETACHED ? "(deleted)" : e->port_name,
-		               program);
+		               e->is_egress ? "egress" : "ingress", ebpf_port(e), program);
 	}
+}
+
+static uint64_t
+per_run(const struct vsw_bpf_ext_stats *s)
+{
+	return s->runs != 0 ? s->cycles / s->runs : 0;
 }
 
 static void
@@ -212,6 +265,23 @@ print_stats(struct cmdline *cl, const struct vsw_bpf_ext *e)
 	               s.cycles, s.runs != 0 ? (double)s.cycles / (double)s.runs : 0.0);
 }
 
+/* The numbers of print_stats(), into the current JSON object (cycles per run rounded down). */
+static void
+stats_json_fields(struct vsw_json *j, const struct vsw_bpf_ext *e)
+{
+	struct vsw_bpf_ext_stats s;
+
+	vsw_bpf_ext_stats(e, &s);
+	vsw_json_u64(j, "runs", s.runs);
+	vsw_json_u64(j, "passes", s.passes);
+	vsw_json_u64(j, "drops", s.drops);
+	vsw_json_u64(j, "redirects", s.redirects);
+	vsw_json_u64(j, "errors", s.errors);
+	vsw_json_u64(j, "skipped", s.skipped);
+	vsw_json_u64(j, "cycles", s.cycles);
+	vsw_json_u64(j, "cycles_per_run", per_run(&s));
+}
+
 #define STATS_HEADER_FMT "%-16s %12s %12s %12s %12s %8s %8s %14s %10s\n"
 #define STATS_HEADER                                                                               \
 	"NAME", "RUNS", "PASSES", "DROPS", "REDIRECTS", "ERRORS", "SKIPPED", "CYCLES", "CYCLES/RUN"
@@ -220,16 +290,67 @@ static void
 show_stats_parsed(void *parsed, struct cmdline *cl, void *data)
 {
 	const struct vsw_ext_ops *ops;
+	struct vsw_json j;
 
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
-	cmdline_printf(cl, STATS_HEADER_FMT, STATS_HEADER);
+	if (vsw_cli_is_json()) {
+		vsw_json_begin(&j, cl);
+		vsw_json_arr(&j, "extensions");
+	} else {
+		cmdline_printf(cl, STATS_HEADER_FMT, STATS_HEADER);
+	}
 	for (unsigned int i = 0; (ops = vsw_ext_get(i, NULL)) != NULL; i++) {
 		const struct vsw_bpf_ext *e = vsw_bpf_ext_find(ops->name);
 
-		if (e != NULL)
+		if (e == NULL)
+			continue;
+		if (!vsw_cli_is_json()) {
 			print_stats(cl, e);
+			continue;
+		}
+		vsw_json_obj(&j, NULL);
+		vsw_json_str(&j, "name", e->name);
+		stats_json_fields(&j, e);
+		vsw_json_close(&j, '}');
 	}
+	if (vsw_cli_is_json()) {
+		vsw_json_close(&j, ']');
+		vsw_json_end(&j);
+	}
+}
+
+/* vsw_counters as {"index": value} of the non-zero ones, like the text form. */
+static void
+show_json(struct cmdline *cl, const struct vsw_bpf_ext *e)
+{
+	char index[16];
+	struct vsw_json j;
+
+	vsw_json_begin(&j, cl);
+	vsw_json_str(&j, "name", e->name);
+	vsw_json_str(&j, "file", e->file);
+	vsw_json_str(&j, "section", e->section);
+	vsw_json_str(&j, "port", ebpf_port(e));
+	vsw_json_str(&j, "stage", e->is_egress ? "egress" : "ingress");
+	vsw_json_bool(&j, "jit", e->is_jit);
+	vsw_json_arr(&j, "params");
+	for (unsigned int i = 0; i < VSW_BPF_PARAMS; i++)
+		vsw_json_u64(&j, NULL, __atomic_load_n(&e->params[i], __ATOMIC_RELAXED));
+	vsw_json_close(&j, ']');
+	vsw_json_obj(&j, "stats");
+	stats_json_fields(&j, e);
+	vsw_json_close(&j, '}');
+	vsw_json_obj(&j, "counters");
+	for (unsigned int i = 0; i < VSW_BPF_COUNTERS; i++) {
+		const uint64_t v = vsw_bpf_ext_counter(e, i);
+
+		snprintf(index, sizeof(index), "%u", i);
+		if (v != 0)
+			vsw_json_u64(&j, index, v);
+	}
+	vsw_json_close(&j, '}');
+	vsw_json_end(&j);
 }
 
 static void
@@ -240,13 +361,15 @@ show_parsed(void *parsed, struct cmdline *cl, void *data)
 
 	RTE_SET_USED(data);
 	if (e == NULL) {
-		cmdline_printf(cl, "error: extension %s: no eBPF extension of that name\n",
-		               r->name);
-		vsw_cli_set_status(-ENOENT);
+		vsw_cli_error(cl, -ENOENT, "extension %s: no eBPF extension of that name", r->name);
+		return;
+	}
+	if (vsw_cli_is_json()) {
+		show_json(cl, e);
 		return;
 	}
 	cmdline_printf(cl, "extension %s: %s section %s, port %s, %s, %s\n", e->name, e->file,
-	               e->section, e->port_name, e->is_egress ? "egress" : "ingress",
+	               e->section, ebpf_port(e), e->is_egress ? "egress" : "ingress",
 	               e->is_jit ? "jit" : "interpreted");
 	cmdline_printf(cl, "params:");
 	for (unsigned int i = 0; i < VSW_BPF_PARAMS; i++)
@@ -262,14 +385,18 @@ show_parsed(void *parsed, struct cmdline *cl, void *data)
 	}
 }
 
-#define LOAD_HELP                                                                                  \
-	"extension load <name> <file.o> [section <s>] port <p>|all stage ingress|egress "          \
-	"[position <n>]: load an eBPF extension"
+/*
+ * One help line per spelling: `help` lists each, and the man page and the completion follow
+ * the list. Without a section the program is in VSW_BPF_SECTION_DEFAULT; without a position
+ * it goes to the bottom of the stack (run last).
+ */
+#define LOAD_WORDS "extension load <name> <file.o> "
+#define LOAD_WHERE "port <port>|all stage ingress|egress"
 
 static cmdline_parse_inst_t cmd_load = {
         .f = load_parsed,
         .data = (void *)0,
-        .help_str = LOAD_HELP,
+        .help_str = LOAD_WORDS LOAD_WHERE ": load an eBPF program (section .text), run last",
         .tokens = {(void *)&tok_load_ext, (void *)&tok_load, (void *)&tok_load_name,
                    (void *)&tok_load_file, (void *)&tok_load_port_kw, (void *)&tok_load_port,
                    (void *)&tok_load_stage_kw, (void *)&tok_load_stage, NULL},
@@ -278,7 +405,8 @@ static cmdline_parse_inst_t cmd_load = {
 static cmdline_parse_inst_t cmd_load_section = {
         .f = load_parsed,
         .data = (void *)HAS_SECTION,
-        .help_str = LOAD_HELP,
+        .help_str = LOAD_WORDS "section <section> " LOAD_WHERE
+                               ": load that ELF section's program, run last",
         .tokens = {(void *)&tok_load_ext, (void *)&tok_load, (void *)&tok_load_name,
                    (void *)&tok_load_file, (void *)&tok_load_section_kw, (void *)&tok_load_section,
                    (void *)&tok_load_port_kw, (void *)&tok_load_port, (void *)&tok_load_stage_kw,
@@ -288,7 +416,8 @@ static cmdline_parse_inst_t cmd_load_section = {
 static cmdline_parse_inst_t cmd_load_position = {
         .f = load_parsed,
         .data = (void *)HAS_POSITION,
-        .help_str = LOAD_HELP,
+        .help_str = LOAD_WORDS LOAD_WHERE
+        " position <n>: load it (section .text) at stack position n, 0 first",
         .tokens = {(void *)&tok_load_ext, (void *)&tok_load, (void *)&tok_load_name,
                    (void *)&tok_load_file, (void *)&tok_load_port_kw, (void *)&tok_load_port,
                    (void *)&tok_load_stage_kw, (void *)&tok_load_stage,
@@ -298,7 +427,8 @@ static cmdline_parse_inst_t cmd_load_position = {
 static cmdline_parse_inst_t cmd_load_section_position = {
         .f = load_parsed,
         .data = (void *)(HAS_SECTION | HAS_POSITION),
-        .help_str = LOAD_HELP,
+        .help_str = LOAD_WORDS "section <section> " LOAD_WHERE
+                               " position <n>: that section's program, at position n",
         .tokens = {(void *)&tok_load_ext, (void *)&tok_load, (void *)&tok_load_name,
                    (void *)&tok_load_file, (void *)&tok_load_section_kw, (void *)&tok_load_section,
                    (void *)&tok_load_port_kw, (void *)&tok_load_port, (void *)&tok_load_stage_kw,

@@ -118,6 +118,13 @@ vsw_json_bool(struct vsw_json *j, const char *key, bool v)
 }
 
 void
+vsw_json_null(struct vsw_json *j, const char *key)
+{
+	item(j, key);
+	cmdline_printf(j->cl, "null");
+}
+
+void
 vsw_json_str(struct vsw_json *j, const char *key, const char *s)
 {
 	item(j, key);

@@ -11,7 +11,10 @@
  * A daemon has at most one external port; when it has a NIC switch, that port is the PF's
  * wire (the topology binds it with nic_switch:), so the graph puts it in front of the switch.
  */
+#define _GNU_SOURCE /* open_memstream */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -39,7 +42,7 @@ static cmdline_parse_token_string_t tok_dot =
 
 /* Print @p s inside a DOT double-quoted string: quotes and backslashes escaped. */
 static void
-print_escaped(struct cmdline *cl, const char *s)
+print_escaped(FILE *f, const char *s)
 {
 	char buf[2 * LINE_SIZE];
 	size_t n = 0;
@@ -50,38 +53,38 @@ print_escaped(struct cmdline *cl, const char *s)
 		buf[n++] = *s;
 	}
 	buf[n] = '\0';
-	cmdline_printf(cl, "%s", buf);
+	fprintf(f, "%s", buf);
 }
 
 /* A node: its id and its label's lines (NULL-terminated), then its attributes. */
 static void
-print_node(struct cmdline *cl, const char *id, const char *const *lines, const char *attrs)
+print_node(FILE *f, const char *id, const char *const *lines, const char *attrs)
 {
-	cmdline_printf(cl, "  \"");
-	print_escaped(cl, id);
-	cmdline_printf(cl, "\" [label=\"");
+	fprintf(f, "  \"");
+	print_escaped(f, id);
+	fprintf(f, "\" [label=\"");
 	for (unsigned int i = 0; lines[i] != NULL; i++) {
 		if (i > 0)
-			cmdline_printf(cl, "\\n");
-		print_escaped(cl, lines[i]);
+			fprintf(f, "\\n");
+		print_escaped(f, lines[i]);
 	}
-	cmdline_printf(cl, "\"%s%s];\n", attrs[0] != '\0' ? ", " : "", attrs);
+	fprintf(f, "\"%s%s];\n", attrs[0] != '\0' ? ", " : "", attrs);
 }
 
 static void
-print_edge(struct cmdline *cl, const char *a, const char *b, const char *label)
+print_edge(FILE *f, const char *a, const char *b, const char *label)
 {
-	cmdline_printf(cl, "  \"");
-	print_escaped(cl, a);
-	cmdline_printf(cl, "\" -- \"");
-	print_escaped(cl, b);
-	cmdline_printf(cl, "\" [label=\"");
-	print_escaped(cl, label);
-	cmdline_printf(cl, "\"];\n");
+	fprintf(f, "  \"");
+	print_escaped(f, a);
+	fprintf(f, "\" -- \"");
+	print_escaped(f, b);
+	fprintf(f, "\" [label=\"");
+	print_escaped(f, label);
+	fprintf(f, "\"];\n");
 }
 
 static void
-port_node(struct cmdline *cl, const struct vsw_port *p)
+port_node(FILE *f, const struct vsw_port *p)
 {
 	char id[LINE_SIZE], kind[LINE_SIZE], dev[LINE_SIZE], where[LINE_SIZE], state[LINE_SIZE];
 	char mac[RTE_ETHER_ADDR_FMT_SIZE] = "";
@@ -114,12 +117,12 @@ port_node(struct cmdline *cl, const struct vsw_port *p)
 	lines[n++] = dev;
 	lines[n++] = state;
 	lines[n] = NULL;
-	print_node(cl, id, lines,
+	print_node(f, id, lines,
 	           p->type == VSW_PORT_EXTERNAL ? "shape=box, style=bold" : "shape=box");
 }
 
 static void
-vport_node(struct cmdline *cl, const char *nic, const struct vsw_vport_info *v)
+vport_node(FILE *f, const char *nic, const struct vsw_vport_info *v)
 {
 	char id[LINE_SIZE], title[LINE_SIZE], qps[LINE_SIZE];
 	char filters[VSW_NICSW_FILTERS_PER_VPORT_MAX][LINE_SIZE];
@@ -147,13 +150,12 @@ vport_node(struct cmdline *cl, const char *nic, const struct vsw_vport_info *v)
 		lines[n++] = filters[i];
 	}
 	lines[n] = NULL;
-	print_node(cl, id, lines, "shape=box, style=rounded");
+	print_node(f, id, lines, "shape=box, style=rounded");
 }
 
 /* A VF with no VPort yet still belongs to the NIC: a dashed edge shows it waiting. */
 static void
-vf_edges(struct cmdline *cl, const struct vsw_nicsw *sw, const struct vsw_nicsw_params *p,
-         const char *nic_id)
+vf_edges(FILE *f, const struct vsw_nicsw *sw, const struct vsw_nicsw_params *p, const char *nic_id)
 {
 	bool has_vport[VSW_NICSW_VFS_MAX] = {false};
 	struct vsw_vport_info v;
@@ -168,17 +170,17 @@ vf_edges(struct cmdline *cl, const struct vsw_nicsw *sw, const struct vsw_nicsw_
 		if (has_vport[n] || vsw_ctl_port_find(name) == NULL)
 			continue;
 		snprintf(id, sizeof(id), "port:%s", name);
-		cmdline_printf(cl, "  \"");
-		print_escaped(cl, nic_id);
-		cmdline_printf(cl, "\" -- \"");
-		print_escaped(cl, id);
-		cmdline_printf(cl, "\" [label=\"no VPort\", style=dashed];\n");
+		fprintf(f, "  \"");
+		print_escaped(f, nic_id);
+		fprintf(f, "\" -- \"");
+		print_escaped(f, id);
+		fprintf(f, "\" [label=\"no VPort\", style=dashed];\n");
 	}
 }
 
 /* The NIC switch as a cluster, its VPorts inside, and the edges to the ports they serve. */
 static void
-nicsw_graph(struct cmdline *cl, const struct vsw_nicsw *sw, const struct vsw_port *wire)
+nicsw_graph(FILE *f, const struct vsw_nicsw *sw, const struct vsw_port *wire)
 {
 	struct vsw_nicsw_params p;
 	struct vsw_vport_info v;
@@ -190,24 +192,24 @@ nicsw_graph(struct cmdline *cl, const struct vsw_nicsw *sw, const struct vsw_por
 	snprintf(id, sizeof(id), "nicsw:%s", p.name);
 	snprintf(title, sizeof(title), "NIC switch %s (emulated, %u VFs, %s)", p.name, p.num_vfs,
 	         p.is_asymmetric ? "asymmetric" : "symmetric");
-	cmdline_printf(cl, "  subgraph \"cluster_");
-	print_escaped(cl, p.name);
-	cmdline_printf(cl, "\" {\n  style=dashed;\n");
-	print_node(cl, id, lines, "shape=component");
+	fprintf(f, "  subgraph \"cluster_");
+	print_escaped(f, p.name);
+	fprintf(f, "\" {\n  style=dashed;\n");
+	print_node(f, id, lines, "shape=component");
 	while (vsw_nicsw_vport_next(sw, &iter, &v))
-		vport_node(cl, p.name, &v);
-	cmdline_printf(cl, "  }\n");
+		vport_node(f, p.name, &v);
+	fprintf(f, "  }\n");
 	if (wire != NULL) {
 		snprintf(vport, sizeof(vport), "port:%s", wire->name);
-		print_edge(cl, vport, id, "PF wire");
+		print_edge(f, vport, id, "PF wire");
 	}
-	vf_edges(cl, sw, &p, id);
+	vf_edges(f, sw, &p, id);
 	iter = 0;
 	while (vsw_nicsw_vport_next(sw, &iter, &v)) {
 		snprintf(vport, sizeof(vport), "vport:%s:%u", p.name, v.vport_id);
-		print_edge(cl, id, vport, "");
+		print_edge(f, id, vport, "");
 		if (v.is_default) {
-			print_edge(cl, vport, "vswitch", "default VPort");
+			print_edge(f, vport, "vswitch", "default VPort");
 		} else if (v.function == VSW_VPORT_VF) {
 			char name[VSW_NAME_SIZE];
 
@@ -215,7 +217,7 @@ nicsw_graph(struct cmdline *cl, const struct vsw_nicsw *sw, const struct vsw_por
 			if (vsw_ctl_port_find(name) == NULL)
 				continue;
 			snprintf(vf_port, sizeof(vf_port), "port:%s", name);
-			print_edge(cl, vport, vf_port, "VF");
+			print_edge(f, vport, vf_port, "VF");
 		}
 	}
 }
@@ -225,7 +227,7 @@ nicsw_graph(struct cmdline *cl, const struct vsw_nicsw *sw, const struct vsw_por
  * carries its traffic, dashed while it is attaching or detaching.
  */
 static void
-vm_vf_edge(struct cmdline *cl, const struct vsw_port *p, const struct vsw_vm_adapter *a)
+vm_vf_edge(FILE *f, const struct vsw_port *p, const struct vsw_vm_adapter *a)
 {
 	const struct vsw_nicsw *sw = vsw_ctl_nicsw(NULL);
 	struct vsw_nicsw_params np;
@@ -236,12 +238,12 @@ vm_vf_edge(struct cmdline *cl, const struct vsw_port *p, const struct vsw_vm_ada
 	vsw_nicsw_params_get(sw, &np);
 	snprintf(vm, sizeof(vm), "port:%s", p->name);
 	snprintf(vf, sizeof(vf), "port:%.20s-vf%u", np.name, a->vf);
-	cmdline_printf(cl, "  \"");
-	print_escaped(cl, vm);
-	cmdline_printf(cl, "\" -- \"");
-	print_escaped(cl, vf);
-	cmdline_printf(cl, "\" [label=\"VF path (%s)\"%s];\n", vsw_vm_path_name(a->path),
-	               a->path == VSW_VM_PATH_VF ? "" : ", style=dashed");
+	fprintf(f, "  \"");
+	print_escaped(f, vm);
+	fprintf(f, "\" -- \"");
+	print_escaped(f, vf);
+	fprintf(f, "\" [label=\"VF path (%s)\"%s];\n", vsw_vm_path_name(a->path),
+	        a->path == VSW_VM_PATH_VF ? "" : ", style=dashed");
 }
 
 /* The edge of a VM NIC (or a host port) to the vSwitch names its data path. */
@@ -269,25 +271,23 @@ port_path_label(const struct vsw_port *p, char *buf, size_t size)
 }
 
 static void
-show_topology_parsed(void *parsed, struct cmdline *cl, void *data)
+topology_graph(FILE *f)
 {
 	const struct vsw_nicsw *sw = vsw_ctl_nicsw(NULL);
 	const struct vsw_port *wire = NULL;
 	char id[LINE_SIZE], label[LINE_SIZE];
 	const char *vswitch[] = {"vSwitch", NULL};
 
-	RTE_SET_USED(parsed);
-	RTE_SET_USED(data);
-	cmdline_printf(cl, "graph vsw {\n  rankdir=LR;\n  node [fontsize=10];\n"
-	                   "  edge [fontsize=9];\n");
-	print_node(cl, "vswitch", vswitch, "shape=doublecircle");
+	fprintf(f, "graph vsw {\n  rankdir=LR;\n  node [fontsize=10];\n"
+	           "  edge [fontsize=9];\n");
+	print_node(f, "vswitch", vswitch, "shape=doublecircle");
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = vsw_ctl_port_get(i);
 		const struct vsw_vm_adapter *vm;
 
 		if (p == NULL)
 			continue;
-		port_node(cl, p);
+		port_node(f, p);
 		if (p->type == VSW_PORT_EXTERNAL && sw != NULL) {
 			wire = p;
 			continue;
@@ -295,14 +295,48 @@ show_topology_parsed(void *parsed, struct cmdline *cl, void *data)
 		if (p->type == VSW_PORT_VF)
 			continue; /* joined to its VPort by nicsw_graph() */
 		snprintf(id, sizeof(id), "port:%s", p->name);
-		print_edge(cl, "vswitch", id, port_path_label(p, label, sizeof(label)));
+		print_edge(f, "vswitch", id, port_path_label(p, label, sizeof(label)));
 		vm = p->type == VSW_PORT_SYNTHETIC ? vsw_ctl_vm_get(i, NULL) : NULL;
 		if (vm != NULL)
-			vm_vf_edge(cl, p, vm);
+			vm_vf_edge(f, p, vm);
 	}
 	if (sw != NULL)
-		nicsw_graph(cl, sw, wire);
-	cmdline_printf(cl, "}\n");
+		nicsw_graph(f, sw, wire);
+	fprintf(f, "}\n");
+}
+
+/*
+ * The graph is written to memory first: JSON mode sends it as one string, {"dot": "graph
+ * vsw {...}"}, so that `vswctl --json` still answers one JSON object per command.
+ */
+static void
+show_topology_parsed(void *parsed, struct cmdline *cl, void *data)
+{
+	char *dot = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&dot, &size);
+	struct vsw_json j;
+
+	RTE_SET_USED(parsed);
+	RTE_SET_USED(data);
+	if (f == NULL) {
+		vsw_cli_error(cl, -ENOMEM, "show topology: out of memory");
+		return;
+	}
+	topology_graph(f);
+	if (fclose(f) != 0) {
+		free(dot);
+		vsw_cli_error(cl, -ENOMEM, "show topology: out of memory");
+		return;
+	}
+	if (vsw_cli_is_json()) {
+		vsw_json_begin(&j, cl);
+		vsw_json_str(&j, "dot", dot);
+		vsw_json_end(&j);
+	} else {
+		cmdline_printf(cl, "%s", dot);
+	}
+	free(dot);
 }
 
 static cmdline_parse_inst_t cmd_show_topology = {

@@ -6,7 +6,7 @@
  *   vm set <port> vf-priority <n>     who keeps a VF when there are too few
  *   vm announce <port>                a RARP from each of its MACs (after a migration)
  *   show vm datapath                  each VM port's path, VF, counters and last change
- * Control thread only.
+ * Replies as text or (vswctl --json) JSON. Control thread only.
  */
 #include "vsw/vm.h"
 
@@ -54,11 +54,10 @@ static void
 answer(struct cmdline *cl, int rc, const struct vsw_errmsg *em, const char *port, const char *ok)
 {
 	if (rc < 0) {
-		cmdline_printf(cl, "error: %s\n", em->msg);
-		vsw_cli_set_status(rc);
+		vsw_cli_error(cl, rc, "%s", em->msg);
 		return;
 	}
-	cmdline_printf(cl, "vm %s: %s\n", port, ok);
+	vsw_cli_done(cl, "vm %s: %s", port, ok);
 }
 
 /* Where an attach stands right after the command: started, or waiting for a holder. */
@@ -116,35 +115,89 @@ announce_parsed(void *parsed, struct cmdline *cl, void *data)
 	answer(cl, vsw_ctl_vm_announce(res->port, &em), &em, res->port, "announced");
 }
 
+/* One adapter as `show vm datapath` prints it; absent VFs and VPorts are null in JSON. */
+static void
+datapath_json(struct vsw_json *j, const struct vsw_port *p, const struct vsw_vm_adapter *a,
+              uint16_t vport_id)
+{
+	vsw_json_obj(j, NULL);
+	vsw_json_str(j, "port", p->name);
+	vsw_json_str(j, "path", vsw_vm_path_name(a->path));
+	if (a->vf != VSW_VM_VF_NONE)
+		vsw_json_u64(j, "vf", a->vf);
+	else
+		vsw_json_null(j, "vf");
+	if (vport_id != VSW_VPORT_NONE)
+		vsw_json_u64(j, "vport", vport_id);
+	else
+		vsw_json_null(j, "vport");
+	vsw_json_u64(j, "priority", a->priority);
+	vsw_json_u64(j, "attaches", a->stats.attaches);
+	vsw_json_u64(j, "detaches", a->stats.detaches);
+	vsw_json_u64(j, "failovers", a->stats.failovers);
+	vsw_json_u64(j, "forced", a->stats.forced);
+	vsw_json_str(j, "last_change", vsw_vm_change_name(a->stats.last_change));
+	vsw_json_u64(j, "last_change_us", a->stats.last_change_ns / 1000);
+	vsw_json_u64(j, "last_change_lost", a->stats.last_change_lost);
+	if (a->waiting_vf != VSW_VM_VF_NONE)
+		vsw_json_u64(j, "waiting_vf", a->waiting_vf);
+	else
+		vsw_json_null(j, "waiting_vf");
+	vsw_json_close(j, '}');
+}
+
+static void
+datapath_text(struct cmdline *cl, const struct vsw_port *p, const struct vsw_vm_adapter *a,
+              uint16_t vport_id)
+{
+	char vf[8] = "-", vport[8] = "-", waiting[8] = "-";
+
+	if (a->vf != VSW_VM_VF_NONE)
+		snprintf(vf, sizeof(vf), "%u", a->vf);
+	if (vport_id != VSW_VPORT_NONE)
+		snprintf(vport, sizeof(vport), "%u", vport_id);
+	if (a->waiting_vf != VSW_VM_VF_NONE)
+		snprintf(waiting, sizeof(waiting), "%u", a->waiting_vf);
+	cmdline_printf(cl,
+	               "%-12s %-9s %3s %5s %4u %8" PRIu64 " %8" PRIu64 " %9" PRIu64 " %6" PRIu64
+	               " %-8s %9.1f %5" PRIu64 " %s\n",
+	               p->name, vsw_vm_path_name(a->path), vf, vport, a->priority,
+	               a->stats.attaches, a->stats.detaches, a->stats.failovers, a->stats.forced,
+	               vsw_vm_change_name(a->stats.last_change), a->stats.last_change_ns / 1e6,
+	               a->stats.last_change_lost, waiting);
+}
+
 static void
 show_datapath_parsed(void *parsed, struct cmdline *cl, void *data)
 {
+	const bool is_json = vsw_cli_is_json();
+	struct vsw_json j;
+
 	RTE_SET_USED(parsed);
 	RTE_SET_USED(data);
-	cmdline_printf(cl, "%-12s %-9s %3s %5s %4s %8s %8s %9s %6s %-8s %9s %5s %s\n", "port",
-	               "path", "vf", "vport", "prio", "attaches", "detaches", "failovers", "forced",
-	               "last", "last_ms", "lost", "waiting_vf");
+	if (is_json) {
+		vsw_json_begin(&j, cl);
+		vsw_json_arr(&j, "vms");
+	} else {
+		cmdline_printf(cl, "%-12s %-9s %3s %5s %4s %8s %8s %9s %6s %-8s %9s %5s %s\n",
+		               "port", "path", "vf", "vport", "prio", "attaches", "detaches",
+		               "failovers", "forced", "last", "last_ms", "lost", "waiting_vf");
+	}
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
 		const struct vsw_port *p = vsw_ctl_port_get(i);
 		uint16_t vport_id;
 		const struct vsw_vm_adapter *a = p != NULL ? vsw_ctl_vm_get(i, &vport_id) : NULL;
-		char vf[8] = "-", vport[8] = "-", waiting[8] = "-";
 
 		if (a == NULL)
 			continue;
-		if (a->vf != VSW_VM_VF_NONE)
-			snprintf(vf, sizeof(vf), "%u", a->vf);
-		if (vport_id != VSW_VPORT_NONE)
-			snprintf(vport, sizeof(vport), "%u", vport_id);
-		if (a->waiting_vf != VSW_VM_VF_NONE)
-			snprintf(waiting, sizeof(waiting), "%u", a->waiting_vf);
-		cmdline_printf(cl,
-		               "%-12s %-9s %3s %5s %4u %8" PRIu64 " %8" PRIu64 " %9" PRIu64
-		               " %6" PRIu64 " %-8s %9.1f %5" PRIu64 " %s\n",
-		               p->name, vsw_vm_path_name(a->path), vf, vport, a->priority,
-		               a->stats.attaches, a->stats.detaches, a->stats.failovers,
-		               a->stats.forced, vsw_vm_change_name(a->stats.last_change),
-		               a->stats.last_change_ns / 1e6, a->stats.last_change_lost, waiting);
+		if (is_json)
+			datapath_json(&j, p, a, vport_id);
+		else
+			datapath_text(cl, p, a, vport_id);
+	}
+	if (is_json) {
+		vsw_json_close(&j, ']');
+		vsw_json_end(&j);
 	}
 }
 

@@ -17,6 +17,7 @@
 
 #include "vsw/control.h"
 #include "vsw/learn.h"
+#include "vsw/vm.h"
 
 RTE_LOG_REGISTER_DEFAULT(vsw_telemetry_logtype, INFO);
 #define TEL_LOG(lvl, fmt, ...)                                                                     \
@@ -325,6 +326,49 @@ fill_pmd(const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * /vsw/vms: each VM adapter as `show vm datapath` shows it, by port name. A VF, VPort or
+ * awaited VF that does not exist is left out rather than given a sentinel number.
+ */
+static int
+fill_vms(const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++) {
+		const struct vsw_port *p = vsw_ctl_port_get(i);
+		uint16_t vport_id;
+		const struct vsw_vm_adapter *a = p != NULL ? vsw_ctl_vm_get(i, &vport_id) : NULL;
+		struct rte_tel_data *c;
+
+		if (a == NULL)
+			continue;
+		c = dict_new();
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_add_dict_u64(c, "id", p->index);
+		rte_tel_data_add_dict_string(c, "path", vsw_vm_path_name(a->path));
+		if (a->vf != VSW_VM_VF_NONE)
+			rte_tel_data_add_dict_u64(c, "vf", a->vf);
+		if (vport_id != VSW_VPORT_NONE)
+			rte_tel_data_add_dict_u64(c, "vport", vport_id);
+		rte_tel_data_add_dict_u64(c, "priority", a->priority);
+		rte_tel_data_add_dict_u64(c, "attaches", a->stats.attaches);
+		rte_tel_data_add_dict_u64(c, "detaches", a->stats.detaches);
+		rte_tel_data_add_dict_u64(c, "failovers", a->stats.failovers);
+		rte_tel_data_add_dict_u64(c, "forced", a->stats.forced);
+		rte_tel_data_add_dict_string(c, "last_change",
+		                             vsw_vm_change_name(a->stats.last_change));
+		rte_tel_data_add_dict_u64(c, "last_change_us", a->stats.last_change_ns / 1000);
+		rte_tel_data_add_dict_u64(c, "last_change_lost", a->stats.last_change_lost);
+		if (a->waiting_vf != VSW_VM_VF_NONE)
+			rte_tel_data_add_dict_u64(c, "waiting_vf", a->waiting_vf);
+		if (dict_nest(d, p->name, c) < 0)
+			return -ENOSPC;
+	}
+	return 0;
+}
+
 /* Run @p fill under the control lock, or refuse while the control state is not there. */
 static int
 locked(fill_fn fill, const char *params, struct rte_tel_data *d)
@@ -351,6 +395,7 @@ CALLBACK(vports)
 CALLBACK(fdb)
 CALLBACK(lifecycle)
 CALLBACK(pmd)
+CALLBACK(vms)
 
 static const struct {
 	const char *cmd;
@@ -366,6 +411,8 @@ static const struct {
         {"/vsw/lifecycle", cb_lifecycle,
          "Port and NIC state and last lifecycle events of every port. Takes no parameters"},
         {"/vsw/pmd", cb_pmd, "Per-worker cycles, iterations and packets. Takes no parameters"},
+        {"/vsw/vms", cb_vms,
+         "VM adapters: data path, VF, VPort, priority, path changes. Takes no parameters"},
 };
 
 int

@@ -121,6 +121,56 @@ class OpsTest(LabCase):
         self.assertEqual((ports["vma"]["rx_packets"], ports["vmb"]["tx_packets"]), (0, 500),
                          ports)
 
+    def test_telemetry_vms(self):
+        """/vsw/vms says what `show vm datapath` says, and follows a priority change."""
+        self.start()
+        self.lab.vswctl("vm", "set", "vmb", "vf-priority", "9")
+        vms = self.telemetry("/vsw/vms")
+        self.assertEqual(sorted(vms), ["vma", "vmb"], vms)
+        # No NIC switch: synthetic, no VF nor VPort (left out), nothing changed yet.
+        self.assertEqual(vms["vmb"], {
+            "id": 1, "path": "synthetic", "priority": 9, "attaches": 0, "detaches": 0,
+            "failovers": 0, "forced": 0, "last_change": "none", "last_change_us": 0,
+            "last_change_lost": 0}, vms)
+        self.assertEqual(vms["vma"]["priority"], 0, vms)
+        cli = {v["port"]: v for v in self.json("show", "vm", "datapath")["vms"]}
+        for name in ("vma", "vmb"):
+            for k in ("path", "priority", "attaches", "failovers", "last_change"):
+                self.assertEqual(vms[name][k], cli[name][k], (name, k, vms, cli))
+
+    def test_telemetry_vms_with_a_vf(self):
+        """A VM given a VF of a NIC switch: /vsw/vms shows the path, VF and VPort."""
+        lab = self.lab
+        _, host_if, _ = lab.add_veth_netns()
+        self.prefix = "vswt-%s-opsvf" % lab.tag
+        lab.control_socket = lab.path("vswd.sock")
+        q = json.dumps
+        lines = [
+            "eal: { args: %s }" % q(lab.eal_args(self.prefix)),
+            "workers: { lcores: [1] }",
+            "control: { socket: %s }" % q(lab.control_socket),
+            "ports:",
+            "  - { name: uplink, type: external, nic_switch: nic0 }",
+            "  - { name: vma, type: synthetic, mac: %s, vf_priority: 3, vhost: { path: %s } }"
+            % (q(MAC_A), q(lab.path("vma.sock"))),
+            "nic_switches:",
+            "  - { name: nic0, backend: emulated, pf: %s, num_vfs: 1, vf_socket_dir: %s,"
+            % (q("net_af_packet1,iface=%s" % host_if), q(lab.path("vf"))),
+            "      queue_pairs: { total: 4, default_vport: 2 }, asymmetric: true }",
+        ]
+        path = lab.path("topo.yaml")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.vswd = lab.start_vswd(path)
+        lab.vswctl("vm", "attach-vf", "vma", "vf", "0")
+        vma = self.telemetry("/vsw/vms")["vma"]
+        cli = self.json("show", "vm", "datapath")["vms"][0]
+        self.assertEqual((vma["path"], vma["vf"], vma["priority"]), ("attaching", 0, 3), vma)
+        self.assertEqual(vma["vport"], cli["vport"], (vma, cli))
+        self.assertNotIn("waiting_vf", vma)
+        vports = [v["id"] for v in self.json("show", "vport", "nic0")["vports"]]
+        self.assertIn(vma["vport"], vports)
+
     # --- vswctl --json --------------------------------------------------------------------
 
     def test_json_show_commands(self):

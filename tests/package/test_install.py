@@ -138,16 +138,24 @@ class InstallTest(unittest.TestCase):
         if os.geteuid() != 0:
             self.skipTest("vswd needs root for its lock in /run/vsw")
         script = os.path.join(self.root, "share", "bash-completion", "completions", "vswctl")
-        for cmd in help_commands():
+        def typed(word):  # what a user types for a word: a value, or its first alternative
+            alt = word.split("|")[0]
+            return "x" if alt.startswith("<") else alt
+
+        cmds = help_commands()
+        self.assertEqual(len(cmds), len(set(cmds)), "help lines must differ: %r" % cmds)
+        for cmd in cmds:
             words = cmd.split()
             for i, w in enumerate(words):
-                if w.startswith("<"):
+                # server|client: both are offered; all|<name>: "all" is, the name is typed.
+                alts = [a for a in w.split("|") if not a.startswith("<")]
+                if not alts:
                     continue
-                prefix = " ".join(("x" if p.startswith("<") else p) for p in words[:i])
+                prefix = " ".join(typed(p) for p in words[:i])
                 line = ("source %s; COMP_WORDS=(vswctl %s ''); COMP_CWORD=%d; _vswctl; "
                         "printf '%%s\\n' \"${COMPREPLY[@]}\"" % (script, prefix, i + 1))
                 p = run(["bash", "-c", line])
-                for alt in w.split("|"):  # server|client: both are offered
+                for alt in alts:
                     self.assertIn(alt, p.stdout.split(), "%r: word %d %r after %r: %r" % (
                         cmd, i, alt, prefix, p.stdout + p.stderr))
 
