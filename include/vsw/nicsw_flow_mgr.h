@@ -107,6 +107,9 @@ int vsw_flow_mgr_sync(struct vsw_flow_mgr *m, const struct vsw_nicsw *sw, struct
 /** Destroy every rule, newest first, then the manager. NULL: nothing happens. */
 void vsw_flow_mgr_destroy(struct vsw_flow_mgr *m);
 
+/** The ethdevs @p m was created with. */
+const struct vsw_flow_switch *vsw_flow_mgr_switch(const struct vsw_flow_mgr *m);
+
 /** Rules the manager holds. */
 unsigned int vsw_flow_mgr_n_rules(const struct vsw_flow_mgr *m);
 

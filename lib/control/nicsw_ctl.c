@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The emulated NIC switch on the control thread: its model (lib/nicsw) built from the
- * topology, its VFs as vhost-user ports vswd serves at <vf_socket_dir>/<nic>-vf<n>.sock, and
- * what workers need of it (filter table, which port is which VF) in each published
- * configuration. One NIC switch per daemon for now.
+ * The NIC switch on the control thread: its model (lib/nicsw) built from the topology. The
+ * emulated backend's VFs are vhost-user ports vswd serves at <vf_socket_dir>/<nic>-vf<n>.sock
+ * (or kernel interfaces), and workers get what they need of it (filter table, which port is
+ * which VF) in each published configuration. The hardware backend (nicsw_flow_ctl.c) has no
+ * software stage: its filters are rte_flow rules, synced whenever a configuration is
+ * published, which every model change is followed by. One NIC switch per daemon for now.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +18,8 @@
 static struct {
 	struct vsw_nicsw *sw;
 	char uplink[VSW_NAME_SIZE]; /* the external port bound to it: the PF's wire */
-	uint16_t n_vfs;
+	uint16_t n_vfs;             /* VF ports created (emulated) */
+	struct vsw_flow_mgr *flow;  /* backend flow: the NIC's rules */
 } nic;
 
 const struct vsw_nicsw *
@@ -119,6 +122,18 @@ create_vf_ports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
 	return 0;
 }
 
+static int
+start_flow(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
+{
+	const struct vsw_port *uplink = vsw_ctl_port_find(nic.uplink);
+
+	if (uplink == NULL) {
+		vsw_errmsg_set(em, "nic switch %s: no external port is bound to it", t->name);
+		return -EINVAL;
+	}
+	return vsw_ctl_nicsw_flow_start(t, uplink, nic.sw, &nic.flow, em);
+}
+
 int
 vsw_ctl_nicsw_create(const struct vsw_topo *topo, struct vsw_errmsg *em)
 {
@@ -139,7 +154,9 @@ vsw_ctl_nicsw_create(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		if (topo->ports[i].nicsw[0] != '\0')
 			memcpy(nic.uplink, topo->ports[i].name, sizeof(nic.uplink));
 	rc = create_vports(t, em);
-	if (rc == 0)
+	if (rc == 0 && t->backend == VSW_NICSW_BACKEND_FLOW)
+		rc = start_flow(t, em);
+	else if (rc == 0)
 		rc = create_vf_ports(t, em);
 	if (rc < 0)
 		vsw_ctl_nicsw_destroy();
@@ -159,6 +176,7 @@ vsw_ctl_nicsw_destroy(void)
 		snprintf(name, sizeof(name), "%.20s-vf%u", p.name, n);
 		(void)vsw_ctl_port_del(name, NULL);
 	}
+	vsw_ctl_nicsw_flow_stop(nic.flow);
 	vsw_nicsw_destroy(nic.sw, NULL, NULL);
 	memset(&nic, 0, sizeof(nic));
 }
@@ -181,6 +199,16 @@ vf_of_port(const struct vsw_port *port)
 	return (int)n;
 }
 
+/* The NIC's rules after a model change; a refusal keeps the rules as they were. */
+static void
+sync_flow(void)
+{
+	struct vsw_errmsg em = {0};
+
+	if (vsw_flow_mgr_sync(nic.flow, nic.sw, &em) < 0)
+		CTL_LOG(ERR, "%s", em.msg);
+}
+
 void
 vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 {
@@ -192,6 +220,10 @@ vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 		dn->port_of_vport[i] = VSW_PORT_NONE;
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		dn->vport_of_port[i] = VSW_PORT_NONE;
+	if (nic.flow != NULL) {
+		sync_flow();
+		return; /* the NIC switches in hardware: the uplink is a plain vSwitch port */
+	}
 	dn->uplink_port = nic.sw != NULL ? index_of(nic.uplink) : VSW_PORT_NONE;
 	if (dn->uplink_port == VSW_PORT_NONE)
 		return;

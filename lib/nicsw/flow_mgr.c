@@ -376,6 +376,12 @@ vsw_flow_mgr_destroy(struct vsw_flow_mgr *m)
 	free(m);
 }
 
+const struct vsw_flow_switch *
+vsw_flow_mgr_switch(const struct vsw_flow_mgr *m)
+{
+	return &m->fsw;
+}
+
 unsigned int
 vsw_flow_mgr_n_rules(const struct vsw_flow_mgr *m)
 {
