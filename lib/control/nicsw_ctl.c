@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_log.h>
 
 #include "ctl_priv.h"
@@ -209,6 +210,33 @@ sync_flow(void)
 		CTL_LOG(ERR, "%s", em.msg);
 }
 
+/*
+ * Interrupt moderation (R-VP-6) of the emulated backend, where it is applied: the workers'
+ * tx bursts to a VF's device (worker.c). Each burst is what a NIC's rx interrupt is to the
+ * guest: vhost-user kicks the guest's call eventfd after a burst when the guest asked for
+ * interrupts, and a kernel VF interface wakes its reader once per burst. A VPort's moderation
+ * spaces one worker's bursts to its VF by at least:
+ * - off: nothing; every pass that queued frames sends them (one interrupt per event);
+ * - rate r: 1/r s, so at most r bursts a second per worker;
+ * - adaptive: VSW_ADAPTIVE_GAP_US. A quiet VF's first frame still leaves at once (the gap
+ *   counts from the previous burst), so only a busy VF's frames wait and go in bigger bursts.
+ * A full burst (VSW_BURST_MAX frames) always leaves at once, as a NIC's frame-count limit.
+ */
+#define VSW_ADAPTIVE_GAP_US 50
+
+static uint64_t
+moderation_gap_cycles(const struct vsw_vport_moderation *mod)
+{
+	switch (mod->mode) {
+	case VSW_VPORT_MOD_RATE:
+		return rte_get_tsc_hz() / RTE_MAX(mod->rate_per_s, 1u);
+	case VSW_VPORT_MOD_ADAPTIVE:
+		return rte_get_tsc_hz() / US_PER_S * VSW_ADAPTIVE_GAP_US;
+	default:
+		return 0;
+	}
+}
+
 void
 vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 {
@@ -244,6 +272,10 @@ vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 			if (port != NULL && vf_of_port(port) == info.vf_index) {
 				dn->port_of_vport[info.vport_id] = i;
 				dn->vport_of_port[i] = info.vport_id;
+				cfg->ports[i].tx_gap_cycles =
+				        moderation_gap_cycles(&info.moderation);
+				if (cfg->ports[i].tx_gap_cycles != 0)
+					cfg->tx_moderated |= UINT64_C(1) << i;
 			}
 		}
 	}

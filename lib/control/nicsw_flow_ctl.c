@@ -149,7 +149,8 @@ probe_representors(const struct vsw_topo_nicsw *t, const struct rte_eth_dev_info
 		}
 		if (id == RTE_MAX_ETHPORTS || rte_eth_dev_info_get(id, &info) != 0 ||
 		    info.switch_info.domain_id != pf_info->switch_info.domain_id) {
-			vsw_errmsg_set(em, "nic switch %s: no representor of vf %u in the pf's switch",
+			vsw_errmsg_set(em,
+			               "nic switch %s: no representor of vf %u in the pf's switch",
 			               t->name, vf);
 			return -ENODEV;
 		}

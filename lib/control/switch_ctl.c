@@ -281,10 +281,12 @@ least_loaded_worker(void)
 static struct vsw_port *
 port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 {
+	static uint32_t last_gen;
 	struct vsw_port *port = rte_zmalloc("vsw_port", sizeof(*port), 0);
 
 	if (port == NULL)
 		return NULL;
+	port->gen = ++last_gen;
 	memcpy(port->name, tp->name, sizeof(port->name));
 	port->type = tp->type;
 	port->index = index;
