@@ -61,6 +61,13 @@ struct vsw_dp_port {
 	uint8_t vm_steer;       /**< enum vsw_dp_vm_steer: where frames for this VM port go */
 	uint16_t vm_vf_port;    /**< its VM adapter's VF port, unless vm_steer is SYNTHETIC */
 	uint32_t frame_len_max; /**< longer received frames are dropped (oversize); 0: no limit */
+	/** Differs for every port ever created: frames a worker holds for this index across
+	 *  passes are sent only if the port holding it now is the one they were queued for. */
+	uint32_t gen;
+	/** Interrupt moderation of a VF's VPort (R-VP-6): TSC cycles at least between two tx
+	 *  bursts of one worker to it (frames wait in the worker's tx buffer meanwhile, up to a
+	 *  full burst); 0: a burst at the end of every pass that queued frames. */
+	uint64_t tx_gap_cycles;
 };
 
 /** Datapath hooks of one extension, in stack order (R-NIC-5). */
@@ -121,6 +128,7 @@ struct vsw_dp_cfg {
 	struct vsw_dp_hook hooks[VSW_EXT_MAX]; /**< extensions' datapath hooks, stack order */
 	uint16_t n_flood_ports;
 	uint16_t flood_ports[VSW_PORTS_MAX];     /**< connected ports, ascending */
+	uint64_t tx_moderated;                   /**< bit n: ports[n].tx_gap_cycles != 0 */
 	struct vsw_dp_port ports[VSW_PORTS_MAX]; /**< indexed by switch port index */
 	struct vsw_fdb fdb;                      /**< static unicast MAC -> port index */
 	struct vsw_dp_nicsw nicsw;

@@ -296,6 +296,9 @@ struct vsw_vport_stats {
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t tx_drops; /**< sent by this VPort, dropped by the switch */
+	/** Tx bursts that delivered rx_packets to a VF: the interrupts a guest that asks for
+	 *  them gets, which interrupt moderation (R-VP-6) bounds. */
+	uint64_t rx_bursts;
 };
 
 /**

@@ -50,6 +50,8 @@ struct vsw_port {
 	char mirror_rx_to[VSW_NAME_SIZE]; /**< port that gets a copy of rx, or "" */
 	char mirror_tx_to[VSW_NAME_SIZE]; /**< port that gets a copy of tx, or "" */
 	uint16_t n_rxqs;                  /**< rx queues: all polled by the port's worker */
+	uint16_t n_rxqs_want;             /**< asked for before opening; 0: one per worker */
+	uint32_t gen;                     /**< unique per port created (struct vsw_dp_port) */
 	uint16_t n_txqs;                  /**< tx queues configured: one per worker */
 	uint16_t n_txqs_usable;           /**< of those, the ones the peer serves (vhost) */
 	rte_spinlock_t txq_locks[VSW_WORKERS_MAX]; /**< taken only when workers share a queue */

@@ -184,6 +184,9 @@ struct vsw_topo_port {
 	unsigned int nicsw_index;          /**< with nicsw: its index in topo->nicsws */
 	char netdev[VSW_TOPO_NETDEV_SIZE]; /**< internal, emulated, external: kernel interface */
 	struct vsw_topo_mark mark;         /**< the port's mapping in the file */
+	/** Not in the file: rx queues wanted, 0 for one per worker; the control sets it for a
+	 *  hardware NIC switch's PF (its default VPort's queue pairs). */
+	uint16_t n_rxqs;
 };
 
 /** One entry of `mirrors:`: copies of a port's frames sent out of another port. */

@@ -128,6 +128,13 @@ vport_json(struct vsw_json *j, const struct vsw_vport_info *v)
 	vsw_json_u64(j, "tx_packets", s.tx_packets);
 	vsw_json_u64(j, "tx_bytes", s.tx_bytes);
 	vsw_json_u64(j, "tx_drops", s.tx_drops);
+	vsw_json_u64(j, "rx_bursts", s.rx_bursts);
+	vsw_json_str(j, "interrupt_moderation",
+	             v->moderation.mode == VSW_VPORT_MOD_OFF        ? "off"
+	             : v->moderation.mode == VSW_VPORT_MOD_ADAPTIVE ? "adaptive"
+	                                                            : "rate");
+	if (v->moderation.mode == VSW_VPORT_MOD_RATE)
+		vsw_json_u64(j, "interrupt_rate_per_s", v->moderation.rate_per_s);
 	vsw_json_arr(j, "filters");
 	filter_json(j, v);
 	vsw_json_close(j, ']');

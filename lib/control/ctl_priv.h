@@ -11,6 +11,8 @@
 #include "vsw/control.h"
 #include "vsw/learn.h"
 #include "vsw/nicsw.h"
+#include "vsw/nicsw_flow_mgr.h"
+#include "vsw/topo.h"
 
 /* struct vsw_port.worker of a port no worker polls, while it moves between workers. */
 #define WORKER_NONE UINT16_MAX
@@ -54,6 +56,19 @@ void vsw_ctl_nicsw_destroy(void);
 
 /* What workers need of the NIC switch, into @p cfg; @p index_of maps port names. */
 void vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *));
+
+/*
+ * The hardware backend (nicsw_flow_ctl.c). Rx queues the PF's ethdev (the uplink) needs for
+ * NIC switch @p t: the default VPort's, and under mlx5 the PF VPorts' after them.
+ */
+uint16_t vsw_ctl_nicsw_flow_rxqs(const struct vsw_topo_nicsw *t);
+/* Tell the embedded switch from the driver, probe the representors of @p t's VFs and install
+ * the rules @p sw asks for; all or nothing. @p uplink is the PF, already started. */
+int vsw_ctl_nicsw_flow_start(const struct vsw_topo_nicsw *t, const struct vsw_port *uplink,
+                             const struct vsw_nicsw *sw, struct vsw_flow_mgr **out,
+                             struct vsw_errmsg *em);
+/* Remove every rule, then close the representors. NULL: nothing. */
+void vsw_ctl_nicsw_flow_stop(struct vsw_flow_mgr *m);
 
 /* The NIC switch's model, or NULL when the topology has none. */
 struct vsw_nicsw *vsw_ctl_nicsw_model(void);

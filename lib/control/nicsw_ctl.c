@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The emulated NIC switch on the control thread: its model (lib/nicsw) built from the
- * topology, its VFs as vhost-user ports vswd serves at <vf_socket_dir>/<nic>-vf<n>.sock, and
- * what workers need of it (filter table, which port is which VF) in each published
- * configuration. One NIC switch per daemon for now.
+ * The NIC switch on the control thread: its model (lib/nicsw) built from the topology. The
+ * emulated backend's VFs are vhost-user ports vswd serves at <vf_socket_dir>/<nic>-vf<n>.sock
+ * (or kernel interfaces), and workers get what they need of it (filter table, which port is
+ * which VF) in each published configuration. The hardware backend (nicsw_flow_ctl.c) has no
+ * software stage: its filters are rte_flow rules, synced whenever a configuration is
+ * published, which every model change is followed by. One NIC switch per daemon for now.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_log.h>
 
 #include "ctl_priv.h"
@@ -16,7 +19,8 @@
 static struct {
 	struct vsw_nicsw *sw;
 	char uplink[VSW_NAME_SIZE]; /* the external port bound to it: the PF's wire */
-	uint16_t n_vfs;
+	uint16_t n_vfs;             /* VF ports created (emulated) */
+	struct vsw_flow_mgr *flow;  /* backend flow: the NIC's rules */
 } nic;
 
 const struct vsw_nicsw *
@@ -121,6 +125,18 @@ create_vf_ports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
 	return 0;
 }
 
+static int
+start_flow(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
+{
+	const struct vsw_port *uplink = vsw_ctl_port_find(nic.uplink);
+
+	if (uplink == NULL) {
+		vsw_errmsg_set(em, "nic switch %s: no external port is bound to it", t->name);
+		return -EINVAL;
+	}
+	return vsw_ctl_nicsw_flow_start(t, uplink, nic.sw, &nic.flow, em);
+}
+
 int
 vsw_ctl_nicsw_create(const struct vsw_topo *topo, struct vsw_errmsg *em)
 {
@@ -141,7 +157,9 @@ vsw_ctl_nicsw_create(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		if (topo->ports[i].nicsw[0] != '\0')
 			memcpy(nic.uplink, topo->ports[i].name, sizeof(nic.uplink));
 	rc = create_vports(t, em);
-	if (rc == 0)
+	if (rc == 0 && t->backend == VSW_NICSW_BACKEND_FLOW)
+		rc = start_flow(t, em);
+	else if (rc == 0)
 		rc = create_vf_ports(t, em);
 	if (rc < 0)
 		vsw_ctl_nicsw_destroy();
@@ -161,6 +179,7 @@ vsw_ctl_nicsw_destroy(void)
 		snprintf(name, sizeof(name), "%.20s-vf%u", p.name, n);
 		(void)vsw_ctl_port_del(name, NULL);
 	}
+	vsw_ctl_nicsw_flow_stop(nic.flow);
 	vsw_nicsw_destroy(nic.sw, NULL, NULL);
 	memset(&nic, 0, sizeof(nic));
 }
@@ -183,6 +202,43 @@ vf_of_port(const struct vsw_port *port)
 	return (int)n;
 }
 
+/* The NIC's rules after a model change; a refusal keeps the rules as they were. */
+static void
+sync_flow(void)
+{
+	struct vsw_errmsg em = {0};
+
+	if (vsw_flow_mgr_sync(nic.flow, nic.sw, &em) < 0)
+		CTL_LOG(ERR, "%s", em.msg);
+}
+
+/*
+ * Interrupt moderation (R-VP-6) of the emulated backend, where it is applied: the workers'
+ * tx bursts to a VF's device (worker.c). Each burst is what a NIC's rx interrupt is to the
+ * guest: vhost-user kicks the guest's call eventfd after a burst when the guest asked for
+ * interrupts, and a kernel VF interface wakes its reader once per burst. A VPort's moderation
+ * spaces one worker's bursts to its VF by at least:
+ * - off: nothing; every pass that queued frames sends them (one interrupt per event);
+ * - rate r: 1/r s, so at most r bursts a second per worker;
+ * - adaptive: VSW_ADAPTIVE_GAP_US. A quiet VF's first frame still leaves at once (the gap
+ *   counts from the previous burst), so only a busy VF's frames wait and go in bigger bursts.
+ * A full burst (VSW_BURST_MAX frames) always leaves at once, as a NIC's frame-count limit.
+ */
+#define VSW_ADAPTIVE_GAP_US 50
+
+static uint64_t
+moderation_gap_cycles(const struct vsw_vport_moderation *mod)
+{
+	switch (mod->mode) {
+	case VSW_VPORT_MOD_RATE:
+		return rte_get_tsc_hz() / RTE_MAX(mod->rate_per_s, 1u);
+	case VSW_VPORT_MOD_ADAPTIVE:
+		return rte_get_tsc_hz() / US_PER_S * VSW_ADAPTIVE_GAP_US;
+	default:
+		return 0;
+	}
+}
+
 void
 vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 {
@@ -194,6 +250,10 @@ vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 		dn->port_of_vport[i] = VSW_PORT_NONE;
 	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
 		dn->vport_of_port[i] = VSW_PORT_NONE;
+	if (nic.flow != NULL) {
+		sync_flow();
+		return; /* the NIC switches in hardware: the uplink is a plain vSwitch port */
+	}
 	dn->uplink_port = nic.sw != NULL ? index_of(nic.uplink) : VSW_PORT_NONE;
 	if (dn->uplink_port == VSW_PORT_NONE)
 		return;
@@ -214,6 +274,10 @@ vsw_ctl_nicsw_fill(struct vsw_dp_cfg *cfg, uint16_t (*index_of)(const char *))
 			if (port != NULL && vf_of_port(port) == info.vf_index) {
 				dn->port_of_vport[info.vport_id] = i;
 				dn->vport_of_port[i] = info.vport_id;
+				cfg->ports[i].tx_gap_cycles =
+				        moderation_gap_cycles(&info.moderation);
+				if (cfg->ports[i].tx_gap_cycles != 0)
+					cfg->tx_moderated |= UINT64_C(1) << i;
 			}
 		}
 	}

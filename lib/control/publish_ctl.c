@@ -73,6 +73,7 @@ fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
 	memcpy(dp->macs, p->macs, sizeof(dp->macs));
 	dp->vlan = p->vlan;
 	dp->frame_len_max = frame_len_max(p);
+	dp->gen = p->gen;
 }
 
 /* Fill @p cfg from the ports, publish it and wait until no worker sees the previous one. */

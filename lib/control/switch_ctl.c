@@ -281,10 +281,12 @@ least_loaded_worker(void)
 static struct vsw_port *
 port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 {
+	static uint32_t last_gen;
 	struct vsw_port *port = rte_zmalloc("vsw_port", sizeof(*port), 0);
 
 	if (port == NULL)
 		return NULL;
+	port->gen = ++last_gen;
 	memcpy(port->name, tp->name, sizeof(port->name));
 	port->type = tp->type;
 	port->index = index;
@@ -297,6 +299,7 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	memcpy(port->netdev, tp->netdev, sizeof(port->netdev));
 	memcpy(port->vhost_path, tp->vhost_path, sizeof(port->vhost_path));
 	port->vhost_mode = tp->vhost_mode;
+	port->n_rxqs_want = tp->n_rxqs;
 	port->vlan = tp->vlan.cfg;
 	port->is_spoof_guarded = tp->security.has_mac_spoof_guard && port->n_macs > 0;
 	/* Where unknown hosts live: the uplink, and any trunk into another switch. */
@@ -433,14 +436,6 @@ check_supported(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		               topo->nicsws[1].name);
 		return -ENOTSUP;
 	}
-	if (topo->n_nicsws == 1 && topo->nicsws[0].backend != VSW_NICSW_BACKEND_EMULATED) {
-		vsw_errmsg_set(em,
-		               "nic switch %s: backend %s: rules are translated "
-		               "(lib/nicsw/flow_hw.c) but not installed by this vswd yet",
-		               topo->nicsws[0].name,
-		               vsw_nicsw_backend_name(topo->nicsws[0].backend));
-		return -ENOTSUP;
-	}
 	return 0;
 }
 
@@ -476,8 +471,13 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		struct vsw_topo_port tp = topo->ports[i];
 
 		/* An uplink bound to a NIC switch is the PF's wire. */
-		if (tp.nicsw[0] != '\0')
-			memcpy(tp.device, topo->nicsws[tp.nicsw_index].pf, sizeof(tp.device));
+		if (tp.nicsw[0] != '\0') {
+			const struct vsw_topo_nicsw *t = &topo->nicsws[tp.nicsw_index];
+
+			memcpy(tp.device, t->pf, sizeof(tp.device));
+			if (t->backend == VSW_NICSW_BACKEND_FLOW)
+				tp.n_rxqs = vsw_ctl_nicsw_flow_rxqs(t);
+		}
 		rc = vsw_ctl_port_add(&tp, em);
 		if (rc < 0)
 			break;

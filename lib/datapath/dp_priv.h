@@ -38,8 +38,11 @@ struct vsw_lcore {
 	uint32_t idle_passes;    /* passes in a row that received nothing */
 	uint32_t sleep_us;       /* current idle back-off step */
 	uint64_t txbuf_pending;  /* bit n: txbufs[n] holds frames */
+	uint64_t cfg_version;    /* of the configuration its held frames were checked against */
 	struct rte_ring *inject; /* frames the control thread enters as received; worker 0 only */
 	struct vsw_txbuf txbufs[VSW_PORTS_MAX];
+	uint32_t txbuf_gen[VSW_PORTS_MAX];   /* ports[n].gen when txbufs[n] got its first frame */
+	uint64_t tx_next_tsc[VSW_PORTS_MAX]; /* moderated ports: no burst before this TSC */
 	struct vsw_port_stats stats[VSW_PORTS_MAX];
 	struct vsw_worker_stats wstats;
 	struct vsw_vport_stats vport_stats[VSW_NICSW_VPORTS_MAX];

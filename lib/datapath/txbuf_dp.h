@@ -11,12 +11,21 @@
 /* Send what waits for @p port: egress hooks, then one tx burst; count and free the rest. */
 void vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port);
 
+/*
+ * End of a pass: send what waits, except for ports under interrupt moderation whose next
+ * burst is not due yet (vsw_txbuf_flush_moderated(), worker.c).
+ */
+void vsw_txbuf_flush_moderated(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg);
+
 static inline void
 vsw_txbuf_flush_all(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 {
 	/* Egress hooks may inject into other buffers: loop until every one is empty. */
-	while (lc->txbuf_pending != 0)
-		vsw_txbuf_flush(lc, cfg, (uint16_t)__builtin_ctzll(lc->txbuf_pending));
+	while ((lc->txbuf_pending & ~cfg->tx_moderated) != 0)
+		vsw_txbuf_flush(lc, cfg,
+		                (uint16_t)__builtin_ctzll(lc->txbuf_pending & ~cfg->tx_moderated));
+	if (unlikely((lc->txbuf_pending & cfg->tx_moderated) != 0))
+		vsw_txbuf_flush_moderated(lc, cfg);
 }
 
 /* Queue @p m for @p port, which must be connected. */
@@ -26,6 +35,8 @@ vsw_txbuf_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
 	struct vsw_txbuf *tb = &lc->txbufs[port];
 
 	RTE_ASSERT(port < VSW_PORTS_MAX && cfg->ports[port].is_connected);
+	if (tb->n == 0)
+		lc->txbuf_gen[port] = cfg->ports[port].gen;
 	tb->pkts[tb->n++] = m;
 	lc->txbuf_pending |= UINT64_C(1) << port;
 	if (tb->n == VSW_BURST_MAX)

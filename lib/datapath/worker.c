@@ -5,9 +5,15 @@
  * when idle. Also the tx buffers' flush with the egress extension hooks, and injection for
  * hooks. Worker lcores only; writes only its own struct vsw_lcore.
  *
- * Every pass ends with all tx buffers flushed, so a worker holds no mbuf and no pointer into
- * the configuration when it reports its quiescent state. Flushing per pass rather than on a
- * timer keeps the added latency to one pass, which is one burst per rx queue.
+ * Every pass ends with the tx buffers flushed, so the added latency is one pass, which is one
+ * burst per rx queue; a worker keeps no pointer into the configuration past its quiescent
+ * report. The exception is interrupt moderation (R-VP-6) of a VF's VPort: the tx buffer of
+ * such a port is sent at most once per tx_gap_cycles (include/vsw/datapath.h), so its
+ * frames may wait across passes and quiescent reports, i.e. across publications after which
+ * the control thread closes devices. Held frames are mbufs only, never a device reference:
+ * on the first pass that sees a new configuration, the worker drops the frames of any port
+ * that is gone, disconnected, or is now another port on the same index (its gen differs),
+ * before it could send anything, so it never transmits on a closed device.
  */
 #include <time.h>
 
@@ -101,6 +107,58 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	}
 	vsw_counter_add(&st->tx_packets, sent);
 	vsw_counter_add(&st->tx_bytes, bytes);
+	/* What moderation bounds: deliveries to a VF, each a guest interrupt (R-VP-6). */
+	if (sent != 0 && cfg->nicsw.is_used && cfg->nicsw.vport_of_port[port] != VSW_VPORT_NONE)
+		vsw_counter_add(&lc->vport_stats[cfg->nicsw.vport_of_port[port]].rx_bursts, 1);
+}
+
+void
+vsw_txbuf_flush_moderated(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
+{
+	const uint64_t now = rte_rdtsc();
+	uint64_t due = 0;
+
+	for (uint64_t held = lc->txbuf_pending & cfg->tx_moderated; held != 0; held &= held - 1)
+		if (now >= lc->tx_next_tsc[__builtin_ctzll(held)])
+			due |= held & -held;
+	for (; due != 0; due &= due - 1) {
+		const uint16_t port = (uint16_t)__builtin_ctzll(due);
+
+		if ((lc->txbuf_pending & (UINT64_C(1) << port)) == 0)
+			continue;
+		vsw_txbuf_flush(lc, cfg, port);
+		lc->tx_next_tsc[port] = now + cfg->ports[port].tx_gap_cycles;
+	}
+	/* Egress hooks of those bursts may have queued frames for unmoderated ports. */
+	while ((lc->txbuf_pending & ~cfg->tx_moderated) != 0)
+		vsw_txbuf_flush(lc, cfg,
+		                (uint16_t)__builtin_ctzll(lc->txbuf_pending & ~cfg->tx_moderated));
+}
+
+/* Drop the held frames of @p port (moderation): it is gone, or no longer the same port. */
+static void
+drop_held(struct vsw_lcore *lc, uint16_t port)
+{
+	struct vsw_txbuf *tb = &lc->txbufs[port];
+
+	rte_pktmbuf_free_bulk(tb->pkts, tb->n);
+	vsw_counter_add(&lc->stats[port].drop_port_down, tb->n);
+	tb->n = 0;
+	lc->txbuf_pending &= ~(UINT64_C(1) << port);
+}
+
+/* A new configuration: keep held frames only for the very ports they were queued for. */
+static void
+check_held(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
+{
+	for (uint64_t held = lc->txbuf_pending; held != 0; held &= held - 1) {
+		const uint16_t port = (uint16_t)__builtin_ctzll(held);
+		const struct vsw_dp_port *p = &cfg->ports[port];
+
+		if (!p->is_used || !p->is_connected || p->gen != lc->txbuf_gen[port])
+			drop_held(lc, port);
+	}
+	lc->cfg_version = cfg->version;
 }
 
 void
@@ -204,9 +262,13 @@ vsw_dp_worker_main(void *arg)
 		uint32_t max_us;
 
 		lc->now_s = (uint32_t)(last / tsc_hz);
-		if (likely(cfg != NULL))
+		if (likely(cfg != NULL)) {
+			if (unlikely(cfg->version != lc->cfg_version))
+				check_held(lc, cfg);
 			n_rx = poll_pass(lc, cfg);
-		/* No mbuf and no pointer into cfg is held past this point. */
+		}
+		/* No pointer into cfg is held past this point, and mbufs only as check_held()
+		 * allows. */
 		rte_rcu_qsbr_quiescent(vsw_dp.qsv, lcore_id);
 		now = rte_rdtsc();
 		if (n_rx != 0) {
@@ -222,9 +284,13 @@ vsw_dp_worker_main(void *arg)
 		vsw_counter_add(&lc->wstats.idle_cycles, now - last);
 		last = now;
 		max_us = __atomic_load_n(&vsw_dp.idle_sleep_max_us, __ATOMIC_RELAXED);
-		if (max_us != 0 && ++lc->idle_passes > IDLE_PASSES_BEFORE_SLEEP)
+		/* Frames held by moderation are sent on time: no sleep while there are some. */
+		if (max_us != 0 && lc->txbuf_pending == 0 &&
+		    ++lc->idle_passes > IDLE_PASSES_BEFORE_SLEEP)
 			last = idle_sleep(lc, max_us, now);
 	}
+	for (uint64_t held = lc->txbuf_pending; held != 0; held &= held - 1)
+		drop_held(lc, (uint16_t)__builtin_ctzll(held));
 	rte_rcu_qsbr_thread_offline(vsw_dp.qsv, lcore_id);
 	rte_rcu_qsbr_thread_unregister(vsw_dp.qsv, lcore_id);
 	return 0;

@@ -440,6 +440,7 @@ vsw_vport_stats_add(struct vsw_vport_stats *sum, const struct vsw_vport_stats *o
 	sum->tx_packets += __atomic_load_n(&one->tx_packets, __ATOMIC_RELAXED);
 	sum->tx_bytes += __atomic_load_n(&one->tx_bytes, __ATOMIC_RELAXED);
 	sum->tx_drops += __atomic_load_n(&one->tx_drops, __ATOMIC_RELAXED);
+	sum->rx_bursts += __atomic_load_n(&one->rx_bursts, __ATOMIC_RELAXED);
 }
 
 void

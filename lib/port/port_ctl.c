@@ -147,7 +147,8 @@ setup_queues(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
 		               port->name, info.max_tx_queues, n_txqs);
 		return -ENOTSUP;
 	}
-	port->n_rxqs = RTE_MIN(n_txqs, info.max_rx_queues);
+	port->n_rxqs =
+	        RTE_MIN(port->n_rxqs_want != 0 ? port->n_rxqs_want : n_txqs, info.max_rx_queues);
 	rss_conf(&info, port->n_rxqs, &conf);
 	if (*info.dev_flags & RTE_ETH_DEV_INTR_LSC)
 		conf.intr_conf.lsc = 1;
