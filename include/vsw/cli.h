@@ -52,6 +52,13 @@ void vsw_cli_server_poll(int timeout_ms);
 /** Close every connection and the listening socket, and remove the socket file. */
 void vsw_cli_server_close(void);
 
+/**
+ * Load topology file @p path and apply it to the running switch (vsw_ctl_reload()): the CLI's
+ * `load` and vswd's SIGHUP. Refusals are logged. @return 0 and what changed in @p summary;
+ * the loader's or vsw_ctl_reload()'s negative errno, nothing changed.
+ */
+int vsw_cli_load(const char *path, char *summary, size_t size, struct vsw_errmsg *em);
+
 /** A `quit` command was run, or stdin reached end of file in interactive mode. */
 bool vsw_cli_quit_requested(void);
 

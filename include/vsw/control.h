@@ -128,4 +128,25 @@ void vsw_ctl_unlock(void);
  */
 void vsw_ctl_poll(void);
 
+/**
+ * The running state as a topology (`vswctl dump`): the ports as they are now (those made at
+ * run time included, the NIC switch's VF ports excluded), their mirrors, VF policies and the
+ * loaded eBPF extensions with their current params; EAL, workers, control socket, FDB and NIC
+ * switches as the running topology gave them. Loading the result into a fresh vswd gives the
+ * same state. @return 0, -ENOENT (no topology applied yet).
+ */
+int vsw_ctl_snapshot(struct vsw_topo *out, struct vsw_errmsg *em);
+
+/**
+ * Live reload: bring the switch to @p topo (validated by the loader), all of it or nothing.
+ * The difference against vsw_ctl_snapshot() is applied in an order that keeps it consistent
+ * (extensions unloaded, ports deleted, kept ports changed in place, ports added, VF policies,
+ * extensions loaded); a step that fails undoes the ones before it. Ports the difference does
+ * not touch keep forwarding: each step publishes a whole new configuration (QSBR), never
+ * stopping a worker. A port holding a VF cannot change its MACs or VLAN (-EBUSY: detach first).
+ * @return 0 and, in @p summary (NULL allowed), what changed; -ENOTSUP (a change that needs a
+ *   restart), -EBUSY, or the failing step's error, the state unchanged.
+ */
+int vsw_ctl_reload(const struct vsw_topo *topo, char *summary, size_t size, struct vsw_errmsg *em);
+
 #endif /* VSW_CONTROL_H */

@@ -56,6 +56,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vsw/errmsg.h"
 #include "vsw/limits.h"
@@ -330,5 +331,53 @@ const char *vsw_nicsw_backend_name(enum vsw_nicsw_backend backend);
  */
 int vsw_topo_vf_socket_path(const struct vsw_topo_nicsw *sw, unsigned int vf, char *buf,
                             size_t size);
+
+/**
+ * Write @p topo as a topology file: loading the text gives the same struct back (marks and
+ * the file name aside). For `vswctl dump`.
+ * @return 0, or -EIO when writing to @p f failed.
+ */
+int vsw_topo_write(const struct vsw_topo *topo, FILE *f);
+
+/**
+ * What a reload changes (vsw_topo_diff()): indexes into the old topology (`del`) or the new
+ * one (the others). Ports match by name; a port whose type, device, netdev, nic_switch or
+ * vhost socket changes is replaced: deleted, then added.
+ */
+struct vsw_topo_diff {
+	unsigned int n_port_dels;
+	unsigned int port_dels[VSW_PORTS_MAX]; /**< old ports removed or replaced */
+	unsigned int n_port_adds;
+	unsigned int port_adds[VSW_PORTS_MAX]; /**< new ports added or replaced */
+	unsigned int n_port_updates;
+	/** new ports kept whose MACs, VLAN or security change in place */
+	unsigned int port_updates[VSW_PORTS_MAX];
+	unsigned int n_port_vfs;
+	unsigned int port_vfs[VSW_PORTS_MAX]; /**< new ports kept whose vf or vf_priority change */
+	bool has_mirrors_changed;             /**< any mirror added, removed or changed */
+	bool has_idle_sleep_changed;          /**< workers.idle_sleep_max_us */
+	unsigned int n_ext_dels;
+	unsigned int ext_dels[VSW_TOPO_EXTS_MAX]; /**< old extensions removed or replaced */
+	unsigned int n_ext_adds;
+	unsigned int ext_adds[VSW_TOPO_EXTS_MAX]; /**< new extensions added or replaced */
+	unsigned int n_ext_params;
+	unsigned int ext_params[VSW_TOPO_EXTS_MAX]; /**< new extensions whose params only change */
+};
+
+/** The diff changes nothing. */
+bool vsw_topo_diff_is_empty(const struct vsw_topo_diff *d);
+
+/**
+ * What going from @p old (the running state) to @p new changes. Changes a running vswd cannot
+ * make (EAL arguments, worker lcores, control socket, fdb sizing, NIC switches) are refused,
+ * all of them named in @p err ("file: eal.args: changed, needs a restart of vswd; ...").
+ * Pure: nothing is applied. Control thread and tests.
+ * @return 0 and @p d filled; -ENOTSUP (restart needed, @p d zeroed).
+ */
+int vsw_topo_diff(const struct vsw_topo *old, const struct vsw_topo *new, struct vsw_topo_diff *d,
+                  struct vsw_errmsg *err);
+
+/** Ports @p a and @p b are the same device: same name, type, device, netdev, socket. */
+bool vsw_topo_port_same_device(const struct vsw_topo_port *a, const struct vsw_topo_port *b);
 
 #endif /* VSW_TOPO_H */

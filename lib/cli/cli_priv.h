@@ -32,6 +32,7 @@ extern cmdline_parse_inst_t *vsw_cli_misc_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_pmd_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_log_cmds[];
 extern cmdline_parse_inst_t *vsw_cli_topology_cmds[];
+extern cmdline_parse_inst_t *vsw_cli_load_cmds[];
 
 /* Every command, NULL-terminated (built by server.c from the lists above). */
 extern cmdline_parse_ctx_t *vsw_cli_ctx;

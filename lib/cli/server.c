@@ -87,7 +87,7 @@ init_once(void)
 	cmdline_parse_inst_t **lists[] = {
 	        vsw_cli_show_cmds, vsw_cli_fdb_cmds,      vsw_cli_port_cmds, vsw_cli_nicsw_cmds,
 	        vsw_cli_vm_cmds,   vsw_cli_topology_cmds, vsw_cli_pmd_cmds,  vsw_cli_log_cmds,
-	        vsw_cli_ext_cmds,  vsw_cli_misc_cmds};
+	        vsw_cli_ext_cmds,  vsw_cli_load_cmds,     vsw_cli_misc_cmds};
 	unsigned int n = 0;
 
 	if (ctx[0] != NULL)

@@ -432,24 +432,27 @@ vsw_bpf_ext_counter(const struct vsw_bpf_ext *e, unsigned int index)
 static_assert(VSW_TOPO_EXT_PARAMS_MAX == VSW_BPF_PARAMS, "topology params are vsw_params");
 
 int
+vsw_ctl_bpf_load_topo_ext(const struct vsw_topo_ext *te, struct vsw_errmsg *em)
+{
+	struct vsw_bpf_ext_params p = {
+	        .is_egress = te->is_egress, .position = te->position, .n_params = te->n_params};
+
+	memcpy(p.name, te->name, sizeof(p.name));
+	memcpy(p.file, te->file, sizeof(p.file));
+	memcpy(p.section, te->section, sizeof(p.section));
+	memcpy(p.port, te->port, sizeof(p.port));
+	memcpy(p.params, te->params, sizeof(p.params));
+	return vsw_bpf_ext_load(&p, em);
+}
+
+int
 vsw_ctl_bpf_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 {
 	unsigned int i;
 	int rc = 0;
 
-	for (i = 0; i < topo->n_exts && rc == 0; i++) {
-		const struct vsw_topo_ext *te = &topo->exts[i];
-		struct vsw_bpf_ext_params p = {.is_egress = te->is_egress,
-		                               .position = te->position,
-		                               .n_params = te->n_params};
-
-		memcpy(p.name, te->name, sizeof(p.name));
-		memcpy(p.file, te->file, sizeof(p.file));
-		memcpy(p.section, te->section, sizeof(p.section));
-		memcpy(p.port, te->port, sizeof(p.port));
-		memcpy(p.params, te->params, sizeof(p.params));
-		rc = vsw_bpf_ext_load(&p, em);
-	}
+	for (i = 0; i < topo->n_exts && rc == 0; i++)
+		rc = vsw_ctl_bpf_load_topo_ext(&topo->exts[i], em);
 	if (rc == 0)
 		return 0;
 	/* All or nothing: the ones loaded before the refused one go again. */

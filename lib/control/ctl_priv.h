@@ -96,4 +96,14 @@ void vsw_ctl_vm_reset(void);
 /* Load the eBPF extensions of @p topo, all or none (bpf_ctl.c). */
 int vsw_ctl_bpf_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em);
 
+/* Load one extension of a topology (bpf_ctl.c). */
+int vsw_ctl_bpf_load_topo_ext(const struct vsw_topo_ext *te, struct vsw_errmsg *em);
+
+/*
+ * Remember @p topo as the running topology (reload_ctl.c): what a reload or a dump starts
+ * from. After vsw_ctl_apply_topo() succeeded; vsw_ctl_fini() forgets it.
+ */
+int vsw_ctl_reload_record(const struct vsw_topo *topo);
+void vsw_ctl_reload_forget(void);
+
 #endif /* VSW_CTL_PRIV_H */

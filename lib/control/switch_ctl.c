@@ -159,6 +159,7 @@ vsw_ctl_fini(void)
 			(void)vsw_ctl_port_del(ctl->ports[i]->name, NULL);
 	vsw_bpf_ext_unload_all();
 	vsw_ext_unregister_all();
+	vsw_ctl_reload_forget();
 	/* Before vsw_dp_fini(): rte_hash_free() reclaims its defer queue against the qsv. */
 	vsw_learn_free(ctl->learn);
 	ctl->learn = NULL;
@@ -493,10 +494,13 @@ vsw_ctl_apply_topo(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		else
 			rc = vsw_ctl_bpf_apply_topo(topo,
 			                            em); /* extensions last: they name ports */
+		if (rc == 0 && (rc = vsw_ctl_reload_record(topo)) < 0)
+			vsw_errmsg_set(em, "out of memory for the running topology");
 		if (rc == 0) {
 			vsw_ctl_vm_start(topo);
 			return 0;
 		}
+		vsw_bpf_ext_unload_all();
 		vsw_ctl_vm_reset();
 		vsw_ctl_nicsw_destroy();
 	}

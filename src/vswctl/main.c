@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -127,8 +128,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (optind < argc) {
+		char abs_path[PATH_MAX];
 		size_t len = 0;
 
+		/* vswd opens `load`'s file from its own directory: make the path absolute. */
+		if (argc - optind == 2 && strcmp(argv[optind], "load") == 0 &&
+		    argv[optind + 1][0] != '/' && realpath(argv[optind + 1], abs_path) != NULL)
+			argv[optind + 1] = abs_path;
 		line[0] = '\0';
 		for (int i = optind; i < argc && len < sizeof(line); i++)
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
@@ -37,6 +38,7 @@ RTE_LOG_REGISTER_DEFAULT(vswd_logtype, INFO);
 #define LOCK_DIR "/run/vsw"
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t is_reload_requested;
 
 struct options {
 	const char *config;
@@ -106,13 +108,23 @@ on_stop_signal(int sig)
 }
 
 static void
+on_reload_signal(int sig)
+{
+	RTE_SET_USED(sig);
+	is_reload_requested = 1;
+}
+
+static void
 install_signals(void)
 {
 	struct sigaction sa = {.sa_handler = on_stop_signal};
+	struct sigaction hup = {.sa_handler = on_reload_signal};
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&hup.sa_mask);
+	sigaction(SIGHUP, &hup, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a control client that goes away must not kill us */
 }
 
@@ -196,11 +208,36 @@ log_ready(const struct vsw_topo *topo)
 	(void)vswd_notify("READY=1");
 }
 
+/*
+ * SIGHUP: load the file vswd was started with again (systemctl reload). A refused file changes
+ * nothing and vswd keeps running; systemd hears of the reload through sd_notify.
+ */
 static void
-control_loop(void)
+reload(const char *path)
+{
+	struct vsw_errmsg em = {0};
+	char summary[256];
+
+	(void)vswd_notify("RELOADING=1");
+	VSWD_LOG(NOTICE, "SIGHUP: reloading %s", path);
+	vsw_ctl_lock();
+	if (vsw_cli_load(path, summary, sizeof(summary), &em) == 0)
+		VSWD_LOG(NOTICE, "reloaded %s: %s", path, summary);
+	else
+		VSWD_LOG(ERR, "reload of %s refused, nothing changed: %s", path, em.msg);
+	vsw_ctl_unlock();
+	(void)vswd_notify("READY=1");
+}
+
+static void
+control_loop(const char *config)
 {
 	while (stop_signal == 0 && !vsw_cli_quit_requested()) {
 		vsw_cli_server_poll(CONTROL_POLL_MS);
+		if (is_reload_requested) {
+			is_reload_requested = 0;
+			reload(config);
+		}
 		vsw_ctl_lock();
 		vsw_ctl_poll();
 		vsw_ctl_unlock();
@@ -244,7 +281,7 @@ run(const struct vsw_topo *topo, const struct options *o)
 	log_ready(topo);
 	if (o->is_interactive)
 		vsw_cli_stdin_enable();
-	control_loop();
+	control_loop(o->config);
 	vsw_telemetry_disable();
 	vsw_cli_server_close();
 	vsw_ctl_fini();

@@ -272,14 +272,12 @@ class Lab:
             "--", "--mac", src or mac]
         if send and raw is not None:
             argv += ["--send", str(send), "--raw", raw.hex()]
-            if pps:
-                argv += ["--pps", str(pps)]
         elif send:
             argv += ["--send", str(send)] + (["--broadcast"] if broadcast else ["--dst", dst])
         elif dst:
             argv += ["--dst", dst]  # for frames sent on SIGUSR1
-            if pps:
-                argv += ["--pps", str(pps)]
+        if pps and (send or dst):
+            argv += ["--pps", str(pps)]
         for opt, val in (("--size", size), ("--expect", expect), ("--timeout-s", timeout_s),
                          ("--linger-ms", linger_ms), ("--stream", stream)):
             if val is not None:
