@@ -14,8 +14,9 @@ behind a veth vswd opens as nic0's PF.
   throughout. vswd drops nothing; the guest may lose a reply it had queued on the vmxnet3 it
   unplugs (measured: 0-2 per 20 cycles), which the test prints with the event it followed.
   Each change's counters show the frames really took the VF (nic0-vf0) and then vm1.
-  (test_vm_bond.py shows the same changes losing nothing with a guest that switches paths
-  without unplugging a device.)
+- A guest that bonds a virtio-net on vm1 and one on VF 0's vhost-user socket (active-backup)
+  switches paths by choosing its active slave: no device goes, and CYCLES planned changes
+  lose not one ping.
 - Surprise, SURPRISE_CYCLES times: the VF vanishes on both sides at once, with no `vm detach-vf`:
   its tap goes down on the host (vswd sees the VF port's link drop) and the primary is
   unplugged in the guest. vswd fails over at once; the loss and the blackout (lost pings x
@@ -34,6 +35,8 @@ from guest import Guest, GuestCase, TapNetdev, VhostNic
 from vswlab import port, synthetic
 
 MAC1 = "52:54:00:e2:00:02"
+MAC_VF = "52:54:00:e2:00:12"  # the bonded guest's VF NIC until the bond gives it MAC1
+BOND = "/sys/class/net/bond0/bonding"
 NS_IP, VM1_IP = "10.77.0.1", "10.77.0.2"
 CYCLES = int(os.environ.get("VSW_FAILOVER_CYCLES", "20"))
 SURPRISE_CYCLES = int(os.environ.get("VSW_SURPRISE_CYCLES", "3"))
@@ -41,37 +44,27 @@ PING_INTERVAL_S = 0.02  # 50 pings a second from the external host
 SETTLE_S = 0.4  # on each path before the next change, so that each path carries pings
 
 
-class VmFailoverTest(GuestCase):
-    def setUp(self):
-        super().setUp()
+class FailoverCase(GuestCase):
+    """vswd with nic0 (PF on a veth to the external host's netns, one VF) and VM port vm1."""
+
+    def start_vswd(self, vf_netdev=None):
         lab = self.lab
-        self.ns, wire_if, self.ns_if = lab.add_veth_netns()
-        self.wire_if = wire_if
+        self.ns, self.wire_if, self.ns_if = lab.add_veth_netns()
         vswlab.run(["ip", "-n", self.ns, "addr", "add", NS_IP + "/24", "dev", self.ns_if])
-        self.tap = tap = guest.add_tap(lab)
-        sock = lab.path("vm1.sock")
+        self.sock = lab.path("vm1.sock")
         nicsw = "\n".join([
             "nic_switches:",
             "  - name: nic0",
             "    backend: emulated",
-            "    pf: %s" % json.dumps("net_af_packet1,iface=" + wire_if),
+            "    pf: %s" % json.dumps("net_af_packet1,iface=" + self.wire_if),
             "    num_vfs: 1",
-            "    vf_netdevs: [%s]" % json.dumps(tap),
             "    queue_pairs: { total: 4, default_vport: 1 }",
             "    asymmetric: true",
             "    vf_socket_dir: %s" % json.dumps(lab.path("vf")),
-            ""])
+            ""] + (["    vf_netdevs: [%s]" % json.dumps(vf_netdev), ""] if vf_netdev else []))
         lab.start_vswd(lab.write_topology(
-            [port("uplink", "external", nic_switch="nic0"), synthetic("vm1", MAC1, sock)],
+            [port("uplink", "external", nic_switch="nic0"), synthetic("vm1", MAC1, self.sock)],
             extra_yaml=nicsw))
-        self.g = Guest(lab, "g1", nics=[VhostNic(sock, MAC1, failover=True, id="standby0")],
-                       netdevs=[TapNetdev(tap, "vf0")])
-        fo = self.g.failover()
-        self.master = fo["master"]
-        self.g.set_ip(self.master, VM1_IP + "/24")
-        self.g.wait_link(self.master)
-        lab.wait_links(["uplink", "vm1"])
-        self.g.wait_reachable(NS_IP)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -112,6 +105,23 @@ class VmFailoverTest(GuestCase):
         return {"vm1": st["vm1"]["tx_packets"], "vf": st["nic0-vf0"]["tx_packets"],
                 "vm1_drops": st["vm1"]["drops"], "vm1_rx": st["vm1"]["rx_packets"],
                 "vf_rx": st["nic0-vf0"]["rx_packets"], "uplink_rx": st["uplink"]["rx_packets"]}
+
+    def guest_up(self, ifname):
+        self.g.set_ip(ifname, VM1_IP + "/24")
+        self.g.wait_link(ifname)
+        self.lab.wait_links(["uplink", "vm1"])
+        self.g.wait_reachable(NS_IP)
+
+
+class VmFailoverTest(FailoverCase):
+    def setUp(self):
+        super().setUp()
+        self.tap = tap = guest.add_tap(self.lab)
+        self.start_vswd(vf_netdev=tap)
+        self.g = Guest(self.lab, "g1",
+                       nics=[VhostNic(self.sock, MAC1, failover=True, id="standby0")],
+                       netdevs=[TapNetdev(tap, "vf0")])
+        self.guest_up(self.g.failover()["master"])
 
     def attach(self, events):
         t0 = time.monotonic()
@@ -217,6 +227,72 @@ class VmFailoverTest(GuestCase):
                       min(changes), max(changes), self.where(missing, t_ping, events)))
         self.assertEqual(self.g.ping(NS_IP)["received"], 5)  # reachable on synthetic
         self.assertLess(lost, sent / 4, "the guest was unreachable too long")
+
+
+class VmBondTest(FailoverCase):
+    """A guest that bonds its two virtio-net NICs active-backup: one on vm1, one on nic0's VF 0
+    served as a vhost-user socket. The guest changes path by choosing the bond's active slave,
+    an atomic switch with no device unplugged, so vswd's planned changes must lose nothing."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_vswd()
+        self.g = Guest(self.lab, "g1", nics=[
+            VhostNic(self.sock, MAC1, id="syn0"),
+            VhostNic(os.path.join(self.lab.path("vf"), "nic0-vf0.sock"), MAC_VF, id="vf0")])
+        self.syn, self.vf = self.g.ifname(MAC1), self.g.ifname(MAC_VF)
+        self.g.check("echo +bond0 > /sys/class/net/bonding_masters; B=%s; "
+                     "echo active-backup > $B/mode; echo 100 > $B/miimon; "
+                     "ip link set %s down; ip link set %s down; "
+                     "echo +%s > $B/slaves; echo +%s > $B/slaves; echo %s > $B/active_slave; "
+                     "ip link set bond0 up" % (BOND, self.syn, self.vf, self.syn, self.vf,
+                                               self.syn))
+        self.lab.wait_links(["nic0-vf0"])
+        self.guest_up("bond0")
+
+    def activate(self, ifname):
+        self.g.check("echo %s > %s/active_slave" % (ifname, BOND))
+
+    def test_planned_changes_lose_nothing(self):
+        lab = self.lab
+        ping, t_ping, events = self.ping_start(), time.monotonic(), []
+        time.sleep(1)
+        times = []
+        for i in range(CYCLES):
+            c0 = self.counts()
+            t0 = time.monotonic()
+            events.append((t0, "attach-vf"))
+            self.assertIn("attaching", lab.vswctl("vm", "attach-vf", "vm1", "vf", "0"))
+            time.sleep(0.05)  # both paths carry pings before the guest moves
+            events.append((time.monotonic(), "guest on vf"))
+            self.activate(self.vf)
+            lab.wait_vm_path("vm1", "vf")
+            t1 = time.monotonic()
+            time.sleep(SETTLE_S)
+            c1 = self.counts()
+            events.append((time.monotonic(), "detach-vf"))
+            self.assertIn("detaching", lab.vswctl("vm", "detach-vf", "vm1"))
+            time.sleep(0.05)
+            events.append((time.monotonic(), "guest on synthetic"))
+            self.activate(self.syn)
+            row = lab.wait_vm_path("vm1", "synthetic")
+            times.append((t1 - t0, time.monotonic() - t1 - SETTLE_S))
+            self.assertEqual((row["attaches"], row["detaches"], row["failovers"]),
+                             (i + 1, i + 1, 0), row)
+            time.sleep(SETTLE_S)
+            c2 = self.counts()
+            self.assertGreater(c1["vf"] - c0["vf"], 0, (i, c0, c1))
+            self.assertGreater(c2["vm1"] - c1["vm1"], 0, (i, c1, c2))
+        sent, received, missing = self.ping_stop(ping)
+        rows = lab.vm_datapath()["vm1"]
+        self.note("bonded guest, %d planned attach+detach cycles: %d pings sent, %d received; "
+                  "attach %.2f-%.2f s, detach %.2f-%.2f s from the command to the path change" % (
+                      CYCLES, sent, received, min(t[0] for t in times),
+                      max(t[0] for t in times), min(t[1] for t in times),
+                      max(t[1] for t in times)))
+        self.assertEqual(received, sent, "planned changes lost pings: %s" % self.where(
+            missing, t_ping, events))
+        self.assertEqual((rows["forced"], rows["lost"]), (0, 0), rows)
 
 
 if __name__ == "__main__":
