@@ -146,7 +146,11 @@ int vsw_vm_detach(struct vsw_vm_pool *pool, uint16_t idx, uint64_t now_ns, struc
  */
 void vsw_vm_guest_sent(struct vsw_vm_pool *pool, uint16_t idx, bool is_vf, uint64_t now_ns);
 
-/** The VF of adapter @p idx lost its link or device: back to synthetic at once. */
+/**
+ * The VF of adapter @p idx lost its link or device: back to synthetic at once, from the VF path
+ * (a surprise failover) or a planned detach (done). While attaching nothing changes: the VF's
+ * device is being plugged into the VM and both paths carry its frames.
+ */
 void vsw_vm_vf_lost(struct vsw_vm_pool *pool, uint16_t idx, uint64_t now_ns);
 
 /** Complete planned detaches older than VSW_VM_DETACH_TIMEOUT_NS (counted as forced). */

@@ -300,7 +300,9 @@ vsw_vm_vf_lost(struct vsw_vm_pool *pool, uint16_t idx, uint64_t now_ns)
 {
 	struct vsw_vm_adapter *a = adapter_of(pool, idx);
 
-	if (a == NULL || a->path == VSW_VM_PATH_SYNTHETIC)
+	/* Attaching, the VF's device is still being plugged into the VM: its link may come and
+	 * go, and the synthetic path carries the guest's frames meanwhile anyway. */
+	if (a == NULL || a->path == VSW_VM_PATH_SYNTHETIC || a->path == VSW_VM_PATH_ATTACHING)
 		return;
 	/* A planned detach whose VF goes is simply done; anything else is a surprise. */
 	to_synthetic(pool, a,
