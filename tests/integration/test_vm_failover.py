@@ -26,6 +26,7 @@ behind a veth vswd opens as nic0's PF.
 import json
 import os
 import re
+import statistics
 import subprocess
 import time
 
@@ -100,6 +101,25 @@ class FailoverCase(GuestCase):
             res.append("%d@+%.0fms %s" % (q, dt * 1000, name))
         return ", ".join(res)
 
+    def lost_per_change(self, missing, t_ping, starts):
+        """Missing pings per change: each counted against the last change begun before it."""
+        lost = [0] * len(starts)
+        for q in missing:
+            t = t_ping + (q - 1) * PING_INTERVAL_S
+            before = [i for i, t0 in enumerate(starts) if t0 <= t]
+            if before:
+                lost[before[-1]] += 1
+        return lost
+
+    def bench_line(self, kind, change_s, lost):
+        """One JSON line tests/bench/failover.py collects, and a readable summary."""
+        self.note("VSW-BENCH " + json.dumps({"kind": kind, "change_s": change_s, "lost": lost,
+                                             "ping_interval_s": PING_INTERVAL_S}))
+        self.note("%s: %d changes; change time median %.3f s, worst %.3f s; pings lost per "
+                  "change median %d, worst %d (blackout worst ~%.0f ms)" % (
+                      kind, len(change_s), statistics.median(change_s), max(change_s),
+                      statistics.median(lost), max(lost), max(lost) * PING_INTERVAL_S * 1000))
+
     def counts(self):
         st = self.lab.stats()
         return {"vm1": st["vm1"]["tx_packets"], "vf": st["nic0-vf0"]["tx_packets"],
@@ -151,14 +171,17 @@ class VmFailoverTest(FailoverCase):
     def test_planned_attach_detach_cycles_lose_nothing(self):
         ping, t_ping, events = self.ping_start(), time.monotonic(), []
         time.sleep(1)
-        per_change = []
+        per_change, starts, change_s = [], [], []
         for i in range(CYCLES):
             c0 = self.counts()
+            starts.append(time.monotonic())
             row, t_att = self.attach(events)
             self.assertEqual((row["attaches"], row["vport"]), (i + 1, "1"), row)
             time.sleep(SETTLE_S)
             c1 = self.counts()
+            starts.append(time.monotonic())
             row, t_det = self.detach(events)
+            change_s += [t_att, t_det]
             self.assertEqual((row["detaches"], row["failovers"], row["last"]),
                              (i + 1, 0, "detach"), row)
             time.sleep(SETTLE_S)
@@ -185,6 +208,8 @@ class VmFailoverTest(FailoverCase):
         self.note("per cycle (attach s, detach s, frames to the VF, frames to vm1): %s" % (
             ", ".join("(%.2f, %.2f, %d, %d)" % c for c in per_change)))
         self.note("lost pings: %s" % (self.where(missing, t_ping, events) or "none"))
+        self.bench_line("net_failover planned", change_s,
+                        self.lost_per_change(missing, t_ping, starts))
         # vswd itself drops nothing for the guest in any change, and every change completes
         # because the guest moved, not by the timeout.
         st = self.lab.stats()
@@ -201,11 +226,12 @@ class VmFailoverTest(FailoverCase):
         tap = self.tap
         ping, t_ping, events = self.ping_start(), time.monotonic(), []
         time.sleep(1)
-        changes = []
+        changes, starts = [], []
         for i in range(SURPRISE_CYCLES):
             self.attach(events)
             time.sleep(SETTLE_S)
             t0 = time.monotonic()
+            starts.append(t0)
             events.append((t0, "tap down + device_del"))
             vswlab.run(["ip", "link", "set", tap, "down"])
             self.g.device_del("primary0")
@@ -225,6 +251,8 @@ class VmFailoverTest(FailoverCase):
                       SURPRISE_CYCLES, lost, sent, lost / SURPRISE_CYCLES,
                       lost / SURPRISE_CYCLES * PING_INTERVAL_S * 1000, PING_INTERVAL_S * 1000,
                       min(changes), max(changes), self.where(missing, t_ping, events)))
+        self.bench_line("net_failover surprise", changes,
+                        self.lost_per_change(missing, t_ping, starts))
         self.assertEqual(self.g.ping(NS_IP)["received"], 5)  # reachable on synthetic
         self.assertLess(lost, sent / 4, "the guest was unreachable too long")
 
@@ -257,10 +285,11 @@ class VmBondTest(FailoverCase):
         lab = self.lab
         ping, t_ping, events = self.ping_start(), time.monotonic(), []
         time.sleep(1)
-        times = []
+        times, starts = [], []
         for i in range(CYCLES):
             c0 = self.counts()
             t0 = time.monotonic()
+            starts.append(t0)
             events.append((t0, "attach-vf"))
             self.assertIn("attaching", lab.vswctl("vm", "attach-vf", "vm1", "vf", "0"))
             time.sleep(0.05)  # both paths carry pings before the guest moves
@@ -270,6 +299,7 @@ class VmBondTest(FailoverCase):
             t1 = time.monotonic()
             time.sleep(SETTLE_S)
             c1 = self.counts()
+            starts.append(time.monotonic())
             events.append((time.monotonic(), "detach-vf"))
             self.assertIn("detaching", lab.vswctl("vm", "detach-vf", "vm1"))
             time.sleep(0.05)
@@ -290,6 +320,8 @@ class VmBondTest(FailoverCase):
                       CYCLES, sent, received, min(t[0] for t in times),
                       max(t[0] for t in times), min(t[1] for t in times),
                       max(t[1] for t in times)))
+        self.bench_line("bond planned", [t for pair in times for t in pair],
+                        self.lost_per_change(missing, t_ping, starts))
         self.assertEqual(received, sent, "planned changes lost pings: %s" % self.where(
             missing, t_ping, events))
         self.assertEqual((rows["forced"], rows["lost"]), (0, 0), rows)

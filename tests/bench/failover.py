@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Failover benchmark: blackout and loss of VM data path changes with a real guest (R-DP-3).
+
+Runs tests/integration/test_vm_failover.py with many cycles (100 planned changes for the
+net_failover and the bonded guest, 20 surprise VF losses by default) and prints, per kind of
+change, the time from the command (or the VF vanishing) to vswd's path change and the pings
+lost per change (a 50 Hz ping from the external host: blackout = lost x 20 ms), median and
+worst. Not part of the test suite: the times depend on the machine (TCG guests).
+  sudo tests/bench/failover.py [--planned 100] [--surprise 20]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TEST = os.path.join(HERE, "..", "integration", "test_vm_failover.py")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--planned", type=int, default=100,
+                    help="planned changes per guest kind (an attach and a detach are two)")
+    ap.add_argument("--surprise", type=int, default=20, help="surprise VF losses")
+    args = ap.parse_args()
+    env = dict(os.environ, VSW_FAILOVER_CYCLES=str(max(1, args.planned // 2)),
+               VSW_SURPRISE_CYCLES=str(args.surprise))
+    p = subprocess.run([sys.executable, TEST], env=env, capture_output=True, text=True)
+    rows = [json.loads(line.split("VSW-BENCH ", 1)[1])
+            for line in (p.stdout + p.stderr).splitlines() if "VSW-BENCH " in line]
+    print("| change | n | to path change, median / worst (s) | pings lost per change, "
+          "median / worst | worst blackout (ms) |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        ch, lost = r["change_s"], r["lost"]
+        print("| %s | %d | %.3f / %.3f | %g / %d | %.0f |" % (
+            r["kind"], len(ch), statistics.median(ch), max(ch), statistics.median(lost),
+            max(lost), max(lost) * r["ping_interval_s"] * 1000))
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr[-4000:])
+        sys.exit(p.returncode)
+
+
+if __name__ == "__main__":
+    main()
