@@ -89,7 +89,8 @@ int vsw_ctl_vm_set_priority(const char *port, uint16_t priority, struct vsw_errm
 /**
  * Tell the network where VM port @p port's MACs are now (R-DP-4): a RARP from each enters the
  * switch as if the VM had sent it, and floods out of the uplink. For orchestration after a live
- * migration when the guest cannot announce itself. @return 0, -ENOENT, -ENOBUFS.
+ * migration when the guest cannot announce itself. @return 0, -ENOENT, -ENOTCONN (its NIC is not
+ * connected), -ENOBUFS.
  */
 int vsw_ctl_vm_announce(const char *port, struct vsw_errmsg *em);
 

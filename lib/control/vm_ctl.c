@@ -313,6 +313,11 @@ vsw_ctl_vm_announce(const char *name, struct vsw_errmsg *em)
 	if (idx == VSW_VM_ADAPTERS_MAX)
 		return -ENOENT;
 	port = ctl->ports[idx];
+	if (!vsw_lifecycle_is_connected(&port->lc)) {
+		/* Nothing would leave: the switch takes frames only from connected NICs. */
+		vsw_errmsg_set(em, "vm %s: its NIC is not connected, nothing to announce", name);
+		return -ENOTCONN;
+	}
 	for (uint8_t k = 0; k < port->n_macs; k++) {
 		struct rte_mbuf *m = build_rarp(port->macs[k]);
 

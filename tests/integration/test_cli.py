@@ -289,6 +289,9 @@ class CliTest(LabCase):
         self.fails("error: vm vm9: no such port", "vm", "announce", "vm9")
         self.bad("bad arguments", "vm", "announce")
         self.lab.finish(vm)
+        self.lab.wait_links(["vm1"], state="down")
+        self.fails("error: vm vm1: its NIC is not connected, nothing to announce", "vm",
+                   "announce", "vm1")
 
     # --- extensions ------------------------------------------------------------------------
 

@@ -296,6 +296,8 @@ class VmDatapathTest(LabCase):
         lab = self.lab
         self.start()
         rx = lab.nsraw_recv(self.ns, self.ns_if, count=1, timeout_s=15, linger_ms=500)
+        self.assertIn("vm vm1: its NIC is not connected, nothing to announce",
+                      self.vswctl_fails("vm", "announce", "vm1"))
         vm = self.guest_nic("vm1", self.socks["vm1"], MAC_VM1)
         lab.wait_links(["vm1", "uplink"])
         time.sleep(0.3)
