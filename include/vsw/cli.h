@@ -44,6 +44,14 @@ int vsw_cli_server_set_group(const char *group, struct vsw_errmsg *em);
 void vsw_cli_stdin_enable(void);
 
 /**
+ * Run the commands of file @p path, one per line ('#' comments and blank lines skipped),
+ * answers on stdout. Stops at the first that fails. Control thread, after the switch started.
+ * @return 0, the failed command's negative errno (@p em names the file and line), or the
+ * file's open error.
+ */
+int vsw_cli_run_file(const char *path, struct vsw_errmsg *em);
+
+/**
  * Serve pending input: accept connections, run complete command lines. Waits at most
  * @p timeout_ms for input (0: do not wait); returns early when a signal arrives.
  */

@@ -434,6 +434,45 @@ vsw_cli_server_open(const char *path, struct vsw_errmsg *em)
 	return 0;
 }
 
+int
+vsw_cli_run_file(const char *path, struct vsw_errmsg *em)
+{
+	struct client c = {.fd = -1};
+	unsigned int lineno = 0;
+	char line[VSW_CLI_LINE_SIZE];
+	FILE *f;
+	int rc = 0;
+
+	init_once();
+	f = fopen(path, "r");
+	if (f == NULL) {
+		vsw_errmsg_set(em, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	c.cl = cmdline_new(ctx, "", STDIN_FILENO, STDOUT_FILENO);
+	if (c.cl == NULL) {
+		fclose(f);
+		vsw_errmsg_set(em, "%s: out of memory for a command line", path);
+		return -ENOMEM;
+	}
+	/* Each command's answer goes to stdout, as testpmd's --cmdline-file does; the first
+	 * that fails stops the file, since the ones after it may depend on it. */
+	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		run_line(&c, line);
+		if (srv.status < 0) {
+			rc = srv.status;
+			vsw_errmsg_set(em, "%s:%u: command failed: %.*s", path, lineno,
+			               (int)strcspn(line, "\r\n"), line);
+		}
+		if (vsw_cli_quit_requested())
+			break;
+	}
+	cmdline_free(c.cl);
+	fclose(f);
+	return rc;
+}
+
 void
 vsw_cli_stdin_enable(void)
 {

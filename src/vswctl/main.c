@@ -141,12 +141,24 @@ main(int argc, char **argv)
 			                        i > optind ? " " : "", argv[i]);
 		rc = run_command(fd, in, line);
 	} else {
-		while (rc != -EPIPE && fgets(line, sizeof(line), stdin) != NULL) {
+		/* At a terminal, an interactive session: a prompt before each command; Ctrl-D ends
+		 * it. */
+		const bool is_tty = isatty(STDIN_FILENO);
+
+		while (rc != -EPIPE) {
 			int r;
 
+			if (is_tty) {
+				fputs("vsw> ", stdout);
+				fflush(stdout);
+			}
+			if (fgets(line, sizeof(line), stdin) == NULL)
+				break;
 			line[strcspn(line, "\n")] = '\0';
 			r = run_command(fd, in, line);
-			if (r != 0)
+			/* At a terminal a failed command does not end the session; a lost vswd
+			 * does. */
+			if (r == -EPIPE || (!is_tty && r != 0))
 				rc = r;
 		}
 	}

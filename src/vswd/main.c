@@ -45,15 +45,18 @@ struct options {
 	bool is_check_only;
 	bool is_interactive;
 	const char *socket_group;
+	const char *cmdline_file;
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: vswd -c FILE.yaml [--check] [-i] [-g GROUP]\n"
+	fprintf(f, "usage: vswd -c FILE.yaml [--check] [-i] [-g GROUP] [--cmdline-file F]\n"
 	           "  -c, --config FILE         topology to run (YAML)\n"
 	           "      --check               validate FILE and exit: 0 valid, 1 not\n"
 	           "  -i, --interactive         read commands from stdin (try 'help')\n"
+	           "      --cmdline-file F      run F's commands once the switch runs; the\n"
+	           "                            first that fails stops vswd\n"
 	           "  -g, --socket-group GROUP  group allowed on the control socket besides root\n"
 	           "                            (name or gid; default: vswd's own group)\n"
 	           "  -h, --help                this text\n");
@@ -67,6 +70,7 @@ parse_options(int argc, char **argv, struct options *o)
 	        {"check", no_argument, NULL, 'C'},
 	        {"interactive", no_argument, NULL, 'i'},
 	        {"socket-group", required_argument, NULL, 'g'},
+	        {"cmdline-file", required_argument, NULL, 'F'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -85,6 +89,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'g':
 			o->socket_group = optarg;
+			break;
+		case 'F':
+			o->cmdline_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -278,6 +285,13 @@ run(const struct vsw_topo *topo, const struct options *o)
 		if (strcmp(topo->eal_args[i], "--no-telemetry") == 0)
 			VSWD_LOG(WARNING, "--no-telemetry in the topology's EAL args: the /vsw/ "
 			                  "telemetry commands cannot be reached");
+	if (o->cmdline_file != NULL) {
+		vsw_ctl_lock();
+		rc = vsw_cli_run_file(o->cmdline_file, &em);
+		vsw_ctl_unlock();
+		if (rc < 0)
+			goto err_started;
+	}
 	log_ready(topo);
 	if (o->is_interactive)
 		vsw_cli_stdin_enable();
@@ -287,6 +301,8 @@ run(const struct vsw_topo *topo, const struct options *o)
 	vsw_ctl_fini();
 	return EXIT_SUCCESS;
 
+err_started:
+	vsw_telemetry_disable();
 err_cli:
 	vsw_cli_server_close();
 err_ctl:

@@ -157,6 +157,29 @@ class LifecycleTest(LabCase):
         self.assertFalse(os.path.exists(sock_a), "vhost server socket left behind")
         self.assertFalse(os.path.exists(lab.control_socket), "control socket left behind")
 
+    def test_cmdline_file(self):
+        """--cmdline-file runs its commands once the switch runs (answers on stdout, comments
+        and blank lines skipped); the first that fails stops vswd with the file and line."""
+        lab = self.lab
+        topo = lab.write_topology([synthetic("vma", MAC_A, lab.path("vma.sock"))])
+        good = lab.path("good.cmds")
+        with open(good, "w") as f:
+            f.write("# set up\n\nshow port\nclear port stats all\nquit\n")
+        p = subprocess.run([vswlab.VSWD, "-c", topo, "--cmdline-file", good],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"(?m)^0\s+vma\s+synthetic\s")
+        self.assertIn("stopping vswd", p.stdout)
+        bad = lab.path("bad.cmds")
+        with open(bad, "w") as f:
+            f.write("show port\nport delete nosuch\nquit\n")
+        p = subprocess.run([vswlab.VSWD, "-c", topo, "--cmdline-file", bad],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("error: port nosuch: no such port", p.stdout)
+        self.assertIn("vswd: %s:2: command failed: port delete nosuch" % bad, p.stderr)
+        self.assertFalse(os.path.exists(lab.control_socket), "control socket left behind")
+
     def test_second_vswd_same_vhost_socket(self):
         lab = self.lab
         first = self.start_two_vms_switch()
