@@ -14,14 +14,15 @@ cd "$top"
 packages=(gcc pkg-config meson ninja-build libdpdk-dev dpdk-dev libyaml-dev libbpf-dev
 	libcmocka-dev python3 iproute2 ethtool clang-format passwd util-linux clang libclang-rt-14-dev
 	dpdk git debhelper dpkg-dev groff-base man-db systemd graphviz libvirt-clients libxml2-utils
-	qemu-system-x86 cpio iputils-ping)
+	qemu-system-x86 cpio iputils-ping python3-scapy)
 # dpdk-dev: testpmd and dpdk-telemetry.py; passwd (useradd) and util-linux (runuser, setpriv):
 # the control socket access test. clang: the eBPF examples (-target bpf) and the libFuzzer
 # harnesses (with libclang-rt-14-dev). dpdk: dpdk-dumpcap (capture test). The rest is for the
 # package suite and docs: the .deb (debhelper), man pages (groff, man), the unit
 # (systemd-analyze), the topology drawing (graphviz) and the libvirt examples
 # (virt-xml-validate, which runs xmllint). qemu-system-x86, cpio, iputils-ping: the QEMU guests
-# of test_guest.py (their image is built with cpio).
+# of test_guest.py (their image is built with cpio). python3-scapy: test_capture reads the
+# pcapng files with it too.
 # Seconds each libFuzzer harness runs in the test command (tests/fuzz/run.sh).
 fuzz_seconds=${VSW_FUZZ_SECONDS:-30}
 # 2 MiB pages free for vswd and the tests (EAL -m 256 each, a few at once).

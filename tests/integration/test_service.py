@@ -5,6 +5,8 @@
 Readiness (sd_notify): with $NOTIFY_SOCKET set, vswd sends "READY=1" to that datagram socket
 once its ports exist and its control socket answers, and "STOPPING=1" when SIGTERM arrives;
 the address may be a path or an abstract name ("@name").
+Reload as the unit does it (ExecReload: `vswd --check`, then SIGHUP): "RELOADING=1", the file
+applied, "READY=1"; a file that fails the check is never signalled and changes nothing.
 Journal logging: when $JOURNAL_STREAM names vswd's stderr (device:inode), every DPDK log line
 starts with its syslog priority "<N>" and "[log type]"; otherwise lines are unchanged.
 """
@@ -47,8 +49,11 @@ class ServiceTest(LabCase):
         s.settimeout(NOTIFY_TIMEOUT_S)
         return s
 
-    def topology(self):
-        return self.lab.write_topology([synthetic("vm1", MAC_VM1, self.lab.path("vm1.sock"))])
+    def topology(self, *more):
+        """vm1 and the ports in more; the same EAL prefix each time (a reload keeps it)."""
+        return self.lab.write_topology(
+            [synthetic("vm1", MAC_VM1, self.lab.path("vm1.sock"))] + list(more),
+            prefix="vswt-%s-svc" % self.lab.tag)
 
     def test_ready_then_stopping_on_a_path(self):
         lab = self.lab
@@ -63,6 +68,32 @@ class ServiceTest(LabCase):
         os.kill(vswd.pid, signal.SIGTERM)
         self.assertEqual(sock.recv(4096).decode(), "STOPPING=1")
         self.assertEqual(vswd.wait(vswlab.STOP_GRACE_S * 2), 0, vswd.describe())
+
+    def test_reload_as_the_unit_does(self):
+        """vswd started as vswd.service starts it (`vswd -c FILE`), reloaded as its ExecReload
+        does: `vswd --check -c FILE` must pass, then SIGHUP."""
+        lab = self.lab
+        sock = self.notify_socket(lab.path("notify.sock"))
+        topo = self.topology()
+        with environ(NOTIFY_SOCKET=lab.path("notify.sock")):
+            vswd = lab.start_vswd(topo, wait=False)
+        self.assertEqual(sock.recv(4096).decode(), "READY=1")
+        self.assertNotIn("vm2", lab.stats())
+        self.topology(synthetic("vm2", "02:00:00:00:5e:02", lab.path("vm2.sock")))
+        check = vswlab.run([vswlab.VSWD, "--check", "-c", topo], check=False)
+        self.assertEqual(check.returncode, 0, check.stdout)
+        os.kill(vswd.pid, signal.SIGHUP)
+        self.assertEqual(sock.recv(4096).decode(), "RELOADING=1")
+        self.assertEqual(sock.recv(4096).decode(), "READY=1")
+        self.assertIn("vm2", lab.stats())
+        # A broken file fails the check; ExecReload stops there and vswd keeps its ports.
+        with open(topo, "a") as f:
+            f.write("bogus_key: 1\n")
+        check = vswlab.run([vswlab.VSWD, "--check", "-c", topo], check=False)
+        self.assertEqual(check.returncode, 1, check.stdout)
+        self.assertIn("unknown key 'bogus_key'", check.stdout)
+        self.assertIn("vm2", lab.stats())
+        lab.stop(vswd)
 
     def test_abstract_socket_and_journal_lines(self):
         lab = self.lab
