@@ -43,6 +43,7 @@ BOOT_TIMEOUT_S = 90  # TCG boot is ~4 s on an idle host; two guests on 2 busy CP
 CMD_TIMEOUT_S = 30
 QMP_TIMEOUT_S = 10
 HOTPLUG_SLOTS = 2  # free root ports for device_add
+MIGRATE_TIMEOUT_S = 120  # 256 MiB of guest RAM over a unix socket: ~1-3 s idle, TCG busy longer
 
 
 class GuestError(AssertionError):
@@ -183,10 +184,12 @@ class Qmp:
 
 class Guest:
     def __init__(self, lab, name, nics=(), netdevs=(), mem_mb=MEM_MB, append="",
-                 boot=True, timeout=BOOT_TIMEOUT_S):
+                 boot=True, timeout=BOOT_TIMEOUT_S, incoming=False):
         """Start QEMU; with boot=True also wait until the guest's command channel answers.
         boot=False lets the test start a vhost backend in between (QEMU serving the socket
-        blocks until it connects) or boot guests in parallel; call wait_booted() later."""
+        blocks until it connects) or boot guests in parallel; call wait_booted() later.
+        incoming=True: the destination of a live migration (see migrate()): the same machine
+        and NICs as the source, waiting for its state instead of booting."""
         self.lab, self.name = lab, name
         self.image = guest_image.get()
         self.console = lab.path(name + ".console")
@@ -194,8 +197,14 @@ class Guest:
         self.nics = list(nics)
         self.slots = {}  # root port -> device id, for the ones in use
         self.qmp, self.cmd, self._buf, self.boot_s = None, None, b"", None
+        self.incoming = incoming
         self._req = itertools.count(1)
         args = self._argv(nics, netdevs, mem_mb, append)
+        if incoming:
+            # defer: the listening socket comes with migrate-incoming, so the source can only
+            # connect once the destination is fully set up (its vhost backend connected).
+            args += ["-incoming", "defer"]
+            boot = False
         self.t_start = time.monotonic()
         self.proc = lab.spawn("qemu-" + name, args, merge=True)
         lab.add_closer(self.close)
@@ -204,6 +213,8 @@ class Guest:
             # Connected at once so that nothing the guest writes is lost; QEMU accepts it
             # once its main loop runs.
             self.cmd = self._connect(self.cmd_path)
+            if incoming:
+                self.qmp = Qmp(self.qmp_path, self.proc.alive, timeout)
             if boot:
                 self.wait_booted(timeout)
         except GuestError:
@@ -482,6 +493,58 @@ class Guest:
 
     def set_link(self, id, up):
         self.qmp.execute("set_link", name=id, up=up)
+
+    # --- live migration ----------------------------------------------------------------------
+
+    def migrate(self, dest, timeout=MIGRATE_TIMEOUT_S):
+        """Live-migrate this guest into dest (a Guest started with incoming=True) over a unix
+        socket in the lab directory; wait until QEMU reports it completed and the destination
+        runs. Afterwards this object drives the destination (its QEMU, QMP and command channel)
+        and the source QEMU is gone. Returns QEMU's figures in ms: {"total_ms", "downtime_ms",
+        "setup_ms", "ram_mb", "wall_s" (the test's view, migrate to destination running)}."""
+        if not dest.incoming or dest.qmp is None:
+            raise GuestError(self._explain("migrate: %s is not an incoming guest" % dest.name))
+        uri = "unix:" + self.lab.path("%s-to-%s.migrate" % (self.name, dest.name))
+        t0 = time.monotonic()
+        dest.qmp.execute("migrate-incoming", uri=uri)
+        self.qmp.execute("migrate", uri=uri)
+        end = t0 + timeout
+        while True:
+            info = self.qmp.execute("query-migrate")
+            status = info.get("status")
+            if status == "completed":
+                break
+            if status in ("failed", "cancelled") or time.monotonic() > end:
+                raise GuestError(self._explain("migration to %s: %s after %.1f s: %s\n%s" % (
+                    dest.name, status, time.monotonic() - t0, info, dest.report())))
+            time.sleep(0.02)
+        while dest.qmp.execute("query-status").get("status") != "running":
+            if time.monotonic() > end:
+                raise GuestError(dest._explain("not running %s s after the migration" % timeout))
+            time.sleep(0.01)
+        res = {"total_ms": info.get("total-time"), "downtime_ms": info.get("downtime"),
+               "setup_ms": info.get("setup-time"),
+               "ram_mb": info.get("ram", {}).get("transferred", 0) / 2**20,
+               "wall_s": time.monotonic() - t0}
+        vswlab.log("guest %s: migrated to %s in %s ms, downtime %s ms" % (
+            self.name, dest.name, res["total_ms"], res["downtime_ms"]))
+        source = (self.proc, self.qmp, self.cmd)
+        # The source paused itself at the end; what it still holds goes now, while the test
+        # carries on with the destination under this object's name.
+        try:
+            self.qmp.execute("quit", timeout=2)
+        except (GuestError, OSError):
+            pass
+        self.qmp.close()
+        self.cmd.close()
+        self.lab.stop(source[0])
+        self.proc, self.qmp, self.cmd, self._buf = dest.proc, dest.qmp, dest.cmd, dest._buf
+        self.console, self.qmp_path, self.cmd_path = dest.console, dest.qmp_path, dest.cmd_path
+        self.nics, self.slots, self.free_ports = dest.nics, dest.slots, dest.free_ports
+        self.migrated_from = getattr(self, "migrated_from", []) + [self.name]
+        self.name = dest.name
+        dest.incoming = False
+        return res
 
     # --- shutdown ---------------------------------------------------------------------------
 

@@ -12,7 +12,9 @@ zero padding up to --size bytes. Both commands print one JSON line shaped like v
   recv --iface IF --count N --timeout S [--linger-ms MS]   (prints READY once bound)
 
 recv counts only 0x88b5 frames the interface received (not ones it sent); rx_other counts
-0x88b5 frames without the magic; rx_rarp counts RARP frames (a VM's announcement) by source. SIGTERM/SIGINT: print the JSON line, exit 0. Stdlib only.
+0x88b5 frames without the magic. Announcements of a VM that moved: rx_rarp counts RARP frames
+by source MAC, rx_garp gratuitous ARPs (sender IP = target IP) by sender MAC. SIGTERM/SIGINT:
+print the JSON line, exit 0. Stdlib only.
 """
 
 import argparse
@@ -27,6 +29,10 @@ ETH_P_TEST = 0x88B5
 ETH_P_ALL = 0x0003
 ETH_P_8021Q = 0x8100
 ETH_P_RARP = 0x8035
+ETH_P_ARP = 0x0806
+# ARP for IPv4 over Ethernet after the Ethernet header: htype, ptype, hlen, plen, op, sha, spa,
+# tha, tpa
+ARP_IPV4 = struct.Struct("!HHBBH6s4s6s4s")
 SOL_PACKET = 263
 PACKET_AUXDATA = 8
 TP_STATUS_VLAN_VALID = 0x10
@@ -69,7 +75,8 @@ def report(res):
 
 def new_result():
     return {"sent": 0, "rx_test": 0, "rx_other": 0, "rx_in_order": 0, "rx_dup": 0,
-            "rx_gap": 0, "rx_from": {}, "rx_vlan": {}, "rx_rarp": {}, "rx_pps": 0, "tx_pps": 0}
+            "rx_gap": 0, "rx_from": {}, "rx_vlan": {}, "rx_rarp": {}, "rx_garp": {},
+            "rx_pps": 0, "tx_pps": 0}
 
 
 def tagged(frame, vlan):
@@ -152,6 +159,15 @@ def count_frame(res, streams, data):
     streams[stream] = seq + 1
 
 
+def is_garp(data):
+    """A gratuitous ARP: a request or reply about the sender's own IPv4 address, what a host
+    broadcasts when it arrives somewhere (or its address or MAC changed)."""
+    if len(data) < 14 + ARP_IPV4.size or struct.unpack_from("!H", data, 12)[0] != ETH_P_ARP:
+        return False
+    htype, ptype, hlen, plen, op, _, spa, _, tpa = ARP_IPV4.unpack_from(data, 14)
+    return (htype, ptype, hlen, plen) == (1, 0x0800, 6, 4) and op in (1, 2) and spa == tpa
+
+
 def cmd_recv(args, res):
     # Every protocol: a tagged test frame arrives as 0x8100 unless the kernel took its tag.
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
@@ -183,6 +199,10 @@ def cmd_recv(args, res):
         if len(data) >= 14 and struct.unpack_from("!H", data, 12)[0] == ETH_P_RARP:
             src = mac_str(data[6:12])
             res["rx_rarp"][src] = res["rx_rarp"].get(src, 0) + 1
+            continue
+        if is_garp(data):
+            sha = mac_str(ARP_IPV4.unpack_from(data, 14)[5])
+            res["rx_garp"][sha] = res["rx_garp"].get(sha, 0) + 1
             continue
         if len(data) < 14 or struct.unpack_from("!H", data, 12)[0] != ETH_P_TEST:
             continue

@@ -431,7 +431,36 @@ class Lab:
         run(["ip", "link", "add", host_if, "type", "veth", "peer", "name", peer_if])
         self.links.append(host_if)
         run(["ip", "link", "set", peer_if, "netns", ns])
-        # IPv6 off before the links come up: no DAD, RS or MLD frames in the counts.
+        run(["ip", "-n", ns, "link", "set", "lo", "up"])
+        self._veth_quiet(ns, host_if, peer_if)
+        return ns, host_if, peer_if
+
+    def add_bridge_netns(self, legs):
+        """One external network for several "hosts": a netns with a bridge (no STP, no forward
+        delay) and legs veth pairs, each with its peer on the bridge and its host end here for
+        a vswd. Returns (netns, bridge, [host_if], [netns_if]); addresses go on the bridge."""
+        ns, first, peer = self.add_veth_netns()
+        host_ifs, peer_ifs = [first], [peer]
+        for _ in range(legs - 1):
+            n = next(self._n)
+            host_if = "vt%s%d" % (self.tag, n)
+            run(["ip", "link", "add", host_if, "type", "veth", "peer", "name", host_if + "p"])
+            self.links.append(host_if)
+            run(["ip", "link", "set", host_if + "p", "netns", ns])
+            self._veth_quiet(ns, host_if, host_if + "p")
+            host_ifs.append(host_if)
+            peer_ifs.append(host_if + "p")
+        br = "br0"  # the netns is ours: no clash
+        run(["ip", "-n", ns, "link", "add", br, "type", "bridge", "forward_delay", "0",
+             "stp_state", "0"])
+        run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % br])
+        for p in peer_ifs:
+            run(["ip", "-n", ns, "link", "set", p, "master", br])
+        run(["ip", "-n", ns, "link", "set", br, "up"])
+        return ns, br, host_ifs, peer_ifs
+
+    def _veth_quiet(self, ns, host_if, peer_if):
+        """Offloads off, IPv6 off (no DAD, RS or MLD frames in the counts), both ends up."""
         run(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % host_if])
         run(["ip", "netns", "exec", ns, "sysctl", "-qw",
              "net.ipv6.conf.%s.disable_ipv6=1" % peer_if])
@@ -439,10 +468,15 @@ class Lab:
              "gro", "off"])
         run(["ip", "netns", "exec", ns, "ethtool", "-K", peer_if, "rx", "off", "tx", "off",
              "tso", "off", "gso", "off", "gro", "off"])
-        run(["ip", "-n", ns, "link", "set", "lo", "up"])
         run(["ip", "-n", ns, "link", "set", peer_if, "up"])
         run(["ip", "link", "set", host_if, "up"])
-        return ns, host_if, peer_if
+
+    def ping_start(self, ns, dst, interval):
+        """A ping from netns ns to dst every interval s until NsPing.stop(). Its output goes
+        to a file: a pipe nobody reads fills up and stops ping after ~1000 lines."""
+        ping = NsPing(self, ns, dst, interval)
+        self.add_closer(ping.close)
+        return ping
 
     def nsraw_send(self, ns, iface, src, dst, count, pps=20000, stream=None, timeout=60,
                    vlan=None, raw=None):
@@ -523,6 +557,42 @@ class Lab:
             log("kept " + self.dir)
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class NsPing:
+    """A running ping in a netns (Lab.ping_start). stop() gives the icmp_seq numbers that got
+    no answer; with interval i, seq n left about (n - 1) * i after self.t0."""
+
+    def __init__(self, lab, ns, dst, interval):
+        self.interval = interval
+        self.out = open(lab.path("ping-%d.out" % next(lab._n)), "w+")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", ns, "ping", "-i", str(interval), "-W", "2", dst],
+            stdout=self.out, stderr=subprocess.STDOUT, text=True)
+        self.t0 = time.monotonic()
+
+    def stop(self, drain_s=2.5):
+        """SIGINT after drain_s (the last requests get their replies, -W 2); returns
+        (sent, received, missing icmp_seq list)."""
+        time.sleep(drain_s)
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=20)
+        self.out.seek(0)
+        text = self.out.read()
+        self.out.close()
+        m = re.search(r"(\d+) packets transmitted, (\d+) received", text)
+        if m is None:
+            raise AssertionError("ping: no summary\n" + text[-2000:])
+        sent = int(m.group(1))
+        seqs = {int(q) for q in re.findall(r"icmp_seq=(\d+)", text)}
+        return sent, int(m.group(2)), sorted(set(range(1, sent + 1)) - seqs)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if not self.out.closed:
+            self.out.close()
 
 
 def external(name, device, **extra):
