@@ -463,15 +463,17 @@ class Guest:
 
     # --- QMP: hot-plug ------------------------------------------------------------------------
 
-    def add_primary(self, netdev, mac, standby, id="primary0", driver="vmxnet3"):
+    def add_primary(self, netdev, mac, standby, id="primary0", driver="vmxnet3", **props):
         """device_add a net_failover primary for the standby NIC (its id) on a free root port.
-        QEMU holds it back until the guest's virtio-net has acked STANDBY."""
+        QEMU holds it back until the guest's virtio-net has acked STANDBY. props: more device
+        properties (romfile="": no option ROM, whose RAM block a migration destination that
+        never had the device refuses)."""
         if not self.free_ports:
             raise GuestError(self._explain("no free root port for %s" % id))
         port = self.free_ports.pop(0)
         try:
             self.qmp.execute("device_add", driver=driver, id=id, netdev=netdev, mac=mac,
-                             failover_pair_id=standby, bus=port)
+                             failover_pair_id=standby, bus=port, **props)
         except GuestError:
             self.free_ports.insert(0, port)
             raise
@@ -496,24 +498,31 @@ class Guest:
 
     # --- live migration ----------------------------------------------------------------------
 
-    def migrate(self, dest, timeout=MIGRATE_TIMEOUT_S):
+    def migrate(self, dest, timeout=MIGRATE_TIMEOUT_S, during=None):
         """Live-migrate this guest into dest (a Guest started with incoming=True) over a unix
         socket in the lab directory; wait until QEMU reports it completed and the destination
         runs. Afterwards this object drives the destination (its QEMU, QMP and command channel)
-        and the source QEMU is gone. Returns QEMU's figures in ms: {"total_ms", "downtime_ms",
-        "setup_ms", "ram_mb", "wall_s" (the test's view, migrate to destination running)}."""
+        and the source QEMU is gone. during(status, seconds since migrate) runs at each poll of
+        the source's state ("setup", "wait-unplug" while a failover primary goes, "active"...)
+        to watch the hosts meanwhile; the source's QMP events so far are in self.qmp.events. Returns QEMU's figures in ms: {"total_ms", "downtime_ms", "setup_ms",
+        "ram_mb", "wall_s" (the test's view, migrate to destination running), "phases" (the
+        statuses seen, each with the seconds since migrate when first seen)}."""
         if not dest.incoming or dest.qmp is None:
             raise GuestError(self._explain("migrate: %s is not an incoming guest" % dest.name))
         uri = "unix:" + self.lab.path("%s-to-%s.migrate" % (self.name, dest.name))
         t0 = time.monotonic()
         dest.qmp.execute("migrate-incoming", uri=uri)
         self.qmp.execute("migrate", uri=uri)
-        end = t0 + timeout
+        end, phases = t0 + timeout, []
         while True:
             info = self.qmp.execute("query-migrate")
             status = info.get("status")
+            if not phases or phases[-1][0] != status:
+                phases.append((status, time.monotonic() - t0))
             if status == "completed":
                 break
+            if during is not None:
+                during(status, time.monotonic() - t0)
             if status in ("failed", "cancelled") or time.monotonic() > end:
                 raise GuestError(self._explain("migration to %s: %s after %.1f s: %s\n%s" % (
                     dest.name, status, time.monotonic() - t0, info, dest.report())))
@@ -525,9 +534,11 @@ class Guest:
         res = {"total_ms": info.get("total-time"), "downtime_ms": info.get("downtime"),
                "setup_ms": info.get("setup-time"),
                "ram_mb": info.get("ram", {}).get("transferred", 0) / 2**20,
-               "wall_s": time.monotonic() - t0}
-        vswlab.log("guest %s: migrated to %s in %s ms, downtime %s ms" % (
-            self.name, dest.name, res["total_ms"], res["downtime_ms"]))
+               "wall_s": time.monotonic() - t0, "phases": phases,
+               "events": [ev["event"] for ev in self.qmp.events]}
+        vswlab.log("guest %s: migrated to %s in %s ms, downtime %s ms; phases %s; source "
+                   "events %s" % (self.name, dest.name, res["total_ms"], res["downtime_ms"],
+                                  phases, res["events"]))
         source = (self.proc, self.qmp, self.cmd)
         # The source paused itself at the end; what it still holds goes now, while the test
         # carries on with the destination under this object's name.
