@@ -67,7 +67,16 @@ class MigrationTest(GuestCase):
         topo = lab.write_topology(
             [uplink, synthetic("vm1", MAC1, sock)], control_socket=ctl, name="%s.yaml" % name,
             idle_sleep_max_us=IDLE_SLEEP_US, extra_yaml=nicsw)
-        lab.start_vswd(topo, name="vswd-" + name)
+        try:
+            lab.start_vswd(topo, name="vswd-" + name)
+        except AssertionError as e:
+            # net_af_packet names its fanout group pid ^ ifindex, one namespace-wide number:
+            # two vswd whose numbers meet cannot both open their uplink. Another pid can.
+            if "PACKET_FANOUT" not in str(e):
+                raise
+            self.note("vswd %s: af_packet fanout group taken by the other vswd, restarted" % (
+                name))
+            lab.start_vswd(topo, name="vswd-%s-2" % name)
         return sock, ctl
 
     def setUp(self):
@@ -197,17 +206,19 @@ class MigrationTest(GuestCase):
             self.assertGreater(a0["vf_tx"], a_start["vf_tx"], "not pinged through A's VF")
 
         # While the pings go to the VF, the guest whose primary QEMU unplugs receives nothing
-        # and so sends nothing on vm1 either: A cannot see it move by itself. QEMU reports the
-        # unplug (UNPLUG_PRIMARY); its orchestrator detaches the VF, which sends vm1's frames
-        # both ways until the guest answers on vm1.
+        # and may send nothing on vm1 either: then A cannot see it move by itself. QEMU
+        # reports the unplug (UNPLUG_PRIMARY); its orchestrator detaches the VF, which sends
+        # vm1's frames both ways until the guest answers on vm1. When the guest spoke first
+        # (an ARP), A has already failed over.
         marks = {}
 
         def watch_a(status, t):
             if "detach" not in marks and any(
                     ev["event"] == "UNPLUG_PRIMARY" for ev in self.g.qmp.events):
                 marks["detach"] = (status, t)
-                self.assertIn("detaching", lab.vswctl("vm", "detach-vf", "vm1",
-                                                      sock=self.ctl_a))
+                out = vswlab.run([vswlab.VSWCTL, "-s", self.ctl_a, "vm", "detach-vf", "vm1"],
+                                 check=False).stdout
+                self.assertTrue("detaching" in out or "already synthetic" in out, out)
             if "synthetic" not in marks and lab.vm_datapath(
                     sock=self.ctl_a)["vm1"]["path"] == "synthetic":
                 marks["synthetic"] = (status, t)
@@ -216,8 +227,8 @@ class MigrationTest(GuestCase):
         row = lab.vm_datapath(sock=self.ctl_a)["vm1"]
         self.assertIn("synthetic", marks, "vswd A still had vm1 on the VF when the migration "
                       "completed: %s (%s)" % (row, marks))
-        self.assertEqual((row["path"], row["attaches"], row["detaches"], row["failovers"]),
-                         ("synthetic", 1, 1, 0), row)
+        self.assertEqual((row["path"], row["attaches"], row["detaches"] + row["failovers"]),
+                         ("synthetic", 1, 1), row)
         self.assertIsNone(self.g.failover()["primary"])  # nothing re-plugged it on B
         self.note("migration A (on the VF) -> B: UNPLUG_PRIMARY seen in '%s' %.2f s after "
                   "migrate, vswd A back on synthetic in '%s' at %.2f s (%s, %.0f ms, %d lost, "
