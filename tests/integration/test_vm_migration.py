@@ -100,6 +100,17 @@ class MigrationTest(GuestCase):
             res.update(vf_rx=st["nic0-vf0"]["rx_packets"], vf_tx=st["nic0-vf0"]["tx_packets"])
         return res
 
+    def wait_connected_b(self, timeout=10):
+        """Until B's vm1 has the guest's NIC: the destination QEMU starts the vhost-user
+        device once the guest runs there, and vswd sees it at its next poll."""
+        end = time.monotonic() + timeout
+        while self.lab.port_detail("info", "vm1", sock=self.ctl_b).get("nic-state") != \
+                "connected":
+            if time.monotonic() > end:
+                self.fail("B's vm1 not connected %s s after the migration: %s" % (
+                    timeout, self.lab.port_detail("info", "vm1", sock=self.ctl_b)))
+            time.sleep(0.02)
+
     def wait_through_b(self, before, timeout):
         """Until B's vm1 has carried pings both ways; returns the seconds it took."""
         t0 = time.monotonic()
@@ -136,7 +147,8 @@ class MigrationTest(GuestCase):
         a0, b0 = self.counts(self.ctl_a), self.counts(self.ctl_b)
         before_a(a_start, a0)
         mig = self.g.migrate(dest, during=during)
-        if announce:
+        if announce:  # once B has the guest's NIC: before, nothing could leave
+            self.wait_connected_b()
             self.assertIn("announced", lab.vswctl("vm", "announce", "vm1", sock=self.ctl_b))
         # The source QEMU is gone: A's vm1 goes down and carries nothing from now on.
         lab.wait_links(["vm1"], state="down", sock=self.ctl_a)
