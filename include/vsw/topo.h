@@ -22,7 +22,10 @@
  *   - { name: vm1, type: synthetic, mac: "52:54:00:00:00:01",   # or macs: [...], up to 8
  *       vhost: { path: /run/vsw/vm1.sock, mode: server },       # mode: server | client
  *       vlan: { mode: access, id: 0 },                          # default of the other types
- *       security: { mac_spoof_guard: true },  # default true on synthetic and emulated ports
+ *       security: { mac_spoof_guard: true,     # default true on synthetic and emulated ports
+ *                   dhcp_server: false,        # may answer DHCP: default false on those, else true
+ *                   router: false,             # may send RAs/redirects: as dhcp_server
+ *                   storm_pps: 0 },            # broadcast+multicast frames/s it may send; 0: any
  *       vf: none,                             # synthetic only: none | auto | 0..63
  *       vf_priority: 0 }                      # 0..1000: a higher one takes a lower's VF
  *   - { name: mgmt0, type: internal, netdev: vsw-mgmt0 }        # a TAP into the host
@@ -98,6 +101,9 @@
 /** Largest FDB: a million stations, 2^20, tens of MiB of table. */
 #define VSW_TOPO_FDB_ENTRIES_MAX 1048576
 
+/** Highest `storm_pps`: past 100 Mpps a limit is no limit for a software switch. */
+#define VSW_TOPO_STORM_PPS_MAX 100000000
+
 /** Bytes of a kernel interface name with its NUL: Linux's IFNAMSIZ. */
 #define VSW_TOPO_NETDEV_SIZE 16
 /** Highest VF index a port may ask for: one below VSW_NICSW_VFS_MAX. */
@@ -160,6 +166,15 @@ struct vsw_topo_vlan {
 struct vsw_topo_security {
 	/** Drop frames from the port whose source MAC is not one of the port's macs[]. */
 	bool has_mac_spoof_guard;
+	/** `dhcp_server`: the port may send DHCP server messages (IPv4, UDP source port 67);
+	 *  false by default on synthetic and emulated ports, true on the others. */
+	bool is_dhcp_server_allowed;
+	/** `router`: the port may send IPv6 router advertisements and redirects and IPv4 ICMP
+	 *  redirects; false by default on synthetic and emulated ports, true on the others. */
+	bool is_router_allowed;
+	/** `storm_pps`: broadcast and multicast frames per second the port may send into the
+	 *  switch, 0..VSW_TOPO_STORM_PPS_MAX; 0 (the default): no limit. */
+	uint32_t storm_pps;
 };
 
 /** One entry of `ports:`. */

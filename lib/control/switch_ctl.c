@@ -115,6 +115,11 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		rc = vsw_ext_register(&vsw_ext_mirror, NULL, -1, em);
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_spoof_guard, NULL, -1, em);
+	/* Storm control before the guards: a flood is dropped before its headers are read. */
+	if (rc == 0)
+		rc = vsw_ext_register(&vsw_ext_storm_control, NULL, -1, em);
+	if (rc == 0)
+		rc = vsw_ext_register(&vsw_ext_l3_guard, NULL, -1, em);
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_trace, NULL, -1, em);
 	if (rc == 0)
@@ -303,6 +308,9 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	port->n_rxqs_want = tp->n_rxqs;
 	port->vlan = tp->vlan.cfg;
 	port->is_spoof_guarded = tp->security.has_mac_spoof_guard && port->n_macs > 0;
+	port->is_dhcp_guarded = !tp->security.is_dhcp_server_allowed;
+	port->is_router_guarded = !tp->security.is_router_allowed;
+	port->storm_pps = tp->security.storm_pps;
 	/* Where unknown hosts live: the uplink, and any trunk into another switch. */
 	port->is_learning = tp->type == VSW_PORT_EXTERNAL || tp->vlan.cfg.mode == VSW_VLAN_TRUNK;
 	return port;

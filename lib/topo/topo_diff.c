@@ -110,13 +110,16 @@ vlan_equal(const struct vsw_topo_vlan *a, const struct vsw_topo_vlan *b)
 	       memcmp(a->cfg.allowed, b->cfg.allowed, sizeof(a->cfg.allowed)) == 0;
 }
 
-/* What a kept port changes in place: MACs, VLAN, spoof guard. */
+/* What a kept port changes in place: MACs, VLAN, security (guards, storm control). */
 static bool
 port_settings_equal(const struct vsw_topo_port *a, const struct vsw_topo_port *b)
 {
 	return a->n_macs == b->n_macs && memcmp(a->macs, b->macs, a->n_macs * 6) == 0 &&
 	       vlan_equal(&a->vlan, &b->vlan) &&
-	       a->security.has_mac_spoof_guard == b->security.has_mac_spoof_guard;
+	       a->security.has_mac_spoof_guard == b->security.has_mac_spoof_guard &&
+	       a->security.is_dhcp_server_allowed == b->security.is_dhcp_server_allowed &&
+	       a->security.is_router_allowed == b->security.is_router_allowed &&
+	       a->security.storm_pps == b->security.storm_pps;
 }
 
 static bool

@@ -40,6 +40,8 @@ struct topo_port_marks {
 	struct vsw_topo_mark vhost_path;
 	struct vsw_topo_mark vlan;
 	struct vsw_topo_mark mac_spoof_guard;
+	struct vsw_topo_mark dhcp_server;
+	struct vsw_topo_mark router;
 	struct vsw_topo_mark vf;
 	struct vsw_topo_mark vf_priority;
 	struct vsw_topo_mark nicsw;

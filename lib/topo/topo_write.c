@@ -119,10 +119,14 @@ write_port(FILE *f, const struct vsw_topo_port *p)
 		fprintf(f, ", mode: %s }\n", vsw_vhost_mode_name(p->vhost_mode));
 	}
 	write_vlan(f, &p->vlan);
+	fputs("    security: { ", f);
 	/* The guard needs a MAC to check against: a port without one keeps the default. */
 	if (p->n_macs > 0)
-		fprintf(f, "    security: { mac_spoof_guard: %s }\n",
+		fprintf(f, "mac_spoof_guard: %s, ",
 		        p->security.has_mac_spoof_guard ? "true" : "false");
+	fprintf(f, "dhcp_server: %s, router: %s, storm_pps: %" PRIu32 " }\n",
+	        p->security.is_dhcp_server_allowed ? "true" : "false",
+	        p->security.is_router_allowed ? "true" : "false", p->security.storm_pps);
 	if (p->type != VSW_PORT_SYNTHETIC)
 		return;
 	if (p->vf_mode == VSW_TOPO_VF_INDEX)

@@ -717,7 +717,15 @@ static const struct bad_case bad_strings_v2[] = {
          PORTS "  - { name: vm, type: synthetic, macs: [02:00:00:00:00:01, 33:33:00:00:00:01] }\n",
          "4:60: port 'vm': mac 33:33:00:00:00:01 is multicast, expected a unicast address"},
         {"security_typo", PORTS VM ", security: { mac_spoof: true } }\n",
-         "4:96: port 'vm': unknown key 'mac_spoof' in security, expected mac_spoof_guard"},
+         "4:96: port 'vm': unknown key 'mac_spoof' in security, expected mac_spoof_guard, "
+         "dhcp_server, router or storm_pps"},
+        {"security_dhcp_bool", PORTS VM ", security: { dhcp_server: 1 } }\n",
+         "4:109: port 'vm': invalid security.dhcp_server '1', expected true or false"},
+        {"security_router_bool", PORTS VM ", security: { router: no } }\n",
+         "4:104: port 'vm': invalid security.router 'no', expected true or false"},
+        {"security_storm_range", PORTS VM ", security: { storm_pps: 100000001 } }\n",
+         "4:107: port 'vm': invalid security.storm_pps '100000001', expected an integer "
+         "0..100000000"},
         {"security_bool", PORTS VM ", security: { mac_spoof_guard: yes } }\n",
          "4:113: port 'vm': invalid security.mac_spoof_guard 'yes', expected true or false"},
         {"vf_word", PORTS VM ", vf: any }\n",
@@ -881,6 +889,35 @@ test_too_many_ports(void **state)
 	              -EINVAL);
 }
 
+/* Every security key read as written, overriding the type's defaults. */
+static void
+test_security_keys(void **state)
+{
+	static const char text[] =
+	        "eal: { args: [] }\n"
+	        "workers: { lcores: [1] }\n"
+	        "ports:\n"
+	        "  - { name: up, type: external, device: x,\n"
+	        "      security: { dhcp_server: false, router: false, storm_pps: 7 } }\n"
+	        "  - { name: vm, type: synthetic, mac: 02:00:00:00:00:01, vhost: { path: /x.sock "
+	        "},\n"
+	        "      security: { mac_spoof_guard: false, dhcp_server: true, router: true,\n"
+	        "                  storm_pps: 100000000 } }\n";
+	struct vsw_topo *topo = topo_poisoned();
+	const struct vsw_topo_port *p = topo->ports;
+
+	(void)state;
+	assert_int_equal(vsw_topo_load_string("mem", text, strlen(text), topo, NULL), 0);
+	assert_false(p[0].security.is_dhcp_server_allowed);
+	assert_false(p[0].security.is_router_allowed);
+	assert_int_equal(p[0].security.storm_pps, 7);
+	assert_false(p[1].security.has_mac_spoof_guard);
+	assert_true(p[1].security.is_dhcp_server_allowed);
+	assert_true(p[1].security.is_router_allowed);
+	assert_int_equal(p[1].security.storm_pps, VSW_TOPO_STORM_PPS_MAX);
+	free(topo);
+}
+
 /* Defaults of the new keys by port type, and optional sections present but empty. */
 static void
 test_v2_defaults(void **state)
@@ -915,6 +952,14 @@ test_v2_defaults(void **state)
 	assert_false(p[1].has_mac);
 	assert_false(p[1].security.has_mac_spoof_guard);
 	assert_true(p[2].security.has_mac_spoof_guard);
+	/* DHCP and router guards: on for VM NICs (synthetic, emulated), off for the others. */
+	for (unsigned int i = 0; i < 4; i++) {
+		const bool is_guest = i >= 2;
+
+		assert_int_equal(p[i].security.is_dhcp_server_allowed, !is_guest);
+		assert_int_equal(p[i].security.is_router_allowed, !is_guest);
+		assert_int_equal(p[i].security.storm_pps, 0);
+	}
 	assert_int_equal(p[3].vlan.cfg.mode, VSW_VLAN_TRUNK);
 	assert_false(p[3].vlan.is_all);
 	assert_int_equal(p[3].vlan.cfg.native, 0);
@@ -1389,17 +1434,29 @@ int
 main(void)
 {
 	static const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_good_full),        cmocka_unit_test(test_good_full_v2),
-	        cmocka_unit_test(test_extensions),       cmocka_unit_test(test_extensions_bad),
-	        cmocka_unit_test(test_v2_defaults),      cmocka_unit_test(test_v2_limits),
-	        cmocka_unit_test(test_default_config),   cmocka_unit_test(test_string_defaults),
-	        cmocka_unit_test(test_string_len),       cmocka_unit_test(test_too_many_ports),
-	        cmocka_unit_test(test_eal_arg_too_long), cmocka_unit_test(test_missing_file),
-	        cmocka_unit_test(test_file_too_large),   cmocka_unit_test(test_null_errmsg),
-	        cmocka_unit_test(test_long_name),        cmocka_unit_test(test_enum_names),
-	        cmocka_unit_test(test_enum_parse),       cmocka_unit_test(test_vf_socket_path),
-	        cmocka_unit_test(test_values_v2),        cmocka_unit_test(test_mac),
-	        cmocka_unit_test(test_values),           cmocka_unit_test(test_closest),
+	        cmocka_unit_test(test_good_full),
+	        cmocka_unit_test(test_good_full_v2),
+	        cmocka_unit_test(test_extensions),
+	        cmocka_unit_test(test_extensions_bad),
+	        cmocka_unit_test(test_v2_defaults),
+	        cmocka_unit_test(test_security_keys),
+	        cmocka_unit_test(test_v2_limits),
+	        cmocka_unit_test(test_default_config),
+	        cmocka_unit_test(test_string_defaults),
+	        cmocka_unit_test(test_string_len),
+	        cmocka_unit_test(test_too_many_ports),
+	        cmocka_unit_test(test_eal_arg_too_long),
+	        cmocka_unit_test(test_missing_file),
+	        cmocka_unit_test(test_file_too_large),
+	        cmocka_unit_test(test_null_errmsg),
+	        cmocka_unit_test(test_long_name),
+	        cmocka_unit_test(test_enum_names),
+	        cmocka_unit_test(test_enum_parse),
+	        cmocka_unit_test(test_vf_socket_path),
+	        cmocka_unit_test(test_values_v2),
+	        cmocka_unit_test(test_mac),
+	        cmocka_unit_test(test_values),
+	        cmocka_unit_test(test_closest),
 	};
 	int failed = cmocka_run_group_tests_name("topo", tests, NULL, NULL);
 
