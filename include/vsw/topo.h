@@ -14,6 +14,8 @@
  * eal: { args: ["-l", "0,1", "--in-memory", "--file-prefix", "vsw"] }
  * workers: { lcores: [1], idle_sleep_max_us: 0 }   # 0..100000 us asleep when idle; 0: poll
  * control: { socket: /run/vsw/vswd.sock }          # optional, this is the default
+ * socket_dirs: [/run/vsw]                   # optional: every socket vswd listens on is inside
+ * vhost_sockets: { owner: qemu, group: kvm, mode: "0660" }  # optional: for vhost servers
  * fdb: { aging_s: 300, max_entries: 65536 }        # aging_s 0 (never) ..86400; 16..1048576
  * ports:
  *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0",  # or nic_switch: nic0,
@@ -64,6 +66,7 @@
 #include "vsw/errmsg.h"
 #include "vsw/limits.h"
 #include "vsw/nicsw.h"
+#include "vsw/sockpath.h"
 #include "vsw/vlan.h"
 
 /** Control socket used when the topology names none. */
@@ -282,6 +285,12 @@ struct vsw_topo {
 	/** Longest sleep of an idle worker, 0..VSW_TOPO_IDLE_SLEEP_US_MAX; 0: always poll. */
 	unsigned int idle_sleep_us_max;
 	char control_socket[VSW_PATH_SIZE]; /**< absolute path */
+	/** `socket_dirs`: when n_socket_dirs > 0, every socket vswd listens on (control socket,
+	 *  server-mode vhost.path, VF sockets) must lie in one of these absolute directories. */
+	unsigned int n_socket_dirs;
+	char socket_dirs[VSW_SOCKET_DIRS_MAX][VSW_PATH_SIZE];
+	/** `vhost_sockets`: owner, group and mode given to each vhost-user socket vswd creates. */
+	struct vsw_sock_perms vhost_sockets;
 	/** 0: entries never age; else 1..VSW_TOPO_FDB_AGING_S_MAX; 300 by default. */
 	unsigned int fdb_aging_s;
 	/** VSW_TOPO_FDB_ENTRIES_MIN..VSW_TOPO_FDB_ENTRIES_MAX; 65536 by default. */

@@ -75,6 +75,11 @@ check_restart(const struct vsw_topo *old, const struct vsw_topo *new, struct ref
 		refuse(r, "workers.lcores");
 	if (strcmp(old->control_socket, new->control_socket) != 0)
 		refuse(r, "control.socket");
+	if (old->n_socket_dirs != new->n_socket_dirs ||
+	    memcmp(old->socket_dirs, new->socket_dirs, sizeof(old->socket_dirs)) != 0)
+		refuse(r, "socket_dirs");
+	if (memcmp(&old->vhost_sockets, &new->vhost_sockets, sizeof(old->vhost_sockets)) != 0)
+		refuse(r, "vhost_sockets");
 	if (old->fdb_aging_s != new->fdb_aging_s)
 		refuse(r, "fdb.aging_s");
 	if (old->fdb_entries_max != new->fdb_entries_max)

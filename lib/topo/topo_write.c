@@ -39,6 +39,37 @@ put_mac(FILE *f, const uint8_t mac[6])
 	put_str(f, s);
 }
 
+/* socket_dirs and vhost_sockets, when the topology has them. */
+static void
+write_sockets(FILE *f, const struct vsw_topo *t)
+{
+	const struct vsw_sock_perms *v = &t->vhost_sockets;
+
+	if (t->n_socket_dirs > 0) {
+		fputs("socket_dirs: [", f);
+		for (unsigned int i = 0; i < t->n_socket_dirs; i++) {
+			fputs(i > 0 ? ", " : "", f);
+			put_str(f, t->socket_dirs[i]);
+		}
+		fputs("]\n", f);
+	}
+	if (!v->has_owner && !v->has_group && !v->has_mode)
+		return;
+	fputs("vhost_sockets:\n", f);
+	if (v->has_owner) {
+		fputs("  owner: ", f);
+		put_str(f, v->owner);
+		fputc('\n', f);
+	}
+	if (v->has_group) {
+		fputs("  group: ", f);
+		put_str(f, v->group);
+		fputc('\n', f);
+	}
+	if (v->has_mode)
+		fprintf(f, "  mode: \"%04o\"\n", (unsigned int)v->mode);
+}
+
 static void
 write_head(FILE *f, const struct vsw_topo *t)
 {
@@ -54,6 +85,7 @@ write_head(FILE *f, const struct vsw_topo *t)
 	put_str(f, t->control_socket);
 	fprintf(f, "\nfdb:\n  aging_s: %u\n  max_entries: %u\n", t->fdb_aging_s,
 	        t->fdb_entries_max);
+	write_sockets(f, t);
 }
 
 static void

@@ -13,8 +13,15 @@ the same forbidden kinds and C gets all of them.
 Storm control: A (`storm_pps: 500`) floods broadcasts at 2000 pps; what C receives is within
 the limit over the time the flood lasted, and what passed plus drop-storm is exactly what A
 sent. Unicast from A at four times the limit then passes whole.
+
+Sockets: with `vhost_sockets: { owner, group, mode }` the vhost-user sockets vswd creates get
+that owner, group and mode (and a VM still connects); with `socket_dirs` set, vswd refuses a
+file that puts a vhost socket outside them (file:line:col, nothing started) and `port create`
+refuses such a socket at run time.
 """
 
+import os
+import stat
 import struct
 import time
 
@@ -174,6 +181,43 @@ class GuardsTest(LabCase):
         self.note("storm_pps %d: %d of %d broadcasts in %.1f s passed (%.0f/s), %d dropped; "
                   "%d unicast all passed" % (limit, passed, n, elapsed, passed / elapsed,
                                              dropped, n))
+
+    def test_socket_owner_mode_and_dirs(self):
+        lab = self.lab
+        sock = lab.path("vma.sock")
+        outside = "/tmp/vsw-guards-%d-outside.sock" % os.getpid()
+        sockets = ("socket_dirs: [%s]\n"
+                   "vhost_sockets: { owner: nobody, group: \"65534\", mode: \"0640\" }\n"
+                   % lab.path(""))
+        topo = lab.write_topology([synthetic("vma", MAC_A, sock)], extra_yaml=sockets)
+        lab.start_vswd(topo)
+        st = os.stat(sock)
+        self.assertTrue(stat.S_ISSOCK(st.st_mode))
+        self.assertEqual((st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)),
+                         (65534, 65534, 0o640), st)
+        vm = lab.start_vm("a", sock, MAC_A, linger_ms=LISTEN_MS)
+        lab.wait_links(["vma"])
+        lab.finish(vm)
+        # At run time: a socket outside socket_dirs is refused, one inside gets the perms.
+        p = vswlab.run([vswlab.VSWCTL, "-s", lab.control_socket, "port", "create", "vmx",
+                        "synthetic", MAC_B, outside, "server"], check=False)
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("port vmx: socket %s is outside socket_dirs" % outside, p.stdout)
+        self.assertFalse(os.path.exists(outside))
+        inside = lab.path("vmy.sock")
+        lab.vswctl("port", "create", "vmy", "synthetic", MAC_C, inside, "server")
+        self.assertEqual(stat.S_IMODE(os.stat(inside).st_mode), 0o640)
+        # A file that puts a vhost socket outside: refused with where, before anything starts.
+        bad = lab.write_topology([synthetic("vma", MAC_A, outside)], name="bad.yaml",
+                                 extra_yaml=sockets)
+        for argv in ([vswlab.VSWD, "-c", bad, "--check"], [vswlab.VSWD, "-c", bad]):
+            p = vswlab.run(argv, check=False, timeout=60)
+            self.assertEqual(p.returncode, 1, p.stdout)
+            self.assertRegex(p.stdout, r"%s:5:\d+: port 'vma': vhost.path %s is outside "
+                             r"socket_dirs" % (bad, outside))
+        self.assertFalse(os.path.exists(outside))
+        self.note("vhost sockets 0640 nobody:nogroup; a socket outside socket_dirs refused by "
+                  "--check, at start and by port create")
 
 
 if __name__ == "__main__":

@@ -728,6 +728,45 @@ static const struct bad_case bad_strings_v2[] = {
          "0..100000000"},
         {"security_bool", PORTS VM ", security: { mac_spoof_guard: yes } }\n",
          "4:113: port 'vm': invalid security.mac_spoof_guard 'yes', expected true or false"},
+        {"sock_vhost_outside", PORTS VM " }\nsocket_dirs: [/run/vsw]\n",
+         "4:73: port 'vm': vhost.path /x.sock is outside socket_dirs, expected a path in /run/vsw "
+         "(without '.', '..' or '//')"},
+        {"sock_dotdot",
+         PORTS "  - { name: vm, type: synthetic, mac: 02:00:00:00:00:01, "
+               "vhost: { path: /run/vsw/../x.sock } }\nsocket_dirs: [/run/vsw]\n",
+         "4:73: port 'vm': vhost.path /run/vsw/../x.sock is outside socket_dirs, expected a path "
+         "in /run/vsw (without '.', '..' or '//')"},
+        {"sock_control_outside",
+         "eal: { args: [] }\nworkers: { lcores: [1] }\ncontrol: { socket: /tmp/c.sock }\n"
+         "ports:\n  - { name: u, type: external, device: x }\nsocket_dirs: [/tmp/v, /run]\n",
+         "3:20: control.socket /tmp/c.sock is outside socket_dirs, expected a path in /tmp/v, /run "
+         "(without '.', '..' or '//')"},
+        {"sock_control_default",
+         PORTS "  - { name: u, type: external, device: x }\n"
+               "socket_dirs: [/srv]\n",
+         "5:14: control socket (the default) /run/vsw/vswd.sock is outside socket_dirs, expected a "
+         "path in /srv (without '.', '..' or '//')"},
+        {"sock_vf_dir_outside",
+         PORTS "  - { name: u, type: external, device: x }\n" NIC4
+               ", vf_socket_dir: /tmp/vf }\nsocket_dirs: [/run/vsw]\n",
+         "6:108: nic switch 'nic0': vf_socket_dir /tmp/vf is outside socket_dirs, expected a path "
+         "in /run/vsw (without '.', '..' or '//')"},
+        {"sock_dirs_relative", PORTS VM " }\nsocket_dirs: [run/vsw]\n",
+         "5:15: socket_dirs entry 'run/vsw' is relative, expected an absolute path"},
+        {"sock_dirs_empty", PORTS VM " }\nsocket_dirs: []\n",
+         "5:14: socket_dirs has 0 entries, expected 1..8"},
+        {"sock_mode", PORTS VM " }\nvhost_sockets: { mode: \"0668\" }\n",
+         "5:24: invalid vhost_sockets.mode '0668', expected octal permission bits 0000..0777"},
+        {"sock_mode_big", PORTS VM " }\nvhost_sockets: { mode: \"01777\" }\n",
+         "5:24: invalid vhost_sockets.mode '01777', expected octal permission bits 0000..0777"},
+        {"sock_owner", PORTS VM " }\nvhost_sockets: { owner: no-such-user-vsw }\n",
+         "5:25: vhost_sockets.owner 'no-such-user-vsw': no such user on this host, expected a user "
+         "name or number"},
+        {"sock_group", PORTS VM " }\nvhost_sockets: { group: no-such-group-vsw }\n",
+         "5:25: vhost_sockets.group 'no-such-group-vsw': no such group on this host, expected a "
+         "group name or number"},
+        {"sock_typo", PORTS VM " }\nvhost_sockets: { perms: \"0600\" }\n",
+         "5:18: unknown key 'perms' in vhost_sockets, expected owner, group or mode"},
         {"vf_word", PORTS VM ", vf: any }\n",
          "4:88: port 'vm': invalid vf 'any', expected none, auto or an integer 0..63"},
         {"vf_range", PORTS VM ", vf: 64 }\n",
