@@ -77,8 +77,10 @@ GUARDS = [
     ("VLAN isolation against double tags", "hostile", "test_hostile_frames_dropped_and_counted"),
 ]
 
-METHOD_RX = re.compile(r"^(test_\w+) \(__main__\.\w+\.\1\) \.\.\. ", re.M)
-RESULT_RX = re.compile(r"^(ok|FAIL|ERROR|skipped.*|expected failure)$", re.M)
+# unittest -v: "test_x (__main__.Case.test_x) ... ", or the name alone on its line and the
+# docstring's first line before the " ... " when the test has one.
+METHOD_RX = re.compile(r"^(test_\w+) \(__main__\.\w+\.\1\)(?:$| \.\.\. )", re.M)
+RESULT_RX = re.compile(r"(?:^|\.\.\. )(ok|FAIL|ERROR|skipped.*|expected failure)$", re.M)
 NOTE_RX = re.compile(r"\[vswlab\] (test_\w+): (.*)$", re.M)
 
 
@@ -90,8 +92,9 @@ def read_testlogs(build):
             for line in f:
                 if line.strip():
                     d = json.loads(line)
+                    # unittest reports on stderr; meson keeps it apart unless merged.
                     runs.append((d["name"], d["result"], d.get("duration", 0.0),
-                                 d.get("stdout") or ""))
+                                 (d.get("stdout") or "") + (d.get("stderr") or "")))
     return runs
 
 
