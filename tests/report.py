@@ -30,7 +30,7 @@ FAULTS = [
     ("lifecycle", "test_stuck_control_client_does_not_stall_vswd",
      "a control client stuck mid-command"),
     ("lifecycle", "test_start_on_stale_sockets", "vswd restarted over sockets of a killed one"),
-    ("vf_netdev", "test_vf_that_vanishes_fails_over", "a VF's device vanishes"),
+    ("vm_datapath", "test_vf_that_vanishes_fails_over", "a VF's device vanishes"),
     ("soak", "test_soak_mixed_traffic_and_churn",
      "port create/delete and VM SIGKILL/reconnect churn under mixed traffic"),
 ]
