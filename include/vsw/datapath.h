@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_meter.h>
 #include <rte_spinlock.h>
 
 #include "vsw/ext.h"
@@ -45,10 +46,15 @@ enum vsw_dp_vm_steer {
 
 /** One switch port as the workers see it. */
 struct vsw_dp_port {
-	bool is_used;          /**< a port holds this index */
-	bool is_connected;     /**< NIC connected: the only state in which frames flow */
-	bool is_learning;      /**< learn source MACs arriving here (external and trunk ports) */
-	bool is_spoof_guarded; /**< drop frames whose source is none of macs[] */
+	bool is_used;           /**< a port holds this index */
+	bool is_connected;      /**< NIC connected: the only state in which frames flow */
+	bool is_learning;       /**< learn source MACs arriving here (external and trunk ports) */
+	bool is_spoof_guarded;  /**< drop frames whose source is none of macs[] */
+	bool is_dhcp_guarded;   /**< drop DHCP server messages it sends (IPv4, UDP from 67) */
+	bool is_router_guarded; /**< drop router advertisements and redirects it sends */
+	uint32_t storm_pps;     /**< broadcast+multicast frames/s it may send; 0: no limit */
+	/** storm_pps as an srTCM profile (one token per frame), when storm_pps != 0 */
+	struct rte_meter_srtcm_profile storm_profile;
 	uint16_t eth_port_id;
 	bool is_txq_shared; /**< fewer usable tx queues than workers: take txq_locks */
 	uint16_t txq_of_worker[VSW_WORKERS_MAX]; /**< each worker owns one tx queue per port */
@@ -141,16 +147,19 @@ struct vsw_port_stats {
 	uint64_t rx_bytes;
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
-	uint64_t drop_runt;      /**< rx: shorter than an Ethernet header, or a cut 802.1Q tag */
-	uint64_t drop_oversize;  /**< rx: longer than the port's MTU with two tags allows */
-	uint64_t drop_bad_src;   /**< rx: source MAC multicast, broadcast or all zeros */
-	uint64_t drop_loop;      /**< rx: on a learning port, from another port's static MAC */
-	uint64_t drop_vlan;      /**< rx: VLAN not admitted by the port */
-	uint64_t drop_ext;       /**< rx or tx: an extension's verdict */
-	uint64_t drop_no_dest;   /**< rx: no port to send it to (hairpin, unknown, lone port) */
-	uint64_t drop_port_down; /**< tx: destination not connected */
-	uint64_t drop_no_mbuf;   /**< tx: no mbuf for a copy (tagged flood, mirror) */
-	uint64_t drop_tx_full;   /**< tx: the device took fewer frames than offered */
+	uint64_t drop_runt;         /**< rx: shorter than an Ethernet header, or a cut 802.1Q tag */
+	uint64_t drop_oversize;     /**< rx: longer than the port's MTU with two tags allows */
+	uint64_t drop_bad_src;      /**< rx: source MAC multicast, broadcast or all zeros */
+	uint64_t drop_loop;         /**< rx: on a learning port, from another port's static MAC */
+	uint64_t drop_vlan;         /**< rx: VLAN not admitted by the port */
+	uint64_t drop_ext;          /**< rx or tx: an extension's verdict */
+	uint64_t drop_no_dest;      /**< rx: no port to send it to (hairpin, unknown, lone port) */
+	uint64_t drop_port_down;    /**< tx: destination not connected */
+	uint64_t drop_no_mbuf;      /**< tx: no mbuf for a copy (tagged flood, mirror) */
+	uint64_t drop_tx_full;      /**< tx: the device took fewer frames than offered */
+	uint64_t drop_dhcp_guard;   /**< rx: a DHCP server message from a port not allowed one */
+	uint64_t drop_router_guard; /**< rx: a router advertisement or redirect, not allowed */
+	uint64_t drop_storm;        /**< rx: broadcast/multicast over the port's storm_pps */
 };
 
 /**

@@ -3,9 +3,10 @@
  * @file
  * The switch's own policies, built as extensions on the public extension API (R-NIC-5) to
  * prove it carries real features: per-port statistics by frame class, the MAC spoof guard,
- * port mirroring and a lifecycle trace. Each
+ * storm control, the DHCP and router guards, port mirroring and a lifecycle trace. Each
  * reads its per-port settings from the published struct vsw_dp_port (is_spoof_guarded and macs[],
- * mirror_rx_port and mirror_tx_port); the control thread registers both at start.
+ * storm_pps, is_dhcp_guarded, is_router_guarded, mirror_rx_port and mirror_tx_port); the
+ * control thread registers them all at start.
  */
 #ifndef VSW_EXT_BUILTIN_H
 #define VSW_EXT_BUILTIN_H
@@ -16,6 +17,12 @@
 
 /** Drops frames from a guarded port whose source MAC is none of the port's MACs. */
 extern const struct vsw_ext_ops vsw_ext_spoof_guard;
+
+/** Limits the broadcast and multicast frames a port sends to its storm_pps per second. */
+extern const struct vsw_ext_ops vsw_ext_storm_control;
+
+/** Drops DHCP server messages and router advertisements/redirects from guarded ports. */
+extern const struct vsw_ext_ops vsw_ext_l3_guard;
 
 /** Copies what a port receives and/or sends to its mirror port. */
 extern const struct vsw_ext_ops vsw_ext_mirror;

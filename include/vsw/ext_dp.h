@@ -22,7 +22,9 @@ struct vsw_lcore;
 /** Verdict: drop it, counted as drop_ext on the port. */
 #define VSW_EXT_DROP (UINT16_MAX - 3)
 /* Any other verdict below VSW_PORTS_MAX redirects the packet to that port index. */
-static_assert(VSW_EXT_DROP > VSW_PORTS_MAX, "verdicts must not collide with port indexes");
+/** Verdict of the built-in guards: drop it, already counted under the guard's own reason. */
+#define VSW_EXT_DROP_COUNTED (UINT16_MAX - 4)
+static_assert(VSW_EXT_DROP_COUNTED > VSW_PORTS_MAX, "verdicts must not collide with port indexes");
 
 /** One burst offered to a hook. */
 struct vsw_ext_dp_args {

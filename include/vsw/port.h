@@ -41,10 +41,13 @@ struct vsw_port {
 	/** af_packet, af_xdp: the kernel interface whose carrier is the port's link, else "" */
 	char carrier_if[VSW_TOPO_NETDEV_SIZE];
 	enum vsw_vhost_mode vhost_mode;
-	bool is_link_up;       /**< last link state seen by the control thread */
-	bool is_learning;      /**< learns source MACs (external, trunk ports) */
-	bool is_spoof_guarded; /**< frames must come from one of macs[] */
-	uint8_t n_macs;        /**< the VM adapter's MACs, mac[] first */
+	bool is_link_up;        /**< last link state seen by the control thread */
+	bool is_learning;       /**< learns source MACs (external, trunk ports) */
+	bool is_spoof_guarded;  /**< frames must come from one of macs[] */
+	bool is_dhcp_guarded;   /**< DHCP server messages from it are dropped */
+	bool is_router_guarded; /**< router advertisements and redirects from it are dropped */
+	uint32_t storm_pps;     /**< broadcast+multicast frames/s it may send; 0: no limit */
+	uint8_t n_macs;         /**< the VM adapter's MACs, mac[] first */
 	uint8_t macs[VSW_PORT_MACS_MAX][6];
 	struct vsw_vlan_cfg vlan;         /**< access or trunk */
 	char mirror_rx_to[VSW_NAME_SIZE]; /**< port that gets a copy of rx, or "" */

@@ -14,6 +14,8 @@
  * eal: { args: ["-l", "0,1", "--in-memory", "--file-prefix", "vsw"] }
  * workers: { lcores: [1], idle_sleep_max_us: 0 }   # 0..100000 us asleep when idle; 0: poll
  * control: { socket: /run/vsw/vswd.sock }          # optional, this is the default
+ * socket_dirs: [/run/vsw]                   # optional: every socket vswd listens on is inside
+ * vhost_sockets: { owner: qemu, group: kvm, mode: "0660" }  # optional: for vhost servers
  * fdb: { aging_s: 300, max_entries: 65536 }        # aging_s 0 (never) ..86400; 16..1048576
  * ports:
  *   - { name: uplink, type: external, device: "net_tap0,iface=vsw-pf0",  # or nic_switch: nic0,
@@ -22,7 +24,10 @@
  *   - { name: vm1, type: synthetic, mac: "52:54:00:00:00:01",   # or macs: [...], up to 8
  *       vhost: { path: /run/vsw/vm1.sock, mode: server },       # mode: server | client
  *       vlan: { mode: access, id: 0 },                          # default of the other types
- *       security: { mac_spoof_guard: true },  # default true on synthetic and emulated ports
+ *       security: { mac_spoof_guard: true,     # default true on synthetic and emulated ports
+ *                   dhcp_server: false,        # may answer DHCP: default false on those, else true
+ *                   router: false,             # may send RAs/redirects: as dhcp_server
+ *                   storm_pps: 0 },            # broadcast+multicast frames/s it may send; 0: any
  *       vf: none,                             # synthetic only: none | auto | 0..63
  *       vf_priority: 0 }                      # 0..1000: a higher one takes a lower's VF
  *   - { name: mgmt0, type: internal, netdev: vsw-mgmt0 }        # a TAP into the host
@@ -61,6 +66,7 @@
 #include "vsw/errmsg.h"
 #include "vsw/limits.h"
 #include "vsw/nicsw.h"
+#include "vsw/sockpath.h"
 #include "vsw/vlan.h"
 
 /** Control socket used when the topology names none. */
@@ -97,6 +103,9 @@
 #define VSW_TOPO_FDB_ENTRIES_MIN 16
 /** Largest FDB: a million stations, 2^20, tens of MiB of table. */
 #define VSW_TOPO_FDB_ENTRIES_MAX 1048576
+
+/** Highest `storm_pps`: past 100 Mpps a limit is no limit for a software switch. */
+#define VSW_TOPO_STORM_PPS_MAX 100000000
 
 /** Bytes of a kernel interface name with its NUL: Linux's IFNAMSIZ. */
 #define VSW_TOPO_NETDEV_SIZE 16
@@ -160,6 +169,15 @@ struct vsw_topo_vlan {
 struct vsw_topo_security {
 	/** Drop frames from the port whose source MAC is not one of the port's macs[]. */
 	bool has_mac_spoof_guard;
+	/** `dhcp_server`: the port may send DHCP server messages (IPv4, UDP source port 67);
+	 *  false by default on synthetic and emulated ports, true on the others. */
+	bool is_dhcp_server_allowed;
+	/** `router`: the port may send IPv6 router advertisements and redirects and IPv4 ICMP
+	 *  redirects; false by default on synthetic and emulated ports, true on the others. */
+	bool is_router_allowed;
+	/** `storm_pps`: broadcast and multicast frames per second the port may send into the
+	 *  switch, 0..VSW_TOPO_STORM_PPS_MAX; 0 (the default): no limit. */
+	uint32_t storm_pps;
 };
 
 /** One entry of `ports:`. */
@@ -267,6 +285,12 @@ struct vsw_topo {
 	/** Longest sleep of an idle worker, 0..VSW_TOPO_IDLE_SLEEP_US_MAX; 0: always poll. */
 	unsigned int idle_sleep_us_max;
 	char control_socket[VSW_PATH_SIZE]; /**< absolute path */
+	/** `socket_dirs`: when n_socket_dirs > 0, every socket vswd listens on (control socket,
+	 *  server-mode vhost.path, VF sockets) must lie in one of these absolute directories. */
+	unsigned int n_socket_dirs;
+	char socket_dirs[VSW_SOCKET_DIRS_MAX][VSW_PATH_SIZE];
+	/** `vhost_sockets`: owner, group and mode given to each vhost-user socket vswd creates. */
+	struct vsw_sock_perms vhost_sockets;
 	/** 0: entries never age; else 1..VSW_TOPO_FDB_AGING_S_MAX; 300 by default. */
 	unsigned int fdb_aging_s;
 	/** VSW_TOPO_FDB_ENTRIES_MIN..VSW_TOPO_FDB_ENTRIES_MAX; 65536 by default. */

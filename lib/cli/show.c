@@ -150,11 +150,12 @@ print_stats_detail(struct cmdline *cl, const struct vsw_port *p)
 	               "  drop-vlan: %" PRIu64 "\n"
 	               "  drop-ext: %" PRIu64 "\n  drop-no-dest: %" PRIu64 "\n"
 	               "  drop-port-down: %" PRIu64 "\n  drop-no-mbuf: %" PRIu64 "\n"
-	               "  drop-tx-full: %" PRIu64 "\n",
+	               "  drop-tx-full: %" PRIu64 "\n  drop-dhcp-guard: %" PRIu64 "\n"
+	               "  drop-router-guard: %" PRIu64 "\n  drop-storm: %" PRIu64 "\n",
 	               p->name, p->index, s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
 	               s.drop_runt, s.drop_oversize, s.drop_bad_src, s.drop_loop, s.drop_vlan,
-	               s.drop_ext, s.drop_no_dest, s.drop_port_down, s.drop_no_mbuf,
-	               s.drop_tx_full);
+	               s.drop_ext, s.drop_no_dest, s.drop_port_down, s.drop_no_mbuf, s.drop_tx_full,
+	               s.drop_dhcp_guard, s.drop_router_guard, s.drop_storm);
 	cmdline_printf(cl,
 	               "  rx-unicast: %" PRIu64 "\n  rx-multicast: %" PRIu64
 	               "\n  rx-broadcast: %" PRIu64 "\n  tx-unicast: %" PRIu64
@@ -188,6 +189,12 @@ stats_json_fields(struct vsw_json *j, const struct vsw_port *p)
 	vsw_json_u64(j, "drop_port_down", s.drop_port_down);
 	vsw_json_u64(j, "drop_no_mbuf", s.drop_no_mbuf);
 	vsw_json_u64(j, "drop_tx_full", s.drop_tx_full);
+	vsw_json_u64(j, "drop_oversize", s.drop_oversize);
+	vsw_json_u64(j, "drop_bad_src", s.drop_bad_src);
+	vsw_json_u64(j, "drop_loop", s.drop_loop);
+	vsw_json_u64(j, "drop_dhcp_guard", s.drop_dhcp_guard);
+	vsw_json_u64(j, "drop_router_guard", s.drop_router_guard);
+	vsw_json_u64(j, "drop_storm", s.drop_storm);
 	vsw_json_u64(j, "rx_unicast", c.rx_unicast);
 	vsw_json_u64(j, "rx_multicast", c.rx_multicast);
 	vsw_json_u64(j, "rx_broadcast", c.rx_broadcast);

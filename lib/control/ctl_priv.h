@@ -25,6 +25,10 @@ struct vsw_ctl_state {
 	uint64_t next_aging_tsc;
 	struct vsw_port *ports[VSW_PORTS_MAX]; /* by switch port index */
 	bool is_started;
+	/* From the topology vswd started with (a reload that changes them needs a restart). */
+	unsigned int n_socket_dirs; /* 0: sockets anywhere */
+	char socket_dirs[VSW_SOCKET_DIRS_MAX][VSW_PATH_SIZE];
+	struct vsw_sock_perms vhost_sockets;
 };
 
 extern struct vsw_ctl_state vsw_ctl_state;

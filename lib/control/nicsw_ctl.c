@@ -111,7 +111,10 @@ create_vf_ports(const struct vsw_topo_nicsw *t, struct vsw_errmsg *em)
 
 		snprintf(name, sizeof(name), "%.20s-vf%u", t->name, n);
 		vsw_topo_port_init(&tp, name, VSW_PORT_VF, NULL);
+		/* A VF's guest is guarded where its VM adapter is: on its synthetic port. */
 		tp.security.has_mac_spoof_guard = false;
+		tp.security.is_dhcp_server_allowed = true;
+		tp.security.is_router_allowed = true;
 		if (netdev != NULL)
 			snprintf(tp.netdev, sizeof(tp.netdev), "%s", netdev);
 		else

@@ -5,6 +5,7 @@
  * hooks and each worker's rx queues; and moving rx queues between workers. Control thread.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -54,6 +55,32 @@ frame_len_max(const struct vsw_port *p)
 	return (uint32_t)mtu + RTE_ETHER_HDR_LEN + 2 * sizeof(struct rte_vlan_hdr);
 }
 
+/*
+ * Storm control's meter: one token per frame, storm_pps tokens a second, and a bucket of 50 ms
+ * of them (at least a full rx burst) so that a sender's bursts pass while its rate stays
+ * within the limit. No excess bucket: what the committed one refuses is dropped.
+ */
+static void
+fill_storm(struct vsw_dp_port *dp, const struct vsw_port *p)
+{
+	struct rte_meter_srtcm_params params = {
+	        .cir = p->storm_pps,
+	        .cbs = RTE_MAX((uint64_t)VSW_BURST_MAX, (uint64_t)p->storm_pps / 20),
+	        .ebs = 0,
+	};
+
+	dp->storm_pps = 0;
+	if (p->storm_pps == 0)
+		return;
+	if (rte_meter_srtcm_profile_config(&dp->storm_profile, &params) != 0) {
+		/* Cannot happen with cir and cbs > 0: say so rather than limit wrongly. */
+		CTL_LOG(ERR, "port %s: storm control of %" PRIu32 " pps refused by rte_meter",
+		        p->name, p->storm_pps);
+		return;
+	}
+	dp->storm_pps = p->storm_pps;
+}
+
 static void
 fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
 {
@@ -62,6 +89,9 @@ fill_dp_port(struct vsw_dp_port *dp, const struct vsw_port *p)
 	dp->is_connected = vsw_lifecycle_is_connected(&p->lc);
 	dp->is_learning = p->is_learning;
 	dp->is_spoof_guarded = p->is_spoof_guarded;
+	dp->is_dhcp_guarded = p->is_dhcp_guarded;
+	dp->is_router_guarded = p->is_router_guarded;
+	fill_storm(dp, p);
 	dp->eth_port_id = p->eth_port_id;
 	dp->is_txq_shared = p->n_txqs_usable < vsw_dp_n_workers();
 	for (uint16_t w = 0; w < VSW_WORKERS_MAX; w++)

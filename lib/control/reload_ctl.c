@@ -85,7 +85,7 @@ check_vf_holders(const struct vsw_topo *t, const struct vsw_topo_diff *d, struct
 }
 
 /*
- * Give every port of @p t that exists its MACs, VLAN, spoof guard and mirrors from @p t, all
+ * Give every port of @p t that exists its MACs, VLAN, guards and mirrors from @p t, all
  * in one configuration: MACs may move between ports, and no worker sees a half-moved one.
  */
 static int
@@ -109,6 +109,9 @@ apply_settings(const struct vsw_topo *t, struct vsw_errmsg *em)
 		memcpy(p->mac, tp->macs[0], sizeof(p->mac));
 		p->vlan = tp->vlan.cfg;
 		p->is_spoof_guarded = tp->security.has_mac_spoof_guard && p->n_macs > 0;
+		p->is_dhcp_guarded = !tp->security.is_dhcp_server_allowed;
+		p->is_router_guarded = !tp->security.is_router_allowed;
+		p->storm_pps = tp->security.storm_pps;
 		p->is_learning = p->type == VSW_PORT_EXTERNAL || p->vlan.mode == VSW_VLAN_TRUNK;
 		p->mirror_rx_to[0] = '\0';
 		p->mirror_tx_to[0] = '\0';

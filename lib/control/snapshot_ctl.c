@@ -88,6 +88,9 @@ snapshot_port(const struct vsw_port *p, const struct vsw_topo *t, struct vsw_top
 	tp->vlan.cfg = p->vlan;
 	tp->vlan.is_all = p->vlan.mode == VSW_VLAN_TRUNK && vlan_is_all(&p->vlan);
 	tp->security.has_mac_spoof_guard = p->is_spoof_guarded;
+	tp->security.is_dhcp_server_allowed = !p->is_dhcp_guarded;
+	tp->security.is_router_allowed = !p->is_router_guarded;
+	tp->security.storm_pps = p->storm_pps;
 	if (was != NULL && was->type == VSW_PORT_SYNTHETIC && p->type == VSW_PORT_SYNTHETIC) {
 		tp->vf_mode = was->vf_mode;
 		tp->vf_index = was->vf_index;

@@ -26,6 +26,7 @@
 #include "vsw/ext.h"
 #include "vsw/ext_builtin.h"
 #include "vsw/learn.h"
+#include "vsw/sockpath.h"
 
 RTE_LOG_REGISTER_DEFAULT(vsw_ctl_logtype, INFO);
 
@@ -109,12 +110,20 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		goto err_pool;
 	}
 	vsw_dp_set_idle_sleep_max(topo->idle_sleep_us_max);
+	ctl->n_socket_dirs = topo->n_socket_dirs;
+	memcpy(ctl->socket_dirs, topo->socket_dirs, sizeof(ctl->socket_dirs));
+	ctl->vhost_sockets = topo->vhost_sockets;
 	/* The switch's own policies ride the extension API like any other extension. */
 	rc = vsw_ext_register(&vsw_ext_port_stats, NULL, -1, em);
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_mirror, NULL, -1, em);
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_spoof_guard, NULL, -1, em);
+	/* Storm control before the guards: a flood is dropped before its headers are read. */
+	if (rc == 0)
+		rc = vsw_ext_register(&vsw_ext_storm_control, NULL, -1, em);
+	if (rc == 0)
+		rc = vsw_ext_register(&vsw_ext_l3_guard, NULL, -1, em);
 	if (rc == 0)
 		rc = vsw_ext_register(&vsw_ext_trace, NULL, -1, em);
 	if (rc == 0)
@@ -231,6 +240,13 @@ shares_mac(const struct vsw_port *p, const struct vsw_topo_port *tp)
 }
 
 /* Refuse @p tp if it clashes with an existing port; the loader checks a file, this a switch. */
+/* vswd creates this socket (and so places it and sets its permissions). */
+static bool
+is_vhost_server(const char *vhost_path, enum vsw_vhost_mode mode)
+{
+	return vhost_path[0] != '\0' && mode == VSW_VHOST_SERVER;
+}
+
 static int
 check_new_port(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 {
@@ -303,6 +319,9 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	port->n_rxqs_want = tp->n_rxqs;
 	port->vlan = tp->vlan.cfg;
 	port->is_spoof_guarded = tp->security.has_mac_spoof_guard && port->n_macs > 0;
+	port->is_dhcp_guarded = !tp->security.is_dhcp_server_allowed;
+	port->is_router_guarded = !tp->security.is_router_allowed;
+	port->storm_pps = tp->security.storm_pps;
 	/* Where unknown hosts live: the uplink, and any trunk into another switch. */
 	port->is_learning = tp->type == VSW_PORT_EXTERNAL || tp->vlan.cfg.mode == VSW_VLAN_TRUNK;
 	return port;
@@ -340,6 +359,15 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	rc = check_new_port(tp, em);
 	if (rc < 0)
 		return rc;
+	/* Ports made at run time (`port create`) are held to the topology's socket_dirs too. */
+	if (is_vhost_server(tp->vhost_path, tp->vhost_mode) && ctl->n_socket_dirs > 0 &&
+	    !vsw_sockpath_is_within(tp->vhost_path, (const char(*)[VSW_PATH_SIZE])ctl->socket_dirs,
+	                            ctl->n_socket_dirs)) {
+		vsw_errmsg_set(em, "port %s: socket %s is outside socket_dirs (%s%s)", tp->name,
+		               tp->vhost_path, ctl->socket_dirs[0],
+		               ctl->n_socket_dirs > 1 ? ", ..." : "");
+		return -EPERM;
+	}
 	if (index == VSW_PORTS_MAX) {
 		vsw_errmsg_set(em, "port %s: the switch already has %u ports", tp->name,
 		               VSW_PORTS_MAX);
@@ -361,6 +389,16 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 		port_finish(port, false);
 		vsw_dp_cfg_free(cfg);
 		return rc;
+	}
+	if (is_vhost_server(port->vhost_path, port->vhost_mode)) {
+		/* The vhost driver made the socket with vswd's umask: narrow or widen it now,
+		 * before the port is announced and a VM is told where to connect. */
+		rc = vsw_sockpath_set_perms(port->vhost_path, &ctl->vhost_sockets, port->name, em);
+		if (rc < 0) {
+			port_finish(port, true);
+			vsw_dp_cfg_free(cfg);
+			return rc;
+		}
 	}
 	rc = vsw_port_watch_link(port, ctl->link_events);
 	if (rc < 0 && rc != -ENOTSUP)

@@ -79,3 +79,62 @@ vsw_sockpath_claim(const char *path, const char *what, struct vsw_errmsg *em)
 	}
 	return 0;
 }
+
+/* A component of @p path that is empty, "." or "..": a spelling that hides where it points. */
+static bool
+has_odd_component(const char *path)
+{
+	for (const char *c = path; *c != '\0'; c++) {
+		size_t len;
+
+		if (*c != '/')
+			continue;
+		len = strcspn(c + 1, "/");
+		if ((len == 0 && c[1] == '/') || (len == 1 && c[1] == '.') ||
+		    (len == 2 && c[1] == '.' && c[2] == '.'))
+			return true;
+	}
+	return false;
+}
+
+bool
+vsw_sockpath_is_within(const char *path, const char (*dirs)[VSW_PATH_SIZE], unsigned int n_dirs)
+{
+	if (path[0] != '/' || has_odd_component(path))
+		return false;
+	for (unsigned int i = 0; i < n_dirs; i++) {
+		size_t len = strlen(dirs[i]);
+
+		while (len > 1 && dirs[i][len - 1] == '/')
+			len--; /* "/run/vsw/" is "/run/vsw" */
+		if (len == 1)
+			return true; /* "/" holds everything */
+		if (strncmp(path, dirs[i], len) == 0 && path[len] == '/' && path[len + 1] != '\0')
+			return true;
+	}
+	return false;
+}
+
+int
+vsw_sockpath_set_perms(const char *path, const struct vsw_sock_perms *perms, const char *what,
+                       struct vsw_errmsg *em)
+{
+	const uid_t uid = perms->has_owner ? (uid_t)perms->uid : (uid_t)-1;
+	const gid_t gid = perms->has_group ? (gid_t)perms->gid : (gid_t)-1;
+	int rc;
+
+	if ((perms->has_owner || perms->has_group) && chown(path, uid, gid) != 0) {
+		rc = -errno;
+		vsw_errmsg_set(em, "%s: cannot give socket %s owner %s group %s: %s", what, path,
+		               perms->has_owner ? perms->owner : "(kept)",
+		               perms->has_group ? perms->group : "(kept)", strerror(-rc));
+		return rc;
+	}
+	if (perms->has_mode && chmod(path, (mode_t)perms->mode) != 0) {
+		rc = -errno;
+		vsw_errmsg_set(em, "%s: cannot give socket %s mode %04o: %s", what, path,
+		               (unsigned int)perms->mode, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}

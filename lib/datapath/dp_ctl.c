@@ -25,7 +25,7 @@ vsw_port_stats_drops(const struct vsw_port_stats *s)
 {
 	return s->drop_runt + s->drop_oversize + s->drop_bad_src + s->drop_loop + s->drop_vlan +
 	       s->drop_ext + s->drop_no_dest + s->drop_port_down + s->drop_no_mbuf +
-	       s->drop_tx_full;
+	       s->drop_dhcp_guard + s->drop_router_guard + s->drop_storm + s->drop_tx_full;
 }
 
 struct rte_rcu_qsbr *

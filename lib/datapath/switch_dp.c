@@ -299,7 +299,7 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 				redirect(lc, cfg, verdicts[i], pkts[i]);
 			} else {
 				rte_pktmbuf_free(pkts[i]);
-				drops++;
+				drops += verdicts[i] != VSW_EXT_DROP_COUNTED;
 			}
 		}
 		if (drops != 0)

@@ -74,6 +74,9 @@ port_counters(struct rte_tel_data *d, const struct vsw_port *p)
 	rte_tel_data_add_dict_u64(d, "drop_port_down", s.drop_port_down);
 	rte_tel_data_add_dict_u64(d, "drop_no_mbuf", s.drop_no_mbuf);
 	rte_tel_data_add_dict_u64(d, "drop_tx_full", s.drop_tx_full);
+	rte_tel_data_add_dict_u64(d, "drop_dhcp_guard", s.drop_dhcp_guard);
+	rte_tel_data_add_dict_u64(d, "drop_router_guard", s.drop_router_guard);
+	rte_tel_data_add_dict_u64(d, "drop_storm", s.drop_storm);
 	rte_tel_data_add_dict_u64(d, "rx_unicast", c.rx_unicast);
 	rte_tel_data_add_dict_u64(d, "rx_multicast", c.rx_multicast);
 	rte_tel_data_add_dict_u64(d, "rx_broadcast", c.rx_broadcast);

@@ -75,6 +75,11 @@ check_restart(const struct vsw_topo *old, const struct vsw_topo *new, struct ref
 		refuse(r, "workers.lcores");
 	if (strcmp(old->control_socket, new->control_socket) != 0)
 		refuse(r, "control.socket");
+	if (old->n_socket_dirs != new->n_socket_dirs ||
+	    memcmp(old->socket_dirs, new->socket_dirs, sizeof(old->socket_dirs)) != 0)
+		refuse(r, "socket_dirs");
+	if (memcmp(&old->vhost_sockets, &new->vhost_sockets, sizeof(old->vhost_sockets)) != 0)
+		refuse(r, "vhost_sockets");
 	if (old->fdb_aging_s != new->fdb_aging_s)
 		refuse(r, "fdb.aging_s");
 	if (old->fdb_entries_max != new->fdb_entries_max)
@@ -110,13 +115,16 @@ vlan_equal(const struct vsw_topo_vlan *a, const struct vsw_topo_vlan *b)
 	       memcmp(a->cfg.allowed, b->cfg.allowed, sizeof(a->cfg.allowed)) == 0;
 }
 
-/* What a kept port changes in place: MACs, VLAN, spoof guard. */
+/* What a kept port changes in place: MACs, VLAN, security (guards, storm control). */
 static bool
 port_settings_equal(const struct vsw_topo_port *a, const struct vsw_topo_port *b)
 {
 	return a->n_macs == b->n_macs && memcmp(a->macs, b->macs, a->n_macs * 6) == 0 &&
 	       vlan_equal(&a->vlan, &b->vlan) &&
-	       a->security.has_mac_spoof_guard == b->security.has_mac_spoof_guard;
+	       a->security.has_mac_spoof_guard == b->security.has_mac_spoof_guard &&
+	       a->security.is_dhcp_server_allowed == b->security.is_dhcp_server_allowed &&
+	       a->security.is_router_allowed == b->security.is_router_allowed &&
+	       a->security.storm_pps == b->security.storm_pps;
 }
 
 static bool

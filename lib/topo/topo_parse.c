@@ -36,10 +36,13 @@ enum {
 	TOP_MIRRORS,
 	TOP_NICSWS,
 	TOP_EXTS,
+	TOP_SOCKET_DIRS,
+	TOP_VHOST_SOCKETS,
 	TOP_N
 };
-static const char *const top_keys[TOP_N] = {"eal",   "workers", "control",      "fdb",
-                                            "ports", "mirrors", "nic_switches", "extensions"};
+static const char *const top_keys[TOP_N] = {
+        "eal",     "workers",      "control",    "fdb",         "ports",
+        "mirrors", "nic_switches", "extensions", "socket_dirs", "vhost_sockets"};
 enum { EAL_ARGS, EAL_N };
 static const char *const eal_keys[EAL_N] = {"args"};
 enum { WORKERS_LCORES, WORKERS_IDLE_SLEEP, WORKERS_N };
@@ -491,6 +494,7 @@ parse_control(struct topo_parse *p, const yaml_node_t *node)
 		       sizeof(VSW_TOPO_CONTROL_SOCKET_DEFAULT));
 		return 0;
 	}
+	p->marks.control_socket = topo_node_mark(m.values[CONTROL_SOCKET]);
 	return topo_copy_path(p, m.values[CONTROL_SOCKET], "control.socket",
 	                      p->topo->control_socket);
 }
@@ -550,6 +554,10 @@ parse_root(struct topo_parse *p)
 		ret = topo_parse_nicsws(p, m.values[TOP_NICSWS]);
 	if (ret == 0 && m.values[TOP_EXTS] != NULL)
 		ret = topo_parse_exts(p, m.values[TOP_EXTS]);
+	if (ret == 0 && m.values[TOP_SOCKET_DIRS] != NULL)
+		ret = topo_parse_socket_dirs(p, m.values[TOP_SOCKET_DIRS]);
+	if (ret == 0 && m.values[TOP_VHOST_SOCKETS] != NULL)
+		ret = topo_parse_vhost_sockets(p, m.values[TOP_VHOST_SOCKETS]);
 	if (ret == 0)
 		ret = topo_map_require(p, root, &m);
 	return ret;

@@ -4,7 +4,8 @@
  * one fixed order whatever their order in the file, each by its own reader that also records
  * the value's mark; what a key means for a port type (`vhost` only on synthetic ports, ...) and
  * whether a mirror's ports exist are checked later, in topo_validate.c, once every port is
- * known. Port defaults that depend on the type (VLAN mode, MAC spoof guard) are filled here.
+ * known. Port defaults that depend on the type (VLAN mode, MAC spoof, DHCP and router guards) are
+ * filled here.
  * Control thread and tests; no DPDK.
  */
 #include <assert.h>
@@ -40,8 +41,15 @@ enum { VHOST_PATH, VHOST_MODE, VHOST_N };
 static const char *const vhost_keys[VHOST_N] = {"path", "mode"};
 enum { VLAN_MODE, VLAN_ID, VLAN_ALLOWED, VLAN_NATIVE, VLAN_N };
 static const char *const vlan_keys[VLAN_N] = {"mode", "id", "allowed", "native"};
-enum { SECURITY_MAC_SPOOF_GUARD, SECURITY_N };
-static const char *const security_keys[SECURITY_N] = {"mac_spoof_guard"};
+enum {
+	SECURITY_MAC_SPOOF_GUARD,
+	SECURITY_DHCP_SERVER,
+	SECURITY_ROUTER,
+	SECURITY_STORM_PPS,
+	SECURITY_N
+};
+static const char *const security_keys[SECURITY_N] = {"mac_spoof_guard", "dhcp_server", "router",
+                                                      "storm_pps"};
 enum { MIRROR_NAME, MIRROR_SOURCE, MIRROR_DESTINATION, MIRROR_DIRECTION, MIRROR_N };
 static const char *const mirror_keys[MIRROR_N] = {"name", "source", "destination", "direction"};
 
@@ -296,16 +304,33 @@ port_security(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_por
 {
 	struct topo_map m = {
 	        .section = " in security", .names = security_keys, .n_names = SECURITY_N};
-	const yaml_node_t *guard;
+	struct vsw_topo_security *sec = &port->security;
+	const yaml_node_t *const *v = m.values;
+	unsigned long pps;
 	int ret;
 
 	ret = topo_map_read(p, node, "security", &m);
-	guard = m.values[SECURITY_MAC_SPOOF_GUARD];
-	if (ret < 0 || guard == NULL)
-		return ret;
-	pm->mac_spoof_guard = topo_node_mark(guard);
-	return topo_get_bool(p, guard, "security.mac_spoof_guard",
-	                     &port->security.has_mac_spoof_guard);
+	if (ret == 0 && v[SECURITY_MAC_SPOOF_GUARD] != NULL) {
+		pm->mac_spoof_guard = topo_node_mark(v[SECURITY_MAC_SPOOF_GUARD]);
+		ret = topo_get_bool(p, v[SECURITY_MAC_SPOOF_GUARD], "security.mac_spoof_guard",
+		                    &sec->has_mac_spoof_guard);
+	}
+	if (ret == 0 && v[SECURITY_DHCP_SERVER] != NULL) {
+		pm->dhcp_server = topo_node_mark(v[SECURITY_DHCP_SERVER]);
+		ret = topo_get_bool(p, v[SECURITY_DHCP_SERVER], "security.dhcp_server",
+		                    &sec->is_dhcp_server_allowed);
+	}
+	if (ret == 0 && v[SECURITY_ROUTER] != NULL) {
+		pm->router = topo_node_mark(v[SECURITY_ROUTER]);
+		ret = topo_get_bool(p, v[SECURITY_ROUTER], "security.router",
+		                    &sec->is_router_allowed);
+	}
+	if (ret == 0 && v[SECURITY_STORM_PPS] != NULL) {
+		ret = topo_get_uint(p, v[SECURITY_STORM_PPS], "security.storm_pps", 0,
+		                    VSW_TOPO_STORM_PPS_MAX, &pps);
+		sec->storm_pps = (uint32_t)pps;
+	}
+	return ret;
 }
 
 static int
@@ -410,6 +435,11 @@ port_defaults(struct vsw_topo_port *port, const struct topo_port_marks *pm)
 	/* A guest may only send from its own addresses; the uplink and the host may not. */
 	if (pm->mac_spoof_guard.line == 0)
 		port->security.has_mac_spoof_guard = is_guest;
+	/* Nor answer DHCP or announce itself as a router, unless the file says it may. */
+	if (pm->dhcp_server.line == 0)
+		port->security.is_dhcp_server_allowed = !is_guest;
+	if (pm->router.line == 0)
+		port->security.is_router_allowed = !is_guest;
 	if (pm->vlan.line != 0)
 		return;
 	/* The uplink carries every VLAN; everything else sits in the untagged domain. */

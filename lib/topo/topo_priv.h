@@ -40,6 +40,8 @@ struct topo_port_marks {
 	struct vsw_topo_mark vhost_path;
 	struct vsw_topo_mark vlan;
 	struct vsw_topo_mark mac_spoof_guard;
+	struct vsw_topo_mark dhcp_server;
+	struct vsw_topo_mark router;
 	struct vsw_topo_mark vf;
 	struct vsw_topo_mark vf_priority;
 	struct vsw_topo_mark nicsw;
@@ -69,6 +71,8 @@ struct topo_nicsw_marks {
 
 /* Where the values that whole-topology checks refer to were; filled by the parser. */
 struct topo_marks {
+	struct vsw_topo_mark control_socket; /* line 0: the default */
+	struct vsw_topo_mark socket_dirs;
 	struct vsw_topo_mark workers_lcores;
 	struct vsw_topo_mark lcores[VSW_WORKERS_MAX];
 	struct vsw_topo_mark ports;
@@ -154,6 +158,13 @@ int topo_validate(struct vsw_topo *topo, const struct topo_marks *marks, struct 
  */
 int topo_validate_nicsws(const struct vsw_topo *topo, const struct topo_marks *marks,
                          struct vsw_errmsg *err);
+
+/*
+ * With socket_dirs set: the control socket, every server-mode vhost.path and every emulated
+ * NIC switch's vf_socket_dir lie inside one of them (topo_sockets.c). Part of topo_validate().
+ */
+int topo_validate_sockets(const struct vsw_topo *topo, const struct topo_marks *marks,
+                          struct vsw_errmsg *err);
 
 /*
  * What port i asks of NIC switches: its `nic_switch` names one (resolved into nicsw_index), its

@@ -676,5 +676,7 @@ topo_validate(struct vsw_topo *topo, const struct topo_marks *marks, struct vsw_
 		ret = check_ports(topo, marks, err);
 	for (unsigned int i = 0; i < topo->n_mirrors && ret == 0; i++)
 		ret = check_mirror(topo, marks, i, err);
+	if (ret == 0)
+		ret = topo_validate_sockets(topo, marks, err);
 	return ret;
 }

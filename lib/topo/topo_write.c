@@ -39,6 +39,37 @@ put_mac(FILE *f, const uint8_t mac[6])
 	put_str(f, s);
 }
 
+/* socket_dirs and vhost_sockets, when the topology has them. */
+static void
+write_sockets(FILE *f, const struct vsw_topo *t)
+{
+	const struct vsw_sock_perms *v = &t->vhost_sockets;
+
+	if (t->n_socket_dirs > 0) {
+		fputs("socket_dirs: [", f);
+		for (unsigned int i = 0; i < t->n_socket_dirs; i++) {
+			fputs(i > 0 ? ", " : "", f);
+			put_str(f, t->socket_dirs[i]);
+		}
+		fputs("]\n", f);
+	}
+	if (!v->has_owner && !v->has_group && !v->has_mode)
+		return;
+	fputs("vhost_sockets:\n", f);
+	if (v->has_owner) {
+		fputs("  owner: ", f);
+		put_str(f, v->owner);
+		fputc('\n', f);
+	}
+	if (v->has_group) {
+		fputs("  group: ", f);
+		put_str(f, v->group);
+		fputc('\n', f);
+	}
+	if (v->has_mode)
+		fprintf(f, "  mode: \"%04o\"\n", (unsigned int)v->mode);
+}
+
 static void
 write_head(FILE *f, const struct vsw_topo *t)
 {
@@ -54,6 +85,7 @@ write_head(FILE *f, const struct vsw_topo *t)
 	put_str(f, t->control_socket);
 	fprintf(f, "\nfdb:\n  aging_s: %u\n  max_entries: %u\n", t->fdb_aging_s,
 	        t->fdb_entries_max);
+	write_sockets(f, t);
 }
 
 static void
@@ -119,10 +151,14 @@ write_port(FILE *f, const struct vsw_topo_port *p)
 		fprintf(f, ", mode: %s }\n", vsw_vhost_mode_name(p->vhost_mode));
 	}
 	write_vlan(f, &p->vlan);
+	fputs("    security: { ", f);
 	/* The guard needs a MAC to check against: a port without one keeps the default. */
 	if (p->n_macs > 0)
-		fprintf(f, "    security: { mac_spoof_guard: %s }\n",
+		fprintf(f, "mac_spoof_guard: %s, ",
 		        p->security.has_mac_spoof_guard ? "true" : "false");
+	fprintf(f, "dhcp_server: %s, router: %s, storm_pps: %" PRIu32 " }\n",
+	        p->security.is_dhcp_server_allowed ? "true" : "false",
+	        p->security.is_router_allowed ? "true" : "false", p->security.storm_pps);
 	if (p->type != VSW_PORT_SYNTHETIC)
 		return;
 	if (p->vf_mode == VSW_TOPO_VF_INDEX)

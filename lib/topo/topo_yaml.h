@@ -100,6 +100,10 @@ int topo_map_require(struct topo_parse *p, const yaml_node_t *node, const struct
 void topo_set_prefix(struct topo_parse *p, const yaml_node_t *node, const char *outer,
                      const char *kind, const char *list, unsigned int idx);
 
+/* `socket_dirs:` and `vhost_sockets:` (topo_sockets.c). */
+int topo_parse_socket_dirs(struct topo_parse *p, const yaml_node_t *node);
+int topo_parse_vhost_sockets(struct topo_parse *p, const yaml_node_t *node);
+
 /* `ports:` (topo_ports.c). */
 /* Parses one item of a top-level list; @p i is its index. */
 typedef int (*topo_item_fn)(struct topo_parse *p, const yaml_node_t *node, unsigned int i);

@@ -10,10 +10,13 @@
  * header long, and every mbuf is back in the pool (a frame neither sent nor freed is a leak
  * that ASan cannot see, since mbufs live in a mempool).
  *
+ * The built-in guards (storm control, DHCP and router guards, lib/datapath/guard_dp.c) are on
+ * the extension stack and read the IPv4/IPv6 headers of whatever arrives.
+ *
  * Input: byte 0 picks the ingress port, byte 1 holds flags (bit 0: the NIC switch's wire is
- * up); then frames, each a 5-byte header (control byte, stripped TCI, length, both big-endian)
- * followed by its bytes. Control byte: bits 0-2 segment size, bit 3 "tag stripped by the NIC",
- * bits 4-5 headroom.
+ * up; bit 1: the ingress port's DHCP and router guards and storm control are on); then frames, each
+ * a 5-byte header (control byte, stripped TCI, length, both big-endian) followed by its bytes.
+ * Control byte: bits 0-2 segment size, bit 3 "tag stripped by the NIC", bits 4-5 headroom.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +31,7 @@
 #include "../../lib/datapath/dp_priv.h"
 #include "../../lib/datapath/txbuf_dp.h"
 #include "fuzz_eal.h"
+#include "vsw/ext_builtin.h"
 #include "vsw/nicsw.h"
 
 #define RING_SIZE 1024
@@ -144,6 +148,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	vsw_vlan_cfg_access(&cfg->ports[VM0].vlan, 0);
 	vsw_vlan_cfg_trunk_all(&cfg->ports[TRUNK_ALL].vlan);
 	cfg->external_port = UPLINK;
+	/* A low limit, so that inputs with many broadcasts reach the meter's drop branch. */
+	FUZZ_CHECK(rte_meter_srtcm_profile_config(
+	                   &cfg->ports[0].storm_profile,
+	                   &(struct rte_meter_srtcm_params){.cir = 1000, .cbs = 32, .ebs = 0}) == 0,
+	           "meter");
+	for (int i = 1; i < N_PORTS; i++)
+		cfg->ports[i].storm_profile = cfg->ports[0].storm_profile;
+	cfg->hooks[cfg->n_hooks++] = (struct vsw_dp_hook){.ingress = vsw_ext_storm_control.ingress};
+	cfg->hooks[cfg->n_hooks++] = (struct vsw_dp_hook){.ingress = vsw_ext_l3_guard.ingress};
 	nicsw_setup();
 	return 0;
 }
@@ -231,6 +244,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return -1;
 	in_port = data[0] % N_PORTS;
 	cfg->nicsw.is_wire_up = data[1] & 1;
+	for (int i = 0; i < N_PORTS; i++) {
+		const bool is_guarded = i == in_port && (data[1] & 2);
+
+		cfg->ports[i].is_dhcp_guarded = cfg->ports[i].is_router_guarded = is_guarded;
+		cfg->ports[i].storm_pps = is_guarded ? 1000 : 0;
+		cfg->ports[i].gen = 1;
+	}
 	for (int n = 0; n < FRAMES_MAX && off + 5 <= size; n++) {
 		const uint8_t ctl = data[off];
 		const uint16_t tci = (uint16_t)(data[off + 1] << 8 | data[off + 2]);

@@ -62,6 +62,37 @@ for name, (port, recs) in frames.items():
     write("frame", name, bytes([port, 1]) + b"".join(recs))
     write("frame", name + "_wire_down", bytes([port, 0]) + b"".join(recs))
 
+
+def ip4(proto, l4, frag=0):
+    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, frag, 64, proto, 0,
+                       bytes(4), b"\xff" * 4) + l4
+
+
+def ip6(next_hdr, l4):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(l4), next_hdr, 255, bytes(16), bytes(16)) + l4
+
+
+DHCP_OFFER = ip4(17, struct.pack("!HHHH", 67, 68, 8, 0))
+RA = ip6(58, bytes([134, 0, 0, 0]))
+RA_HBH = ip6(0, bytes([58, 0]) + bytes(6) + bytes([134, 0, 0, 0]))
+RA_FRAG = ip6(44, bytes([58, 0, 0, 0]) + bytes(4) + bytes([134, 0, 0, 0]))
+REDIRECT4 = ip4(1, bytes([5, 1, 0, 0]))
+ALL_NODES = bytes.fromhex("333300000001")
+# The guards of the ingress port on (flag bit 1): whole, cut and chained headers.
+guards = {
+    "guard_dhcp": (PVM0, [rec(frame(BCAST, VM0, ethertype=0x0800)[:14] + DHCP_OFFER)]),
+    "guard_router": (PVM10, [rec(frame(ALL_NODES, VM10, ethertype=0x86DD)[:14] + x)
+                             for x in (RA, RA_HBH, RA_FRAG)] +
+                     [rec(frame(BCAST, VM10, ethertype=0x0800)[:14] + REDIRECT4)]),
+    "guard_cut": (PVM0, [rec(frame(BCAST, VM0, ethertype=0x0800)[:14] + DHCP_OFFER[:24]),
+                         rec(frame(ALL_NODES, VM0, ethertype=0x86DD)[:14] + RA_HBH[:41])]),
+    "guard_qinq": (TRUNK_ALL, [rec(frame(BCAST, FAR, tag(10) + tag(20), ethertype=0x0800)[:22]
+                                   + DHCP_OFFER)]),
+    "guard_storm": (PVM0, [rec(frame(BCAST, VM0))] * 40),
+}
+for name, (port, recs) in guards.items():
+    write("frame", name, bytes([port, 3]) + b"".join(recs))
+
 # num_vfs 4, 16 queue pairs, 2 for the default VPort, asymmetric; then two VF VPorts with
 # filters, a PF VPort made operational, lookups, a filter cleared, a VPort deleted.
 nicsw = bytes([4, 0, 16, 2, 1, 0])

@@ -717,9 +717,56 @@ static const struct bad_case bad_strings_v2[] = {
          PORTS "  - { name: vm, type: synthetic, macs: [02:00:00:00:00:01, 33:33:00:00:00:01] }\n",
          "4:60: port 'vm': mac 33:33:00:00:00:01 is multicast, expected a unicast address"},
         {"security_typo", PORTS VM ", security: { mac_spoof: true } }\n",
-         "4:96: port 'vm': unknown key 'mac_spoof' in security, expected mac_spoof_guard"},
+         "4:96: port 'vm': unknown key 'mac_spoof' in security, expected mac_spoof_guard, "
+         "dhcp_server, router or storm_pps"},
+        {"security_dhcp_bool", PORTS VM ", security: { dhcp_server: 1 } }\n",
+         "4:109: port 'vm': invalid security.dhcp_server '1', expected true or false"},
+        {"security_router_bool", PORTS VM ", security: { router: no } }\n",
+         "4:104: port 'vm': invalid security.router 'no', expected true or false"},
+        {"security_storm_range", PORTS VM ", security: { storm_pps: 100000001 } }\n",
+         "4:107: port 'vm': invalid security.storm_pps '100000001', expected an integer "
+         "0..100000000"},
         {"security_bool", PORTS VM ", security: { mac_spoof_guard: yes } }\n",
          "4:113: port 'vm': invalid security.mac_spoof_guard 'yes', expected true or false"},
+        {"sock_vhost_outside", PORTS VM " }\nsocket_dirs: [/run/vsw]\n",
+         "4:73: port 'vm': vhost.path /x.sock is outside socket_dirs, expected a path in /run/vsw "
+         "(without '.', '..' or '//')"},
+        {"sock_dotdot",
+         PORTS "  - { name: vm, type: synthetic, mac: 02:00:00:00:00:01, "
+               "vhost: { path: /run/vsw/../x.sock } }\nsocket_dirs: [/run/vsw]\n",
+         "4:73: port 'vm': vhost.path /run/vsw/../x.sock is outside socket_dirs, expected a path "
+         "in /run/vsw (without '.', '..' or '//')"},
+        {"sock_control_outside",
+         "eal: { args: [] }\nworkers: { lcores: [1] }\ncontrol: { socket: /tmp/c.sock }\n"
+         "ports:\n  - { name: u, type: external, device: x }\nsocket_dirs: [/tmp/v, /run]\n",
+         "3:20: control.socket /tmp/c.sock is outside socket_dirs, expected a path in /tmp/v, /run "
+         "(without '.', '..' or '//')"},
+        {"sock_control_default",
+         PORTS "  - { name: u, type: external, device: x }\n"
+               "socket_dirs: [/srv]\n",
+         "5:14: control socket (the default) /run/vsw/vswd.sock is outside socket_dirs, expected a "
+         "path in /srv (without '.', '..' or '//')"},
+        {"sock_vf_dir_outside",
+         PORTS "  - { name: u, type: external, device: x }\n" NIC4
+               ", vf_socket_dir: /tmp/vf }\nsocket_dirs: [/run/vsw]\n",
+         "6:108: nic switch 'nic0': vf_socket_dir /tmp/vf is outside socket_dirs, expected a path "
+         "in /run/vsw (without '.', '..' or '//')"},
+        {"sock_dirs_relative", PORTS VM " }\nsocket_dirs: [run/vsw]\n",
+         "5:15: socket_dirs entry 'run/vsw' is relative, expected an absolute path"},
+        {"sock_dirs_empty", PORTS VM " }\nsocket_dirs: []\n",
+         "5:14: socket_dirs has 0 entries, expected 1..8"},
+        {"sock_mode", PORTS VM " }\nvhost_sockets: { mode: \"0668\" }\n",
+         "5:24: invalid vhost_sockets.mode '0668', expected octal permission bits 0000..0777"},
+        {"sock_mode_big", PORTS VM " }\nvhost_sockets: { mode: \"01777\" }\n",
+         "5:24: invalid vhost_sockets.mode '01777', expected octal permission bits 0000..0777"},
+        {"sock_owner", PORTS VM " }\nvhost_sockets: { owner: no-such-user-vsw }\n",
+         "5:25: vhost_sockets.owner 'no-such-user-vsw': no such user on this host, expected a user "
+         "name or number"},
+        {"sock_group", PORTS VM " }\nvhost_sockets: { group: no-such-group-vsw }\n",
+         "5:25: vhost_sockets.group 'no-such-group-vsw': no such group on this host, expected a "
+         "group name or number"},
+        {"sock_typo", PORTS VM " }\nvhost_sockets: { perms: \"0600\" }\n",
+         "5:18: unknown key 'perms' in vhost_sockets, expected owner, group or mode"},
         {"vf_word", PORTS VM ", vf: any }\n",
          "4:88: port 'vm': invalid vf 'any', expected none, auto or an integer 0..63"},
         {"vf_range", PORTS VM ", vf: 64 }\n",
@@ -881,6 +928,35 @@ test_too_many_ports(void **state)
 	              -EINVAL);
 }
 
+/* Every security key read as written, overriding the type's defaults. */
+static void
+test_security_keys(void **state)
+{
+	static const char text[] =
+	        "eal: { args: [] }\n"
+	        "workers: { lcores: [1] }\n"
+	        "ports:\n"
+	        "  - { name: up, type: external, device: x,\n"
+	        "      security: { dhcp_server: false, router: false, storm_pps: 7 } }\n"
+	        "  - { name: vm, type: synthetic, mac: 02:00:00:00:00:01, vhost: { path: /x.sock "
+	        "},\n"
+	        "      security: { mac_spoof_guard: false, dhcp_server: true, router: true,\n"
+	        "                  storm_pps: 100000000 } }\n";
+	struct vsw_topo *topo = topo_poisoned();
+	const struct vsw_topo_port *p = topo->ports;
+
+	(void)state;
+	assert_int_equal(vsw_topo_load_string("mem", text, strlen(text), topo, NULL), 0);
+	assert_false(p[0].security.is_dhcp_server_allowed);
+	assert_false(p[0].security.is_router_allowed);
+	assert_int_equal(p[0].security.storm_pps, 7);
+	assert_false(p[1].security.has_mac_spoof_guard);
+	assert_true(p[1].security.is_dhcp_server_allowed);
+	assert_true(p[1].security.is_router_allowed);
+	assert_int_equal(p[1].security.storm_pps, VSW_TOPO_STORM_PPS_MAX);
+	free(topo);
+}
+
 /* Defaults of the new keys by port type, and optional sections present but empty. */
 static void
 test_v2_defaults(void **state)
@@ -915,6 +991,14 @@ test_v2_defaults(void **state)
 	assert_false(p[1].has_mac);
 	assert_false(p[1].security.has_mac_spoof_guard);
 	assert_true(p[2].security.has_mac_spoof_guard);
+	/* DHCP and router guards: on for VM NICs (synthetic, emulated), off for the others. */
+	for (unsigned int i = 0; i < 4; i++) {
+		const bool is_guest = i >= 2;
+
+		assert_int_equal(p[i].security.is_dhcp_server_allowed, !is_guest);
+		assert_int_equal(p[i].security.is_router_allowed, !is_guest);
+		assert_int_equal(p[i].security.storm_pps, 0);
+	}
 	assert_int_equal(p[3].vlan.cfg.mode, VSW_VLAN_TRUNK);
 	assert_false(p[3].vlan.is_all);
 	assert_int_equal(p[3].vlan.cfg.native, 0);
@@ -1389,17 +1473,29 @@ int
 main(void)
 {
 	static const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_good_full),        cmocka_unit_test(test_good_full_v2),
-	        cmocka_unit_test(test_extensions),       cmocka_unit_test(test_extensions_bad),
-	        cmocka_unit_test(test_v2_defaults),      cmocka_unit_test(test_v2_limits),
-	        cmocka_unit_test(test_default_config),   cmocka_unit_test(test_string_defaults),
-	        cmocka_unit_test(test_string_len),       cmocka_unit_test(test_too_many_ports),
-	        cmocka_unit_test(test_eal_arg_too_long), cmocka_unit_test(test_missing_file),
-	        cmocka_unit_test(test_file_too_large),   cmocka_unit_test(test_null_errmsg),
-	        cmocka_unit_test(test_long_name),        cmocka_unit_test(test_enum_names),
-	        cmocka_unit_test(test_enum_parse),       cmocka_unit_test(test_vf_socket_path),
-	        cmocka_unit_test(test_values_v2),        cmocka_unit_test(test_mac),
-	        cmocka_unit_test(test_values),           cmocka_unit_test(test_closest),
+	        cmocka_unit_test(test_good_full),
+	        cmocka_unit_test(test_good_full_v2),
+	        cmocka_unit_test(test_extensions),
+	        cmocka_unit_test(test_extensions_bad),
+	        cmocka_unit_test(test_v2_defaults),
+	        cmocka_unit_test(test_security_keys),
+	        cmocka_unit_test(test_v2_limits),
+	        cmocka_unit_test(test_default_config),
+	        cmocka_unit_test(test_string_defaults),
+	        cmocka_unit_test(test_string_len),
+	        cmocka_unit_test(test_too_many_ports),
+	        cmocka_unit_test(test_eal_arg_too_long),
+	        cmocka_unit_test(test_missing_file),
+	        cmocka_unit_test(test_file_too_large),
+	        cmocka_unit_test(test_null_errmsg),
+	        cmocka_unit_test(test_long_name),
+	        cmocka_unit_test(test_enum_names),
+	        cmocka_unit_test(test_enum_parse),
+	        cmocka_unit_test(test_vf_socket_path),
+	        cmocka_unit_test(test_values_v2),
+	        cmocka_unit_test(test_mac),
+	        cmocka_unit_test(test_values),
+	        cmocka_unit_test(test_closest),
 	};
 	int failed = cmocka_run_group_tests_name("topo", tests, NULL, NULL);
 

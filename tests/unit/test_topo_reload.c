@@ -136,6 +136,33 @@ test_round_trip_quoting(void **state)
 	check_round_trip(load_text("q.yaml", text));
 }
 
+/* Socket placement and permissions, and every security key, load back from their dump. */
+static void
+test_round_trip_sockets_security(void **state)
+{
+	static const char text[] =
+	        "eal: { args: [] }\n"
+	        "workers: { lcores: [1] }\n"
+	        "control: { socket: /run/vsw/ctl/vswd.sock }\n"
+	        "socket_dirs: [/run/vsw, /var/run/vsw-vms/]\n"
+	        "vhost_sockets: { owner: root, group: \"0\", mode: \"0660\" }\n"
+	        "ports:\n"
+	        "  - { name: up, type: external, device: x, security: { storm_pps: 1000 } }\n"
+	        "  - { name: vm, type: synthetic, mac: 02:00:00:00:00:01,\n"
+	        "      vhost: { path: /var/run/vsw-vms/vm.sock },\n"
+	        "      security: { dhcp_server: true, router: false, storm_pps: 5 } }\n";
+	struct vsw_topo *t = load_text("s.yaml", text);
+
+	(void)state;
+	assert_int_equal(t->n_socket_dirs, 2);
+	assert_string_equal(t->socket_dirs[1], "/var/run/vsw-vms/");
+	assert_true(t->vhost_sockets.has_owner && t->vhost_sockets.has_group);
+	assert_int_equal(t->vhost_sockets.uid, 0);
+	assert_int_equal(t->vhost_sockets.gid, 0);
+	assert_int_equal(t->vhost_sockets.mode, 0660);
+	check_round_trip(t);
+}
+
 #define BASE_HEAD                                                                                  \
 	"eal: { args: ['-l', '0,1'] }\n"                                                           \
 	"workers: { lcores: [1] %s}\n"                                                             \
@@ -285,6 +312,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_round_trip_fixtures),
 	        cmocka_unit_test(test_round_trip_quoting),
+	        cmocka_unit_test(test_round_trip_sockets_security),
 	        cmocka_unit_test(test_diff),
 	        cmocka_unit_test(test_diff_removed_port),
 	        cmocka_unit_test(test_diff_needs_restart),
