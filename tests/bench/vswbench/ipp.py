@@ -49,8 +49,24 @@ def _thread_totals(files):
     return out
 
 
+def own_instructions(dump):
+    """Instructions spent in vswd's own code (its functions and what is inlined into them),
+    not in DPDK's shared libraries: what vsw's datapath changes move."""
+    out = subprocess.run(["callgrind_annotate", "--threshold=100", "--auto=no", dump],
+                         capture_output=True, text=True).stdout
+    own = 0
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S.*)$", line)
+        if not m or "(100.0%)" in line:  # totals and the thread's root frames
+            continue
+        obj = re.search(r"\[([^\]]+)\]\s*$", m.group(2))
+        if obj is None or os.path.basename(obj.group(1)) == "vswd":
+            own += int(m.group(1).replace(",", ""))
+    return own
+
+
 def measure(size=60, seconds=20, warmup=8, keep=None, **topo):
-    """@return (instructions per packet, packets in the window). keep: a path to copy the
+    """@return (instructions per packet, of which in vswd's own code, packets). keep: a path to copy the
     worker thread's callgrind dump to, for callgrind_annotate."""
     d = tempfile.mkdtemp(prefix="vsw-ipp-")
     sw = gen = None
@@ -79,7 +95,7 @@ def measure(size=60, seconds=20, warmup=8, keep=None, **topo):
         worker = max(totals, key=totals.get)
         if keep:
             shutil.copy(worker, keep)
-        return totals[worker] / pkts, pkts
+        return totals[worker] / pkts, own_instructions(worker) / pkts, pkts
     finally:
         for p in (gen, sw):
             if p is not None:

@@ -234,7 +234,7 @@ class Vsw:
 
     def n_learned(self):
         j = self.ctl("show", "fdb") or {}
-        return j.get("entries")
+        return (j.get("stats") or {}).get("entries")
 
     def close(self):
         stop([self.p])
