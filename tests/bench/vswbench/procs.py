@@ -105,7 +105,7 @@ class TestpmdGen(Testpmd):
 
     def cycles(self):
         """Generator busy cycles/packet over its run (testpmd's --record-core-cycles)."""
-        out = self.cmd("show fwd stats all", r"CPU cycles/packet|testpmd>\s*$", 10)
+        out = self.cmd("show fwd stats all", r"CPU cycles/packet=[\d.]+", 10)
         m = re.search(r"CPU cycles/packet=([\d.]+)", out)
         return float(m.group(1)) if m else None
 

@@ -70,9 +70,10 @@ def markdown(res):
            % (m["date"], m["cpu"], m["cpus"], m["kernel"], m["dpdk"], m["ovs"], m["vsw"],
               res["args"]["trials"], res["args"]["seconds"], res["args"]["warmup"]), ""]
     if res.get("ipp"):
-        out += ["**Instructions per packet** (callgrind, vsw worker thread, V2V loop 64 B, "
-                "rx + switching + tx): %s" % ", ".join(
-                    "%s %.0f" % (k, v) for k, v in res["ipp"].items()), ""]
+        out += ["**Instructions per packet** (callgrind, vsw's worker thread in the V2V loop, "
+                "64 B; total = vhost rx + switching + vhost tx, own = vsw's code only): " +
+                "; ".join("%s: total %.0f, own %.0f" % (k, v[0], v[1])
+                          for k, v in res["ipp"].items()), ""]
     for size, block in sorted(res.get("v2v", {}).items(), key=lambda kv: int(kv[0])):
         out += ["## V2V loop, %d B" % (int(size) + 4), "",
                 "| switch | min | median | max Mpps | cycles/pkt (median, best) | gen c/p | "
