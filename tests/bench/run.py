@@ -69,9 +69,10 @@ def v2v(a, res):
             for n in names:
                 r = trial.run_gated(n, SWITCHES[n], trial.gen_testpmd(size), a)
                 block[n].append(r)
-                print("v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s%s" % (
-                    size + 4, t, n, r["mpps"], r["cycles"], r["gen_cycles"],
-                    " NOISY" if r.get("noisy") else ""), flush=True)
+                print("v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s%s"
+                      % (size + 4, t, n, r["mpps"], r["cycles"], r["gen_cycles"],
+                         r.get("sw_wait_pct"), r.get("gen_wait_pct"),
+                         " NOISY" if r.get("noisy") else ""), flush=True)
 
 
 def wait_learned(n):
@@ -107,6 +108,8 @@ def main():
     ap.add_argument("--reruns", type=int, default=2, help="reruns of a noisy trial")
     ap.add_argument("--quiet-pct", type=float, default=15,
                     help="wait until other processes use at most this %% of one CPU")
+    ap.add_argument("--quiet-wait", type=float, default=30,
+                    help="seconds to wait for that before a trial runs anyway")
     ap.add_argument("--delay-pct", type=float, default=5,
                     help="noisy when a forwarding thread waited this %% of the window")
     ap.add_argument("--out", default=os.path.join(procs.ROOT, "docs", "bench"))

@@ -38,6 +38,11 @@ def _f(v, fmt="%.2f"):
     return fmt % v if v is not None else "-"
 
 
+def _med(values):
+    v = [x for x in values if x is not None]
+    return statistics.median(v) if v else None
+
+
 def summary(trials):
     """trials: list of result dicts -> min/median/max Mpps, median cycles, flags."""
     m = [t["mpps"] for t in trials]
@@ -47,6 +52,9 @@ def summary(trials):
             "cycles": statistics.median(cyc) if cyc else None,
             "cycles_best": min(cyc) if cyc else None,
             "gen_cycles": statistics.median(gc) if gc else None,
+            "sw_wait": _med(t.get("sw_wait_pct") for t in trials),
+            "gen_wait": _med(t.get("gen_wait_pct") for t in trials),
+            "others": _med(t.get("others_pct") for t in trials),
             "noisy": sum(1 for t in trials if t.get("noisy")), "n": len(trials)}
 
 
@@ -65,8 +73,11 @@ def markdown(res):
            "Cycles/packet: the switch's own busy cycles per packet (vsw `show pmd stats`, "
            "testpmd --record-core-cycles, OVS pmd-stats-show), steadier than Mpps on this "
            "shared machine; gen = the generator's (testpmd) cycles/packet: above ~1.3x its "
-           "lowest the host was in a slow phase. Noisy = trials kept after the noise-gate "
-           "reruns ran out."
+           "lowest the host was in a slow phase. Wait % = share of the window the switch's "
+           "and the generator's forwarding threads were runnable but waiting for their CPU "
+           "(schedstat), others % = other processes' CPU use (percent of one CPU) before the "
+           "trial: what limited the numbers. Noisy = trials kept after the noise-gate reruns "
+           "ran out."
            % (m["date"], m["cpu"], m["cpus"], m["kernel"], m["dpdk"], m["ovs"], m["vsw"],
               res["args"]["trials"], res["args"]["seconds"], res["args"]["warmup"]), ""]
     if res.get("ipp"):
@@ -77,15 +88,16 @@ def markdown(res):
     for size, block in sorted(res.get("v2v", {}).items(), key=lambda kv: int(kv[0])):
         out += ["## V2V loop, %d B" % (int(size) + 4), "",
                 "| switch | min | median | max Mpps | cycles/pkt (median, best) | gen c/p | "
-                "vsw / this, paired (median, min-max) | noisy |",
-                "|---|---|---|---|---|---|---|---|"]
+                "vsw / this, paired (median, min-max) | wait % sw/gen, others % | noisy |",
+                "|---|---|---|---|---|---|---|---|---|"]
         for name, trials in block.items():
             s = summary(trials)
             r = ratios(block["vsw"], trials) if name != "vsw" and "vsw" in block else None
-            out.append("| %s | %.2f | **%.2f** | %.2f | %s, %s | %s | %s | %d/%d |" % (
+            out.append("| %s | %.2f | **%.2f** | %.2f | %s, %s | %s | %s | %s/%s, %s | %d/%d |" % (
                 name, s["min"], s["median"], s["max"], _f(s["cycles"], "%.0f"),
                 _f(s["cycles_best"], "%.0f"), _f(s["gen_cycles"], "%.0f"),
-                "%.2f (%.2f-%.2f)" % r if r and r[0] else "-", s["noisy"], s["n"]))
+                "%.2f (%.2f-%.2f)" % r if r and r[0] else "-", _f(s["sw_wait"], "%.0f"),
+                _f(s["gen_wait"], "%.0f"), _f(s["others"], "%.0f"), s["noisy"], s["n"]))
         out.append("")
     for key, title in (("fdb", "FDB scale (vsw, trunk ports learning, vsw-loopgen rotating "
                                 "MAC pairs so lookups spread over all of them), 64 B"),

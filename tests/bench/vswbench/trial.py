@@ -25,9 +25,10 @@ def _delays(pids):
 
 
 def run(make_switch, make_gen, seconds, warmup, quiet_pct=15.0, delay_pct=5.0,
-        ready_check=None):
-    """@return dict(mpps, cycles, gen_cycles, others_pct, delay_pct) or raise Noisy."""
-    others = noise.wait_quiet(quiet_pct, 120)
+        ready_check=None, quiet_wait=30):
+    """@return dict(mpps, cycles, gen_cycles, others_pct, sw_wait_pct, gen_wait_pct) or
+    raise Noisy(reason, that dict)."""
+    others = noise.wait_quiet(quiet_pct, quiet_wait)
     d = tempfile.mkdtemp(prefix="vsw-bench-")
     sw = gen = None
     try:
@@ -52,12 +53,19 @@ def run(make_switch, make_gen, seconds, warmup, quiet_pct=15.0, delay_pct=5.0,
         n1, t1 = gen.rx_total()
         d1 = _delays([sw.pid, gen.pid])
         window = t1 - t0
-        waited = max([(b[2] - a[2]) / 1e9 / window * 100 for a, b in zip(d0, d1)
-                      if a[2] is not None and b[2] is not None and a[1] == b[1]] or [0])
+        # Percent of the window each forwarding thread (switch, generator) was runnable but
+        # waiting for its CPU: the other processes' share of it.
+        waited = [(b[2] - a[2]) / 1e9 / window * 100
+                  if a[2] is not None and b[2] is not None and a[1] == b[1] else None
+                  for a, b in zip(d0, d1)] + [None, None]
         res = {"mpps": (n1 - n0) / window / 1e6, "cycles": sw.cycles(),
-               "gen_cycles": gen.cycles(), "others_pct": others, "delay_pct": waited}
-        if waited >= delay_pct:
-            raise Noisy("forwarding thread waited %.1f %% of the window" % waited, res)
+               "gen_cycles": gen.cycles(), "others_pct": others, "sw_wait_pct": waited[0],
+               "gen_wait_pct": waited[1]}
+        worst = max([w for w in waited[:2] if w is not None] or [0])
+        if worst >= delay_pct:
+            raise Noisy("switch thread waited %s %%, generator %s %% of the window" % (
+                "%.1f" % waited[0] if waited[0] is not None else "?",
+                "%.1f" % waited[1] if waited[1] is not None else "?"), res)
         return res
     finally:
         for p in (gen, sw):
@@ -70,7 +78,8 @@ def run_gated(label, make_switch, make_gen, a, **kw):
     """run() with up to a.reruns reruns of a noisy trial; the last one is kept, flagged."""
     for attempt in range(a.reruns + 1):
         try:
-            r = run(make_switch, make_gen, a.seconds, a.warmup, a.quiet_pct, a.delay_pct, **kw)
+            r = run(make_switch, make_gen, a.seconds, a.warmup, a.quiet_pct, a.delay_pct,
+                    quiet_wait=a.quiet_wait, **kw)
             r["noisy"] = False
             return r
         except Noisy as e:
@@ -82,7 +91,7 @@ def run_gated(label, make_switch, make_gen, a, **kw):
             if r is not None:
                 r["noisy"] = True
     return r or {"mpps": 0.0, "cycles": None, "gen_cycles": None, "others_pct": None,
-                 "delay_pct": None, "noisy": True}
+                 "sw_wait_pct": None, "gen_wait_pct": None, "noisy": True}
 
 
 def gen_testpmd(size):
