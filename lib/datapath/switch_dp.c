@@ -249,6 +249,51 @@ forward(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, st
 }
 
 /*
+ * True when a frame of @p vlan goes to @p out as it is, straight into the tx buffer: the
+ * port is connected, carries the VLAN untagged, and is neither a VF-steered VM port nor the
+ * NIC switch's uplink. What forward() would conclude, asked once per run of frames.
+ */
+static inline bool
+is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
+{
+	const struct vsw_dp_port *p;
+
+	if (out >= VSW_PORTS_MAX)
+		return false;
+	p = &cfg->ports[out];
+	return p->is_connected && p->vm_steer == VSW_DP_STEER_SYNTHETIC &&
+	       !(cfg->nicsw.is_used && out == cfg->nicsw.uplink_port) &&
+	       vsw_vlan_egress(&p->vlan, vlan) == VSW_VLAN_EGRESS_UNTAGGED;
+}
+
+/*
+ * forward() for a burst. Frames of a burst mostly share their destination and VLAN: the
+ * checks forward() makes per frame are made once per run of equal (port, VLAN), and the frames
+ * of the run go straight to the tx buffer.
+ */
+static void
+forward_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+              struct rte_mbuf **pkts, const uint16_t *dsts, uint16_t n)
+{
+	uint16_t plain_out = VSW_PORT_NONE, plain_vlan = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint16_t out = dsts[i];
+
+		if (likely(out == plain_out && m->vlan_tci == plain_vlan)) {
+			vsw_txbuf_put(lc, cfg, out, m);
+		} else if (is_plain_dest(cfg, out, m->vlan_tci)) {
+			plain_out = out;
+			plain_vlan = m->vlan_tci;
+			vsw_txbuf_put(lc, cfg, out, m);
+		} else {
+			forward(lc, cfg, in_port, m, out);
+		}
+	}
+}
+
+/*
  * An extension sent @p m to @p out: its decision stands over forwarding and VLAN membership;
  * the frame leaves tagged only where @p out carries its VLAN tagged.
  */
@@ -344,8 +389,7 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 			                      lc->now_s, &lc->wstats.learn_requests_dropped);
 		dsts[i] = decide(cfg, in_port, pkts[i]);
 	}
-	for (uint16_t i = 0; i < n; i++)
-		forward(lc, cfg, in_port, pkts[i], dsts[i]);
+	forward_burst(lc, cfg, in_port, pkts, dsts, n);
 }
 
 uint16_t

@@ -93,8 +93,8 @@ class TestpmdGen(Testpmd):
     def start(self):
         self.cmd(None, r"testpmd>", 30)
 
-    def go(self):
-        self.cmd("start tx_first 4", r"testpmd>|Start", 20)
+    def go(self, bursts=4):
+        self.cmd("start tx_first %d" % bursts, r"testpmd>|Start", 20)
 
     def clear(self):
         self.cmd("clear fwd stats all", r"testpmd>", 10)
