@@ -133,9 +133,11 @@ def main():
     if "ipp" in only:
         from vswbench import ipp
         res["ipp"] = {}
-        for label, topo in (("full L2 path", {}), ("spoof guard off", {"guard": False})):
+        for label, topo in (("vsw, full L2 path", {}), ("vsw, spoof guard off", {"guard": False}),
+                            ("testpmd io", {"switch": "testpmd"})):
             try:
                 total, own, _ = ipp.measure(60, **topo)
+                print("ipp %s: total %.0f, own %.0f" % (label, total, own), flush=True)
                 res["ipp"][label] = [total, own]
             except (RuntimeError, OSError) as e:
                 print("ipp %s: %s" % (label, e))
