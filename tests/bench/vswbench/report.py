@@ -73,9 +73,9 @@ def markdown(res):
            "Cycles/packet: the switch's own busy cycles per packet (vsw `show pmd stats`, "
            "testpmd --record-core-cycles, OVS pmd-stats-show), steadier than Mpps on this "
            "shared machine; gen = the generator's (testpmd) cycles/packet: above ~1.3x its "
-           "lowest the host was in a slow phase. Wait % = share of the window the switch's "
+           "lowest the host was in a slow phase. Wait %% = share of the window the switch's "
            "and the generator's forwarding threads were runnable but waiting for their CPU "
-           "(schedstat), others % = other processes' CPU use (percent of one CPU) before the "
+           "(schedstat), others %% = other processes' CPU use (percent of one CPU) before the "
            "trial: what limited the numbers. Noisy = trials kept after the noise-gate reruns "
            "ran out."
            % (m["date"], m["cpu"], m["cpus"], m["kernel"], m["dpdk"], m["ovs"], m["vsw"],
