@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""vsw benchmark suite: one command, the whole table.
+
+  sudo tests/bench/run.py [--trials 5] [--seconds 10] [--sizes 60,1514] [--quick]
+                          [--only v2v,fdb,ports,ipp] [--switches vsw,ovs-normal,...]
+
+V2V loop (TESTBED.md section 6): one dpdk-testpmd plays both VMs (two net_virtio_user
+ports, io forwarding, `start tx_first 4`); the switch under test forwards between its two
+vhost-user ports with one forwarding core on CPU 1, the generator on CPU 0. Switches alternate
+within each trial: vsw (full L2 path: VLAN, spoof guard, FDB lookup, built-in extensions on),
+OVS-DPDK with the NORMAL action, OVS-DPDK with port-to-port flows, testpmd io between two
+net_vhost ports. Then FDB scale (2, 1K, 64K learned MACs, traffic spread over them by
+vsw-loopgen), port scale (62 idle vhost-user ports), and vsw's instructions per packet
+(callgrind). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
+forwarding thread waited for a CPU. Writes docs/bench/results.{md,json,png}; prints the table.
+
+Installs its peers from Debian when missing (dpdk, openvswitch-switch-dpdk, python3-matplotlib)
+and runs OVS privately (own db and run dir, own netns, --no-pci), never as a service.
+Build vsw first without datapath asserts, e.g. `meson setup build-rel -Dasserts=false &&
+ninja -C build-rel`, then VSW_BUILD=build-rel. Not part of `meson test`.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vswbench import procs, report, trial  # noqa: E402
+
+SWITCHES = {
+    "vsw": lambda d: procs.Vsw(d),
+    "ovs-normal": lambda d: procs.Ovs(d, flows=False),
+    "ovs-flows": lambda d: procs.Ovs(d, flows=True),
+    "testpmd-io": lambda d: procs.TestpmdSwitch(d, "io"),
+}
+# (label, pairs per direction): 2 x pairs MACs learned.
+FDB_CASES = (("2 MACs", 1), ("1K MACs", 512), ("64K MACs", 32768))
+PORT_CASES = (("0 idle ports", 0), ("62 idle ports", 62))
+
+
+def ensure_peers(need_ovs):
+    pkgs = []
+    if not shutil.which("dpdk-testpmd"):
+        pkgs += ["dpdk", "librte-net-vhost23", "librte-net-virtio23"]
+    if need_ovs and not os.path.exists(procs.OVS_DPDK):
+        pkgs.append("openvswitch-switch-dpdk")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        pkgs.append("python3-matplotlib")
+    if pkgs:
+        print("installing " + " ".join(pkgs), flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends"] + pkgs,
+                       env=env, check=True)
+    if need_ovs:
+        subprocess.run(["update-alternatives", "--set", "ovs-vswitchd", procs.OVS_DPDK],
+                       capture_output=True)
+
+
+def v2v(a, res):
+    names = [s for s in a.switches.split(",") if s]
+    for size in a.sizes:
+        block = res["v2v"].setdefault(str(size), {n: [] for n in names})
+        for t in range(a.trials):
+            for n in names:
+                r = trial.run_gated(n, SWITCHES[n], trial.gen_testpmd(size), a)
+                block[n].append(r)
+                print("v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s%s"
+                      % (size + 4, t, n, r["mpps"], r["cycles"], r["gen_cycles"],
+                         r.get("sw_wait_pct"), r.get("gen_wait_pct"),
+                         " NOISY" if r.get("noisy") else ""), flush=True)
+
+
+def wait_learned(n):
+    def check(sw):
+        import time
+        end = time.monotonic() + 60
+        while time.monotonic() < end and (sw.n_learned() or 0) < n:
+            time.sleep(1)
+    return check
+
+
+def scale(a, res, key, cases, make):
+    block = res[key] = {label: [] for label, _ in cases}
+    for t in range(a.trials):
+        for label, v in cases:
+            sw, gen, check = make(v)
+            r = trial.run_gated(label, sw, gen, a, ready_check=check)
+            block[label].append(r)
+            print("%s trial %d %-14s %6.2f Mpps  cycles/pkt %s%s" % (
+                key, t, label, r["mpps"], r["cycles"], " NOISY" if r.get("noisy") else ""),
+                flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--trials", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--sizes", default="60,1514", help="frame sizes without FCS")
+    ap.add_argument("--switches", default=",".join(SWITCHES))
+    ap.add_argument("--only", default="v2v,fdb,ports,ipp")
+    ap.add_argument("--quick", action="store_true", help="3 trials of 5 s, for a smoke run")
+    ap.add_argument("--reruns", type=int, default=2, help="reruns of a noisy trial")
+    ap.add_argument("--quiet-pct", type=float, default=15,
+                    help="wait until other processes use at most this %% of one CPU")
+    ap.add_argument("--quiet-wait", type=float, default=30,
+                    help="seconds to wait for that before a trial runs anyway")
+    ap.add_argument("--delay-pct", type=float, default=5,
+                    help="noisy when a forwarding thread waited this %% of the window")
+    ap.add_argument("--out", default=os.path.join(procs.ROOT, "docs", "bench"))
+    a = ap.parse_args()
+    if a.quick:
+        a.trials, a.seconds = 3, 5
+    a.sizes = [int(s) for s in a.sizes.split(",") if s]
+    only = set(a.only.split(","))
+    ensure_peers("v2v" in only and "ovs" in a.switches)
+    res = {"machine": report.machine(), "args": {"trials": a.trials, "seconds": a.seconds,
+                                                 "warmup": a.warmup}, "v2v": {}}
+    if "v2v" in only:
+        v2v(a, res)
+    if "fdb" in only:
+        scale(a, res, "fdb", FDB_CASES, lambda pairs: (
+            lambda d: procs.Vsw(d, learning=True), trial.gen_loop(60, pairs),
+            wait_learned(2 * pairs)))
+    if "ports" in only:
+        scale(a, res, "ports", PORT_CASES, lambda n: (
+            lambda d: procs.Vsw(d, n_idle=n), trial.gen_testpmd(60), None))
+    if "ipp" in only:
+        from vswbench import ipp
+        res["ipp"] = {}
+        for label, topo in (("vsw, full L2 path", {}), ("vsw, spoof guard off", {"guard": False}),
+                            ("testpmd io", {"switch": "testpmd"})):
+            try:
+                total, own, _ = ipp.measure(60, **topo)
+                print("ipp %s: total %.0f, own %.0f" % (label, total, own), flush=True)
+                res["ipp"][label] = [total, own]
+            except (RuntimeError, OSError) as e:
+                print("ipp %s: %s" % (label, e))
+    print(report.write(res, a.out))
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        sys.exit("run as root (hugepages, vhost-user, netns)")
+    main()

@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Instructions per packet of vsw's worker in the V2V loop, by callgrind: deterministic on a
+noisy machine where cycles are not (perf's hardware counters are not exposed in this VM).
+
+vswd runs under valgrind (callgrind, one output file per thread); the loop is the usual
+testpmd generator, which easily outruns a switch slowed down ~50x, so nearly every worker pass
+is busy. Over a window opened by `callgrind_control -z` + `clear pmd stats` and closed by
+`show pmd stats` + `callgrind_control -d`, instructions/packet = the worker thread's
+instructions / the packets it received. It includes everything the worker does per pass:
+rx and tx bursts in the vhost PMD, switching, counters.
+"""
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+from . import procs
+
+
+class ValgrindVsw(procs.Vsw):
+    name = "vsw (callgrind)"
+    ctl_timeout = 120  # valgrind runs one thread at a time: the control thread waits its turn
+
+    def __init__(self, d, **topo):
+        self.d = d
+        path = os.path.join(d, "vsw.yaml")
+        with open(path, "w") as f:
+            f.write(procs.vsw_topology(d, no_huge=True, **topo))
+        self.out = os.path.join(d, "cg.out")
+        self.p = subprocess.Popen(
+            ["valgrind", "--tool=callgrind", "--separate-threads=yes", "--fair-sched=yes",
+             "--callgrind-out-file=" + self.out, procs.VSWD, "-c", path],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.pid = self.p.pid
+
+
+class ValgrindTestpmd(procs.Testpmd):
+    """testpmd io forwarding between two net_vhost ports, the no-logic anchor, likewise."""
+
+    def __init__(self, d):
+        self.out = os.path.join(d, "cg.out")
+        super().__init__([
+            "valgrind", "--tool=callgrind", "--separate-threads=yes", "--fair-sched=yes",
+            "--callgrind-out-file=" + self.out, procs.TESTPMD, "--lcores", "0@0,1@1",
+            "--no-huge", "--no-shconf", "-m", "512", "--iova-mode=va", "--no-pci",
+            "--file-prefix", procs.prefix("t"), "--log-level", "*:error",
+            "--vdev", "net_vhost0,iface=%s/sock0,queues=1,client=1" % d,
+            "--vdev", "net_vhost1,iface=%s/sock1,queues=1,client=1" % d,
+            "--", "-i", "--forward-mode=io", "--nb-cores=1", "--total-num-mbufs=8192"])
+        self.cmd(None, r"testpmd>", 180)
+        self.cmd("start", r"testpmd>", 120)
+
+    def ready(self, timeout=30):
+        return self.p.poll() is None
+
+    def clear(self):
+        self.cmd("clear port stats all", r"testpmd>", 120)
+
+    def packets(self):
+        out = self.cmd("show port stats all", r"(?s)Tx-bps.*Tx-bps", 120)
+        return sum(int(v) for v in re.findall(r"RX-packets:\s+(\d+)", out))
+
+    def close(self):
+        procs.stop([self.p])
+
+
+def calls_to(dump, name):
+    """Calls made to function @p name in a callgrind dump (names are compressed to ids)."""
+    ids, total, want = {}, 0, False
+    with open(dump, errors="replace") as fh:
+        for line in fh:
+            if line.startswith("cfn="):
+                m = re.match(r"cfn=\((\d+)\)(?: (.*))?", line.strip())
+                if m:
+                    if m.group(2):
+                        ids[m.group(1)] = m.group(2)
+                    want = ids.get(m.group(1)) == name
+                continue
+            if line.startswith(("fn=", "fi=", "fe=")):
+                m = re.match(r"fn=\((\d+)\)(?: (.*))?", line.strip())
+                if m and m.group(2):
+                    ids[m.group(1)] = m.group(2)
+                continue
+            if want and line.startswith("calls="):
+                total += int(line[6:].split()[0])
+                want = False
+    return total
+
+
+def _thread_totals(files):
+    out = {}
+    for f in files:
+        with open(f, errors="replace") as fh:
+            for line in fh:
+                m = re.match(r"(?:summary|totals):\s+(\d+)", line)
+                if m:
+                    out[f] = int(m.group(1))
+    return out
+
+
+def own_instructions(dump):
+    """Instructions spent in the switch's own code (its functions and what is inlined into them),
+    not in DPDK's shared libraries: what vsw's datapath changes move."""
+    out = subprocess.run(["callgrind_annotate", "--threshold=100", "--auto=no", dump],
+                         capture_output=True, text=True).stdout
+    own = 0
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S.*)$", line)
+        if not m or "(100.0%)" in line:  # totals and the thread's root frames
+            continue
+        obj = re.search(r"\[([^\]]+)\]\s*$", m.group(2))
+        if obj is None or os.path.basename(obj.group(1)) in ("vswd", "dpdk-testpmd"):
+            own += int(m.group(1).replace(",", ""))
+    return own
+
+
+def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", **topo):
+    """@return (instructions per packet, of which in vswd's own code, packets). keep: a path to copy the
+    worker thread's callgrind dump to, for callgrind_annotate."""
+    d = tempfile.mkdtemp(prefix="vsw-ipp-")
+    sw = gen = None
+    try:
+        if switch == "vsw":
+            sw = ValgrindVsw(d, **topo)
+            gen = procs.TestpmdGen(d, size)
+            gen.start()
+            if not sw.ready(timeout=180):
+                raise RuntimeError("vswd under valgrind did not come up")
+        else:
+            gen = procs.TestpmdGen(d, size)
+            sw = ValgrindTestpmd(d)
+            gen.start()
+        time.sleep(2)
+        # More than the vrings hold: every poll of the slowed-down switch finds a full burst
+        # whatever was lost while it came up, so the per-burst costs are spread alike.
+        gen.go(bursts=16)
+        time.sleep(warmup)
+        subprocess.run(["callgrind_control", "-z", str(sw.pid)], capture_output=True,
+                       timeout=60)
+        sw.clear()
+        time.sleep(seconds)
+        if switch == "vsw":
+            stats = sw.ctl("show", "pmd", "stats") or {}
+            w = (stats.get("pmds") or stats.get("workers") or [{}])[0]
+            pkts = w.get("rx_packets", 0)
+            # Two rx queues per pass: 64 when every poll gets a full burst.
+            per_pass = pkts / max(1, w.get("busy_iterations", 1))
+        else:
+            pkts = sw.packets()
+        subprocess.run(["callgrind_control", "-d", str(sw.pid)], capture_output=True,
+                       timeout=60)
+        # Dumps after the zeroing: the newest one of each thread; the worker has the most.
+        totals = _thread_totals(sorted(glob.glob(sw.out + "*"), key=os.path.getmtime)[-8:])
+        if not pkts or not totals:
+            raise RuntimeError("no packets or no callgrind dump")
+        worker = max(totals, key=totals.get)
+        if keep:
+            shutil.copy(worker, keep)
+        if switch == "vsw":
+            # The control thread answers vswctl late under valgrind, so the packet counter's
+            # window is not exactly callgrind's: count the packets in the dump itself, as
+            # switched bursts (one call per rx burst) times the frames per burst.
+            bursts = calls_to(worker, "vsw_dp_switch_frames")
+            if bursts:
+                pkts = bursts * per_pass / 2
+        return totals[worker] / pkts, own_instructions(worker) / pkts, pkts
+    finally:
+        for p in (gen, sw):
+            if p is not None:
+                p.close()
+        shutil.rmtree(d, ignore_errors=True)

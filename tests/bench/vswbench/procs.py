@@ -1,0 +1,356 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The processes of one V2V-loop trial: the generator (testpmd or vsw-loopgen playing both
+VMs) and the switches under test (vsw, testpmd io, OVS-DPDK), each with its own file
+prefix and temp dir so that two people running the suite at once do not collide.
+
+CPU layout (TESTBED.md section 6): the generator on CPU 0, the switch's forwarding core
+alone on CPU 1, the switch's other threads on CPU 0.
+"""
+
+import itertools
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import time
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("VSW_BUILD", os.path.join(ROOT, "build"))
+VSWD = os.environ.get("VSWD", os.path.join(BUILD, "src", "vswd", "vswd"))
+VSWCTL = os.environ.get("VSWCTL", os.path.join(BUILD, "src", "vswctl", "vswctl"))
+LOOPGEN = os.environ.get("VSW_LOOPGEN", os.path.join(BUILD, "tests", "tools", "vsw-loopgen"))
+TESTPMD = shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd"
+MAC0, MAC1 = "02:00:00:00:00:01", "02:00:00:00:00:02"
+OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
+OVS_DPDK = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
+
+_seq = itertools.count()
+
+
+def prefix(tag):
+    """A DPDK --file-prefix nobody else uses: tag, our pid, a counter."""
+    return "vb%s%d_%d" % (tag, os.getpid(), next(_seq))
+
+
+def stop(procs):
+    """TERM newest first, KILL after 5 s (TESTBED.md section 7)."""
+    for p in reversed([p for p in procs if p is not None]):
+        if p.poll() is None:
+            p.terminate()
+    for p in reversed([p for p in procs if p is not None]):
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+class Testpmd:
+    """An interactive dpdk-testpmd driven through its stdin."""
+
+    def __init__(self, argv):
+        # stdbuf: its printf output must reach the pipe as it is printed.
+        self.p = subprocess.Popen(["stdbuf", "-o0"] + argv, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.pid = self.p.pid
+
+    def cmd(self, line, until, timeout=15):
+        """Send a command; return the output once it matches until (the prompt comes
+        without a newline, so read what is there instead of lines)."""
+        if line is not None:
+            self.p.stdin.write(line + "\n")
+            self.p.stdin.flush()
+        out, end = "", time.monotonic() + timeout
+        while time.monotonic() < end and not re.search(until, out):
+            ready, _, _ = select.select([self.p.stdout], [], [], max(0.0, end - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(self.p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk.decode(errors="replace")
+        return out
+
+
+class TestpmdGen(Testpmd):
+    """testpmd with two net_virtio_user servers in io forwarding: both VMs of the loop."""
+
+    def __init__(self, d, size, burst=32):
+        super().__init__([
+            "taskset", "-c", "0", TESTPMD, "--lcores", "0@0,1@0", "--file-prefix",
+            prefix("g"), "--in-memory", "--single-file-segments", "--iova-mode=va", "-m", "512",
+            "--no-pci", "--log-level", "*:error",
+            "--vdev", "net_virtio_user0,path=%s/sock0,queues=1,mac=%s,server=1" % (d, MAC0),
+            "--vdev", "net_virtio_user1,path=%s/sock1,queues=1,mac=%s,server=1" % (d, MAC1),
+            "--", "-i", "--forward-mode=io", "--nb-cores=1", "--rxq=1", "--txq=1",
+            "--burst=%d" % burst, "--txpkts=%d" % size, "--eth-peer=0,%s" % MAC1,
+            "--eth-peer=1,%s" % MAC0, "--total-num-mbufs=16384", "--record-core-cycles"])
+        self.fwd_tid_hint = "lcore-worker"
+
+    def start(self):
+        self.cmd(None, r"testpmd>", 30)
+
+    def go(self, bursts=4):
+        self.cmd("start tx_first %d" % bursts, r"testpmd>|Start", 20)
+
+    def clear(self):
+        self.cmd("clear fwd stats all", r"testpmd>", 10)
+
+    def rx_total(self):
+        out = self.cmd("show port stats all", r"(?s)Tx-bps.*Tx-bps", 10)
+        return sum(int(v) for v in re.findall(r"RX-packets:\s+(\d+)", out)), time.monotonic()
+
+    def cycles(self):
+        """Generator busy cycles/packet over its run (testpmd's --record-core-cycles)."""
+        out = self.cmd("show fwd stats all", r"CPU cycles/packet=[\d.]+", 10)
+        m = re.search(r"CPU cycles/packet=([\d.]+)", out)
+        return float(m.group(1)) if m else None
+
+    def close(self):
+        stop([self.p])
+
+
+class LoopGen:
+    """tests/tools/vsw-loopgen: the same loop, each frame's MAC pair rotated over N pairs
+    as it passes, so that the switch's lookups spread over the whole MAC table."""
+
+    def __init__(self, d, size, n_macs):
+        argv = ["taskset", "-c", "0", LOOPGEN, "--lcores", "0@0", "--file-prefix", prefix("l"),
+                "--in-memory", "--single-file-segments", "--iova-mode=va", "-m", "512",
+                "--no-pci", "--log-level", "*:error",
+                "--vdev", "net_virtio_user0,path=%s/sock0,queues=1,mac=%s,server=1" % (d, MAC0),
+                "--vdev", "net_virtio_user1,path=%s/sock1,queues=1,mac=%s,server=1" % (d, MAC1),
+                "--", "--size", str(size), "--macs", str(n_macs), "--in-flight", "128"]
+        self.p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True)
+        self.pid = self.p.pid
+        self.fwd_tid_hint = None
+        self.last = None
+
+    def _line(self, timeout):
+        ready, _, _ = select.select([self.p.stdout], [], [], timeout)
+        return self.p.stdout.readline() if ready else ""
+
+    def start(self):
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            line = self._line(end - time.monotonic())
+            if line.startswith("READY") or not line:
+                return
+
+    def go(self):
+        self.p.stdout.flush()
+
+    def rx_total(self):
+        # One JSON line per 100 ms: the last one read is the newest.
+        line, end = "", time.monotonic() + 2
+        while time.monotonic() < end:
+            l = self._line(0.3)
+            if not l:
+                break
+            line = l
+            ready, _, _ = select.select([self.p.stdout], [], [], 0)
+            if not ready:
+                break
+        s = json.loads(line)
+        return s["rx"], s["t_ns"] / 1e9
+
+    def cycles(self):
+        return None
+
+    def close(self):
+        stop([self.p])
+
+
+def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=False):
+    """vswd's YAML: vm0, vm1 on the generator's sockets; n_idle more vhost-user ports whose
+    sockets nobody serves; learning: trunk ports that learn (FDB scale) without spoof guard."""
+    vlan = ', vlan: { mode: trunk, allowed: all, native: 0 }' if learning else ""
+    sec = "" if guard and not learning else ", security: { mac_spoof_guard: false }"
+    # no_huge: valgrind refuses the large virtual areas EAL reserves for hugepage memory.
+    mem = ["--no-huge", "--no-shconf", "-m", "512"] if no_huge else ["--in-memory", "-m", "1024"]
+    eal = ['"%s"' % a for a in ["-l", "0,1", "--iova-mode=va", "--no-pci", "--file-prefix",
+                                prefix("v"), "--log-level", "*:error"] + mem]
+    lines = ["eal: { args: [%s] }" % ", ".join(eal),
+             "workers: { lcores: [1], idle_sleep_max_us: 0 }",
+             'control: { socket: "%s/ctl.sock" }' % d,
+             "fdb: { aging_s: 0, max_entries: 131072 }",
+             "ports:"]
+    for i, mac in enumerate((MAC0, MAC1)):
+        lines.append('  - { name: vm%d, type: synthetic, mac: "%s", vhost: { path: "%s/sock%d",'
+                     ' mode: client }%s%s }' % (i, mac, d, i, vlan, sec))
+    for i in range(n_idle):
+        lines.append('  - { name: idle%d, type: synthetic, mac: "02:00:00:01:00:%02x", '
+                     'vhost: { path: "%s/idle%d.sock", mode: server } }' % (i, i + 1, d, i))
+    if ext:
+        path, _, params = ext.partition(":")
+        lines += ["extensions:",
+                  '  - { name: bench, file: "%s", port: all, stage: ingress, params: [%s] }'
+                  % (os.path.abspath(path), params)]
+    return "\n".join(lines) + "\n"
+
+
+class Vsw:
+    name = "vsw"
+
+    def __init__(self, d, **topo):
+        self.d = d
+        path = os.path.join(d, "vsw.yaml")
+        with open(path, "w") as f:
+            f.write(vsw_topology(d, **topo))
+        self.p = subprocess.Popen([VSWD, "-c", path], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        self.pid = self.p.pid
+        self.fwd_tid_hint = "lcore-worker-1"
+
+    ctl_timeout = 20
+
+    def ctl(self, *words):
+        try:
+            r = subprocess.run([VSWCTL, "-s", self.d + "/ctl.sock", "--json"] + list(words),
+                               capture_output=True, text=True, timeout=self.ctl_timeout)
+            return json.loads(r.stdout)
+        except (ValueError, subprocess.TimeoutExpired):
+            return None
+
+    def ready(self, timeout=30):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if os.path.exists(self.d + "/ctl.sock") and self.ctl("show", "pmd", "stats"):
+                return True
+            time.sleep(0.3)
+        return False
+
+    def clear(self):
+        self.ctl("clear", "pmd", "stats")
+
+    def cycles(self):
+        j = self.ctl("show", "pmd", "stats") or {}
+        w = (j.get("workers") or j.get("pmds") or [{}])[0]
+        return w.get("busy_cycles_per_packet") or None
+
+    def n_learned(self):
+        j = self.ctl("show", "fdb") or {}
+        return (j.get("stats") or {}).get("entries")
+
+    def close(self):
+        stop([self.p])
+
+
+class TestpmdSwitch(Testpmd):
+    name = "testpmd-io"
+
+    def __init__(self, d, mode="io"):
+        super().__init__([
+            TESTPMD, "--lcores", "0@0,1@1", "--file-prefix", prefix("t"), "--in-memory",
+            "--iova-mode=va", "-m", "512", "--no-pci", "--log-level", "*:error",
+            "--vdev", "net_vhost0,iface=%s/sock0,queues=1,client=1" % d,
+            "--vdev", "net_vhost1,iface=%s/sock1,queues=1,client=1" % d,
+            "--", "-i", "--forward-mode=%s" % mode, "--nb-cores=1", "--record-core-cycles"])
+        self.fwd_tid_hint = "lcore-worker-1"
+        self.cmd(None, r"testpmd>", 30)
+        self.cmd("start", r"testpmd>", 10)
+
+    def ready(self, timeout=30):
+        return self.p.poll() is None
+
+    def clear(self):
+        self.cmd("clear fwd stats all", r"testpmd>", 10)
+
+    def cycles(self):
+        out = self.cmd("show fwd stats all", r"CPU cycles/packet=[\d.]+", 10)
+        m = re.search(r"CPU cycles/packet=([\d.]+)", out)
+        return float(m.group(1)) if m else None
+
+    def close(self):
+        stop([self.p])
+
+
+class Ovs:
+    """OVS-DPDK 3.1 run privately (TESTBED.md section 6): own db, run dir and netns, no
+    service, --no-pci. flows=True: port-to-port flows; else the NORMAL action."""
+
+    def __init__(self, d, flows):
+        self.d, self.name = d, "ovs-flows" if flows else "ovs-normal"
+        self.ns = "vb%d_%d" % (os.getpid(), next(_seq))
+        env = dict(os.environ, OVS_RUNDIR=d, OVS_LOGDIR=d, OVS_DBDIR=d, OVS_SYSCONFDIR=d)
+        self.env = env
+        self.procs = []
+        subprocess.run(["ovsdb-tool", "create", d + "/conf.db", OVS_SCHEMA], check=True,
+                       env=env, capture_output=True)
+        self.procs.append(subprocess.Popen(
+            ["ovsdb-server", d + "/conf.db", "--remote=punix:%s/db.sock" % d,
+             "--pidfile=%s/db.pid" % d, "--unixctl=%s/db.ctl" % d,
+             "--log-file=%s/db.log" % d], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL))
+        self._wait_path(d + "/db.sock")
+        self.vs("--no-wait", "init")
+        self.vs("--no-wait", "set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
+                "other_config:dpdk-socket-mem=1024", "other_config:dpdk-socket-limit=1024",
+                "other_config:dpdk-lcore-mask=0x1", "other_config:pmd-cpu-mask=0x2",
+                "other_config:dpdk-extra=--in-memory --iova-mode=va --no-pci --file-prefix=%s"
+                % prefix("o"))
+        subprocess.run(["ip", "netns", "add", self.ns], check=True)
+        self.procs.append(subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, "taskset", "-c", "0", OVS_DPDK,
+             "unix:%s/db.sock" % d, "--pidfile=%s/vs.pid" % d, "--unixctl=%s/vs.ctl" % d,
+             "--log-file=%s/vs.log" % d], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL))
+        self.pid = None
+        self.fwd_tid_hint = "pmd-c01"
+        self.vs("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev")
+        for i in (0, 1):
+            self.vs("add-port", "br0", "vhu%d" % i, "--", "set", "Interface", "vhu%d" % i,
+                    "type=dpdkvhostuserclient", "options:vhost-server-path=%s/sock%d" % (d, i),
+                    "ofport_request=%d" % (i + 1))
+        if flows:
+            subprocess.run(["ovs-ofctl", "del-flows", "br0"], env=env, capture_output=True)
+            for a, b in ((1, 2), (2, 1)):
+                subprocess.run(["ovs-ofctl", "add-flow", "br0",
+                                "in_port=%d,actions=output:%d" % (a, b)], env=env,
+                               capture_output=True)
+
+    def _wait_path(self, path, timeout=20):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and not os.path.exists(path):
+            time.sleep(0.1)
+
+    def vs(self, *args):
+        return subprocess.run(["ovs-vsctl", "--db=unix:%s/db.sock" % self.d, "--timeout=60"]
+                              + list(args), env=self.env, capture_output=True, text=True)
+
+    def appctl(self, *args):
+        return subprocess.run(["ovs-appctl", "-t", self.d + "/vs.ctl"] + list(args),
+                              env=self.env, capture_output=True, text=True, timeout=20).stdout
+
+    def ready(self, timeout=60):
+        """Both vhost devices added: frames sent before are lost."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                log = open(self.d + "/vs.log").read()
+            except OSError:
+                log = ""
+            if len(re.findall(r"vHost Device .* has been added", log)) >= 2:
+                try:
+                    self.pid = int(open(self.d + "/vs.pid").read())
+                except (OSError, ValueError):
+                    pass
+                return True
+            time.sleep(0.3)
+        return False
+
+    def clear(self):
+        self.appctl("dpif-netdev/pmd-stats-clear")
+
+    def cycles(self):
+        m = re.search(r"avg processing cycles per packet:\s+([\d.]+)",
+                      self.appctl("dpif-netdev/pmd-stats-show"))
+        return float(m.group(1)) if m else None
+
+    def close(self):
+        stop(self.procs)
+        subprocess.run(["ip", "netns", "del", self.ns], capture_output=True)

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""One trial: fresh switch and generator, warm-up, a timed window read from the generator's
+exact counters, the switch's busy cycles/packet over the same window, and the noise gates."""
+
+import os
+import shutil
+import tempfile
+import time
+
+from . import noise, procs
+
+
+class Noisy(Exception):
+    pass
+
+
+def _delays(pids):
+    """(pid, tid, run delay) of each process's forwarding (busiest) thread."""
+    out = []
+    for pid in pids:
+        if pid:
+            tid = noise.busiest_thread(pid)
+            out.append((pid, tid, noise.run_delay_ns(pid, tid)))
+    return out
+
+
+def run(make_switch, make_gen, seconds, warmup, quiet_pct=15.0, delay_pct=5.0,
+        ready_check=None, quiet_wait=30):
+    """@return dict(mpps, cycles, gen_cycles, others_pct, sw_wait_pct, gen_wait_pct) or
+    raise Noisy(reason, that dict)."""
+    others = noise.wait_quiet(quiet_pct, quiet_wait)
+    d = tempfile.mkdtemp(prefix="vsw-bench-")
+    sw = gen = None
+    try:
+        # The switch first: vsw and testpmd are vhost-user clients and retry, while the
+        # generator's virtio_user servers block in accept() until a client connects.
+        sw = make_switch(d)
+        gen = make_gen(d)
+        gen.start()
+        if not sw.ready():
+            raise Noisy("switch not ready")
+        if ready_check:
+            ready_check(sw)
+        time.sleep(1)
+        gen.go()
+        time.sleep(warmup)
+        if hasattr(gen, "clear"):
+            gen.clear()
+        sw.clear()
+        d0 = _delays([sw.pid, gen.pid])
+        n0, t0 = gen.rx_total()
+        time.sleep(seconds)
+        n1, t1 = gen.rx_total()
+        d1 = _delays([sw.pid, gen.pid])
+        window = t1 - t0
+        # Percent of the window each forwarding thread (switch, generator) was runnable but
+        # waiting for its CPU: the other processes' share of it.
+        waited = [(b[2] - a[2]) / 1e9 / window * 100
+                  if a[2] is not None and b[2] is not None and a[1] == b[1] else None
+                  for a, b in zip(d0, d1)] + [None, None]
+        res = {"mpps": (n1 - n0) / window / 1e6, "cycles": sw.cycles(),
+               "gen_cycles": gen.cycles(), "others_pct": others, "sw_wait_pct": waited[0],
+               "gen_wait_pct": waited[1]}
+        worst = max([w for w in waited[:2] if w is not None] or [0])
+        if worst >= delay_pct:
+            raise Noisy("switch thread waited %s %%, generator %s %% of the window" % (
+                "%.1f" % waited[0] if waited[0] is not None else "?",
+                "%.1f" % waited[1] if waited[1] is not None else "?"), res)
+        return res
+    finally:
+        for p in (gen, sw):
+            if p is not None:
+                p.close()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def run_gated(label, make_switch, make_gen, a, **kw):
+    """run() with up to a.reruns reruns of a noisy trial; the last one is kept, flagged."""
+    for attempt in range(a.reruns + 1):
+        try:
+            r = run(make_switch, make_gen, a.seconds, a.warmup, a.quiet_pct, a.delay_pct,
+                    quiet_wait=a.quiet_wait, **kw)
+            r["noisy"] = False
+            return r
+        except Noisy as e:
+            why = e.args[0]
+            r = e.args[1] if len(e.args) > 1 else None
+            print("  %s: noisy (%s), %s" % (label, why,
+                                            "rerun" if attempt < a.reruns else "kept, flagged"),
+                  flush=True)
+            if r is not None:
+                r["noisy"] = True
+    return r or {"mpps": 0.0, "cycles": None, "gen_cycles": None, "others_pct": None,
+                 "sw_wait_pct": None, "gen_wait_pct": None, "noisy": True}
+
+
+def gen_testpmd(size):
+    return lambda d: procs.TestpmdGen(d, size)
+
+
+def gen_loop(size, n_macs):
+    return lambda d: procs.LoopGen(d, size, n_macs)
+
+
+def tmp_cleanup(path):
+    if os.path.isdir(path):
+        shutil.rmtree(path, ignore_errors=True)
