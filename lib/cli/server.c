@@ -403,6 +403,10 @@ vsw_cli_server_open(const char *path, struct vsw_errmsg *em)
 	mode_t old_mask;
 	int fd, rc;
 
+	if (path == NULL || path[0] == '\0') {
+		vsw_errmsg_set(em, "control socket: no path");
+		return -EINVAL;
+	}
 	init_once();
 	rc = vsw_sockpath_claim(path, "control socket", em);
 	if (rc < 0)
