@@ -15,6 +15,7 @@
 #define VSW_DATAPATH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_meter.h>
@@ -180,6 +181,25 @@ struct vsw_worker_stats {
 	 *  per-port tx counters when read, so it costs the loop nothing. */
 	uint64_t tx_packets;
 };
+
+/** One counter of struct vsw_port_stats: its name (as its field) and where it is. */
+struct vsw_port_stats_field {
+	const char *name;
+	size_t offset;
+};
+
+/**
+ * Every counter of struct vsw_port_stats in field order, then {NULL, 0}: the one list the CLI,
+ * its JSON and telemetry print from (a counter missing here does not build).
+ */
+extern const struct vsw_port_stats_field vsw_port_stats_fields[];
+
+/** Counter @p f of @p s. */
+static inline uint64_t
+vsw_port_stats_get(const struct vsw_port_stats *s, const struct vsw_port_stats_field *f)
+{
+	return *(const uint64_t *)(const void *)((const char *)s + f->offset);
+}
 
 /** Sum of every drop counter of @p s. */
 uint64_t vsw_port_stats_drops(const struct vsw_port_stats *s);

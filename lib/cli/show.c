@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_ether.h>
 
@@ -141,21 +142,16 @@ print_stats_detail(struct cmdline *cl, const struct vsw_port *p)
 
 	vsw_ctl_port_stats(p, &s);
 	vsw_ctl_port_class_stats(p, &c);
-	cmdline_printf(cl,
-	               "port %s (%u)\n"
-	               "  rx-packets: %" PRIu64 "\n  rx-bytes: %" PRIu64 "\n"
-	               "  tx-packets: %" PRIu64 "\n  tx-bytes: %" PRIu64 "\n"
-	               "  drop-runt: %" PRIu64 "\n  drop-oversize: %" PRIu64 "\n"
-	               "  drop-bad-src: %" PRIu64 "\n  drop-loop: %" PRIu64 "\n"
-	               "  drop-vlan: %" PRIu64 "\n"
-	               "  drop-ext: %" PRIu64 "\n  drop-no-dest: %" PRIu64 "\n"
-	               "  drop-port-down: %" PRIu64 "\n  drop-no-mbuf: %" PRIu64 "\n"
-	               "  drop-tx-full: %" PRIu64 "\n  drop-dhcp-guard: %" PRIu64 "\n"
-	               "  drop-router-guard: %" PRIu64 "\n  drop-storm: %" PRIu64 "\n",
-	               p->name, p->index, s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
-	               s.drop_runt, s.drop_oversize, s.drop_bad_src, s.drop_loop, s.drop_vlan,
-	               s.drop_ext, s.drop_no_dest, s.drop_port_down, s.drop_no_mbuf, s.drop_tx_full,
-	               s.drop_dhcp_guard, s.drop_router_guard, s.drop_storm);
+	cmdline_printf(cl, "port %s (%u)\n", p->name, p->index);
+	for (const struct vsw_port_stats_field *f = vsw_port_stats_fields; f->name != NULL; f++) {
+		char name[32];
+
+		/* Field names with '-' for '_', as testpmd prints its counters. */
+		snprintf(name, sizeof(name), "%s", f->name);
+		for (char *u = strchr(name, '_'); u != NULL; u = strchr(u, '_'))
+			*u = '-';
+		cmdline_printf(cl, "  %s: %" PRIu64 "\n", name, vsw_port_stats_get(&s, f));
+	}
 	cmdline_printf(cl,
 	               "  rx-unicast: %" PRIu64 "\n  rx-multicast: %" PRIu64
 	               "\n  rx-broadcast: %" PRIu64 "\n  tx-unicast: %" PRIu64
@@ -177,24 +173,9 @@ stats_json_fields(struct vsw_json *j, const struct vsw_port *p)
 	vsw_json_str(j, "name", p->name);
 	vsw_json_str(j, "type", vsw_port_type_name(p->type));
 	vsw_json_str(j, "link", p->is_link_up ? "up" : "down");
-	vsw_json_u64(j, "rx_packets", s.rx_packets);
-	vsw_json_u64(j, "rx_bytes", s.rx_bytes);
-	vsw_json_u64(j, "tx_packets", s.tx_packets);
-	vsw_json_u64(j, "tx_bytes", s.tx_bytes);
 	vsw_json_u64(j, "drops", vsw_port_stats_drops(&s));
-	vsw_json_u64(j, "drop_runt", s.drop_runt);
-	vsw_json_u64(j, "drop_vlan", s.drop_vlan);
-	vsw_json_u64(j, "drop_ext", s.drop_ext);
-	vsw_json_u64(j, "drop_no_dest", s.drop_no_dest);
-	vsw_json_u64(j, "drop_port_down", s.drop_port_down);
-	vsw_json_u64(j, "drop_no_mbuf", s.drop_no_mbuf);
-	vsw_json_u64(j, "drop_tx_full", s.drop_tx_full);
-	vsw_json_u64(j, "drop_oversize", s.drop_oversize);
-	vsw_json_u64(j, "drop_bad_src", s.drop_bad_src);
-	vsw_json_u64(j, "drop_loop", s.drop_loop);
-	vsw_json_u64(j, "drop_dhcp_guard", s.drop_dhcp_guard);
-	vsw_json_u64(j, "drop_router_guard", s.drop_router_guard);
-	vsw_json_u64(j, "drop_storm", s.drop_storm);
+	for (const struct vsw_port_stats_field *f = vsw_port_stats_fields; f->name != NULL; f++)
+		vsw_json_u64(j, f->name, vsw_port_stats_get(&s, f));
 	vsw_json_u64(j, "rx_unicast", c.rx_unicast);
 	vsw_json_u64(j, "rx_multicast", c.rx_multicast);
 	vsw_json_u64(j, "rx_broadcast", c.rx_broadcast);

@@ -4,6 +4,7 @@
  * with an RCU QSBR grace period, and counter aggregation. Control thread only.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_errno.h>
 #include <rte_launch.h>
@@ -20,12 +21,32 @@ RTE_LOG_REGISTER_DEFAULT(vsw_dp_logtype, INFO);
 
 struct vsw_dp_state vsw_dp;
 
+#define FIELD(f)                                                                                   \
+	{                                                                                          \
+#f, offsetof(struct vsw_port_stats, f)                                             \
+	}
+const struct vsw_port_stats_field vsw_port_stats_fields[] = {
+        FIELD(rx_packets),        FIELD(rx_bytes),     FIELD(tx_packets),
+        FIELD(tx_bytes),          FIELD(drop_runt),    FIELD(drop_oversize),
+        FIELD(drop_bad_src),      FIELD(drop_loop),    FIELD(drop_vlan),
+        FIELD(drop_ext),          FIELD(drop_no_dest), FIELD(drop_port_down),
+        FIELD(drop_no_mbuf),      FIELD(drop_tx_full), FIELD(drop_dhcp_guard),
+        FIELD(drop_router_guard), FIELD(drop_storm),   {NULL, 0},
+};
+#undef FIELD
+static_assert(RTE_DIM(vsw_port_stats_fields) - 1 ==
+                      sizeof(struct vsw_port_stats) / sizeof(uint64_t),
+              "every counter of struct vsw_port_stats has its entry");
+
 uint64_t
 vsw_port_stats_drops(const struct vsw_port_stats *s)
 {
-	return s->drop_runt + s->drop_oversize + s->drop_bad_src + s->drop_loop + s->drop_vlan +
-	       s->drop_ext + s->drop_no_dest + s->drop_port_down + s->drop_no_mbuf +
-	       s->drop_dhcp_guard + s->drop_router_guard + s->drop_storm + s->drop_tx_full;
+	uint64_t sum = 0;
+
+	for (const struct vsw_port_stats_field *f = vsw_port_stats_fields; f->name != NULL; f++)
+		if (strncmp(f->name, "drop_", 5) == 0)
+			sum += vsw_port_stats_get(s, f);
+	return sum;
 }
 
 struct rte_rcu_qsbr *

@@ -62,21 +62,9 @@ port_counters(struct rte_tel_data *d, const struct vsw_port *p)
 
 	vsw_ctl_port_stats(p, &s);
 	vsw_ctl_port_class_stats(p, &c);
-	rte_tel_data_add_dict_u64(d, "rx_packets", s.rx_packets);
-	rte_tel_data_add_dict_u64(d, "rx_bytes", s.rx_bytes);
-	rte_tel_data_add_dict_u64(d, "tx_packets", s.tx_packets);
-	rte_tel_data_add_dict_u64(d, "tx_bytes", s.tx_bytes);
 	rte_tel_data_add_dict_u64(d, "drops", vsw_port_stats_drops(&s));
-	rte_tel_data_add_dict_u64(d, "drop_runt", s.drop_runt);
-	rte_tel_data_add_dict_u64(d, "drop_vlan", s.drop_vlan);
-	rte_tel_data_add_dict_u64(d, "drop_ext", s.drop_ext);
-	rte_tel_data_add_dict_u64(d, "drop_no_dest", s.drop_no_dest);
-	rte_tel_data_add_dict_u64(d, "drop_port_down", s.drop_port_down);
-	rte_tel_data_add_dict_u64(d, "drop_no_mbuf", s.drop_no_mbuf);
-	rte_tel_data_add_dict_u64(d, "drop_tx_full", s.drop_tx_full);
-	rte_tel_data_add_dict_u64(d, "drop_dhcp_guard", s.drop_dhcp_guard);
-	rte_tel_data_add_dict_u64(d, "drop_router_guard", s.drop_router_guard);
-	rte_tel_data_add_dict_u64(d, "drop_storm", s.drop_storm);
+	for (const struct vsw_port_stats_field *f = vsw_port_stats_fields; f->name != NULL; f++)
+		rte_tel_data_add_dict_u64(d, f->name, vsw_port_stats_get(&s, f));
 	rte_tel_data_add_dict_u64(d, "rx_unicast", c.rx_unicast);
 	rte_tel_data_add_dict_u64(d, "rx_multicast", c.rx_multicast);
 	rte_tel_data_add_dict_u64(d, "rx_broadcast", c.rx_broadcast);
