@@ -115,8 +115,11 @@ class CaptureTest(LabCase):
              vswlab.synthetic("vm1", MAC_VM1, lab.path("vm1.sock")),
              vswlab.synthetic("vm2", MAC_VM2, lab.path("vm2.sock"))],
             prefix=self.prefix, extra_yaml=nicsw)
-        with open(topo) as f:  # the shared config dumpcap attaches to
-            text = f.read().replace(', "--in-memory"', "")
+        # The shared config dumpcap attaches to (no --in-memory). dumpcap maps vswd's memory at
+        # the same addresses: put it where a secondary's own mappings never are, including
+        # those of a vswd built with AddressSanitizer, whose shadow takes other ranges.
+        with open(topo) as f:
+            text = f.read().replace(', "--in-memory"', ', "--base-virtaddr", "0x200000000000"')
         with open(topo, "w") as f:
             f.write(text)
         self.vswd = None
