@@ -161,14 +161,16 @@ def p2v_markdown(res):
     for size, block in sorted((res.get("p2v") or {}).items(), key=lambda kv: int(kv[0])):
         names = list(block)
         out += ["## P2V loop through the kernel, %d B" % (int(size) + 4), "", _run_line(res, "p2v"),
-                "", "VM (testpmd virtio_user) -> vsw -> uplink on a veth -> the same testpmd's "
-                "af_xdp port in a netns (io forwarding) -> back, both directions at once "
-                "(`--only p2v`, tests/bench/vswbench/p2v.py). Only vsw's uplink PMD differs: "
-                "`netdev:` (AF_XDP, native XDP on veth) or `device: net_af_packet...`. vsw "
-                "cycles/packet include the time vsw's worker spends in the uplink's syscalls "
-                "(AF_XDP wake-ups, af_packet sends), where the kernel moves the frames through "
-                "the veth; gen = the generator's, over both its ports.", "",
-                "| uplink | min | median | max Mpps | vsw cycles/pkt (median, best) | gen c/p | "
+                ""]
+        if len(out) == 4:  # what the loop is, once above the first size's table
+            out += ["VM (testpmd virtio_user) -> vsw -> uplink on a veth -> the same testpmd's "
+                    "af_xdp port in a netns (io forwarding) -> back, both directions at once "
+                    "(`--only p2v`, tests/bench/vswbench/p2v.py). Only vsw's uplink PMD differs: "
+                    "`netdev:` (AF_XDP, native XDP on veth) or `device: net_af_packet...`. vsw "
+                    "cycles/packet include the time vsw's worker spends in the uplink's syscalls "
+                    "(AF_XDP wake-ups, af_packet sends), where the kernel moves the frames through "
+                    "the veth; gen = the generator's, over both its ports.", ""]
+        out += ["| uplink | min | median | max Mpps | vsw cycles/pkt (median, best) | gen c/p | "
                 "this / %s, paired (median, min-max) | wait %% sw/gen, others %% | noisy |"
                 % names[0], "|---|---|---|---|---|---|---|---|---|"]
         for name, trials in block.items():
