@@ -3,7 +3,7 @@
 """vsw benchmark suite: one command, the whole table.
 
   sudo tests/bench/run.py [--trials 5] [--seconds 10] [--sizes 60,1514] [--quick]
-                          [--only v2v,fdb,ports,ipp] [--switches vsw,ovs-normal,...]
+                          [--only v2v,fdb,ports,ipp,p2v] [--switches vsw,ovs-normal,...]
 
 V2V loop (TESTBED.md section 6): one dpdk-testpmd plays both VMs (two net_virtio_user
 ports, io forwarding, `start tx_first 4`); the switch under test forwards between its two
@@ -12,7 +12,9 @@ within each trial: vsw (full L2 path: VLAN, spoof guard, FDB lookup, built-in ex
 OVS-DPDK with the NORMAL action, OVS-DPDK with port-to-port flows, testpmd io between two
 net_vhost ports. Then FDB scale (2, 1K, 64K learned MACs, traffic spread over them by
 vsw-loopgen), port scale (62 idle vhost-user ports), and vsw's instructions per packet
-(callgrind). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
+(callgrind). `--only p2v` (not in the default run): the P2V loop, VM -> vsw -> uplink on a
+veth -> the generator's af_xdp port in a netns -> back, vsw's uplink on AF_XDP (`netdev:`)
+against af_packet (`device:`), alternating (vswbench/p2v.py). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
 forwarding thread waited for a CPU. Writes docs/bench/results.{md,json,png}; prints the table.
 
 Installs its peers from Debian when missing (dpdk, openvswitch-switch-dpdk, python3-matplotlib)
@@ -41,10 +43,16 @@ FDB_CASES = (("2 MACs", 1), ("1K MACs", 512), ("64K MACs", 32768))
 PORT_CASES = (("0 idle ports", 0), ("62 idle ports", 62))
 
 
-def ensure_peers(need_ovs):
+def ensure_peers(need_ovs, need_kernel_pmds=False):
     pkgs = []
     if not shutil.which("dpdk-testpmd"):
         pkgs += ["dpdk", "librte-net-vhost23", "librte-net-virtio23"]
+    if need_kernel_pmds:
+        have = subprocess.run(["dpkg-query", "-W", "-f", "${Status} ${Package}\\n",
+                               "librte-net-af-xdp23", "librte-net-af-packet23", "ethtool"],
+                              capture_output=True, text=True).stdout
+        pkgs += [p for p in ("librte-net-af-xdp23", "librte-net-af-packet23", "ethtool")
+                 if "installed " + p not in have]
     if need_ovs and not os.path.exists(procs.OVS_DPDK):
         pkgs.append("openvswitch-switch-dpdk")
     try:
@@ -73,6 +81,27 @@ def v2v(a, res):
                       % (size + 4, t, n, r["mpps"], r["cycles"], r["gen_cycles"],
                          r.get("sw_wait_pct"), r.get("gen_wait_pct"),
                          " NOISY" if r.get("noisy") else ""), flush=True)
+
+
+def p2v(a, res):
+    from vswbench import p2v as p2vmod
+    veth = p2vmod.Veth()
+    try:
+        for size in a.sizes:
+            block = res.setdefault("p2v", {}).setdefault(
+                str(size), {n: [] for n in p2vmod.UPLINKS})
+            for t in range(a.trials):
+                for n in p2vmod.UPLINKS:
+                    r = trial.run_gated(n, lambda d, n=n: p2vmod.P2vVsw(d, veth, n),
+                                        lambda d: p2vmod.P2vGen(d, size, veth), a)
+                    block[n].append(r)
+                    print("p2v %4dB trial %d %-24s %6.2f Mpps  cycles/pkt %s  gen %s  "
+                          "wait %s/%s  uplink %s%s"
+                          % (size + 4, t, n, r["mpps"], r["cycles"], r["gen_cycles"],
+                             r.get("sw_wait_pct"), r.get("gen_wait_pct"), r.get("uplink"),
+                             " NOISY" if r.get("noisy") else ""), flush=True)
+    finally:
+        veth.close()
 
 
 def wait_learned(n):
@@ -118,11 +147,13 @@ def main():
         a.trials, a.seconds = 3, 5
     a.sizes = [int(s) for s in a.sizes.split(",") if s]
     only = set(a.only.split(","))
-    ensure_peers("v2v" in only and "ovs" in a.switches)
+    ensure_peers("v2v" in only and "ovs" in a.switches, "p2v" in only)
     res = {"machine": report.machine(), "args": {"trials": a.trials, "seconds": a.seconds,
                                                  "warmup": a.warmup}, "v2v": {}}
     if "v2v" in only:
         v2v(a, res)
+    if "p2v" in only:
+        p2v(a, res)
     if "fdb" in only:
         scale(a, res, "fdb", FDB_CASES, lambda pairs: (
             lambda d: procs.Vsw(d, learning=True), trial.gen_loop(60, pairs),

@@ -165,9 +165,10 @@ class LoopGen:
         stop([self.p])
 
 
-def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=False):
+def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=False, uplink=None):
     """vswd's YAML: vm0, vm1 on the generator's sockets; n_idle more vhost-user ports whose
-    sockets nobody serves; learning: trunk ports that learn (FDB scale) without spoof guard."""
+    sockets nobody serves; learning: trunk ports that learn (FDB scale) without spoof guard;
+    uplink: the rest of an external port's mapping (e.g. 'netdev: veth0'), in vm1's place (P2V)."""
     vlan = ', vlan: { mode: trunk, allowed: all, native: 0 }' if learning else ""
     sec = "" if guard and not learning else ", security: { mac_spoof_guard: false }"
     # no_huge: valgrind refuses the large virtual areas EAL reserves for hugepage memory.
@@ -179,9 +180,11 @@ def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=Fals
              'control: { socket: "%s/ctl.sock" }' % d,
              "fdb: { aging_s: 0, max_entries: 131072 }",
              "ports:"]
-    for i, mac in enumerate((MAC0, MAC1)):
+    for i, mac in enumerate((MAC0,) if uplink else (MAC0, MAC1)):
         lines.append('  - { name: vm%d, type: synthetic, mac: "%s", vhost: { path: "%s/sock%d",'
                      ' mode: client }%s%s }' % (i, mac, d, i, vlan, sec))
+    if uplink:
+        lines.append("  - { name: uplink, type: external, %s }" % uplink)
     for i in range(n_idle):
         lines.append('  - { name: idle%d, type: synthetic, mac: "02:00:00:01:00:%02x", '
                      'vhost: { path: "%s/idle%d.sock", mode: server } }' % (i, i + 1, d, i))
@@ -231,6 +234,13 @@ class Vsw:
         j = self.ctl("show", "pmd", "stats") or {}
         w = (j.get("workers") or j.get("pmds") or [{}])[0]
         return w.get("busy_cycles_per_packet") or None
+
+    def uplink_endpoint(self):
+        """The devargs vsw opened its uplink with: which PMD a `netdev:` uplink got."""
+        for p in (self.ctl("show", "port") or {}).get("ports", []):
+            if p.get("type") == "external":
+                return p.get("endpoint")
+        return None
 
     def n_learned(self):
         j = self.ctl("show", "fdb") or {}

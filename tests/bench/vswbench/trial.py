@@ -61,6 +61,8 @@ def run(make_switch, make_gen, seconds, warmup, quiet_pct=15.0, delay_pct=5.0,
         res = {"mpps": (n1 - n0) / window / 1e6, "cycles": sw.cycles(),
                "gen_cycles": gen.cycles(), "others_pct": others, "sw_wait_pct": waited[0],
                "gen_wait_pct": waited[1]}
+        if getattr(sw, "endpoint", None):
+            res["uplink"] = sw.endpoint
         worst = max([w for w in waited[:2] if w is not None] or [0])
         if worst >= delay_pct:
             raise Noisy("switch thread waited %s %%, generator %s %% of the window" % (
