@@ -10,6 +10,8 @@
 #ifndef VSW_DP_PRIV_H
 #define VSW_DP_PRIV_H
 
+#include <string.h>
+
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
@@ -17,6 +19,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "vsw/datapath.h"
+#include "vsw/ext_dp.h"
 
 extern int vsw_dp_logtype;
 #define DP_LOG(lvl, fmt, ...)                                                                      \
@@ -105,6 +108,23 @@ vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_rxq *q, struct rte_mbuf **pk
 	vsw_counter_add(&st->rx_packets, n);
 	vsw_counter_add(&st->rx_bytes, bytes);
 	return n;
+}
+
+/* True when some verdict of @p n is not PASS: four verdicts per 64-bit compare. */
+static inline bool
+has_verdict(const uint16_t *verdicts, uint16_t n)
+{
+	uint64_t and4 = UINT64_MAX, w;
+	uint16_t i = 0;
+
+	static_assert(VSW_EXT_PASS == UINT16_MAX, "PASS is all ones: scanned 64 bits at a time");
+	for (; i + 4 <= n; i += 4) {
+		memcpy(&w, &verdicts[i], sizeof(w));
+		and4 &= w;
+	}
+	for (; i < n; i++)
+		and4 &= verdicts[i] | UINT64_C(0xffffffffffff0000);
+	return and4 != UINT64_MAX;
 }
 
 #endif /* VSW_DP_PRIV_H */

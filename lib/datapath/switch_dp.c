@@ -12,6 +12,8 @@
  * every other connected port of the VLAN. Reads the published configuration only; writes its
  * own struct vsw_lcore. No locks; mbufs are allocated only for tagged copies of floods.
  */
+#include <string.h>
+
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
@@ -247,6 +249,51 @@ forward(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, st
 }
 
 /*
+ * True when a frame of @p vlan goes to @p out as it is, straight into the tx buffer: the
+ * port is connected, carries the VLAN untagged, and is neither a VF-steered VM port nor the
+ * NIC switch's uplink. What forward() would conclude, asked once per run of frames.
+ */
+static inline bool
+is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
+{
+	const struct vsw_dp_port *p;
+
+	if (out >= VSW_PORTS_MAX)
+		return false;
+	p = &cfg->ports[out];
+	return p->is_connected && p->vm_steer == VSW_DP_STEER_SYNTHETIC &&
+	       !(cfg->nicsw.is_used && out == cfg->nicsw.uplink_port) &&
+	       vsw_vlan_egress(&p->vlan, vlan) == VSW_VLAN_EGRESS_UNTAGGED;
+}
+
+/*
+ * forward() for a burst. Frames of a burst mostly share their destination and VLAN: the
+ * checks forward() makes per frame are made once per run of equal (port, VLAN), and the frames
+ * of the run go straight to the tx buffer.
+ */
+static void
+forward_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+              struct rte_mbuf **pkts, const uint16_t *dsts, uint16_t n)
+{
+	uint16_t plain_out = VSW_PORT_NONE, plain_vlan = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint16_t out = dsts[i];
+
+		if (likely(out == plain_out && m->vlan_tci == plain_vlan)) {
+			vsw_txbuf_put(lc, cfg, out, m);
+		} else if (is_plain_dest(cfg, out, m->vlan_tci)) {
+			plain_out = out;
+			plain_vlan = m->vlan_tci;
+			vsw_txbuf_put(lc, cfg, out, m);
+		} else {
+			forward(lc, cfg, in_port, m, out);
+		}
+	}
+}
+
+/*
  * An extension sent @p m to @p out: its decision stands over forwarding and VLAN membership;
  * the frame leaves tagged only where @p out carries its VLAN tagged.
  */
@@ -268,8 +315,36 @@ redirect(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t out, struc
 }
 
 /*
+ * After a hook ran: send, drop or keep each frame by its verdict and reset the verdicts of the
+ * kept ones to PASS. @return the kept frames, compacted.
+ */
+static uint16_t
+apply_verdicts(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+               struct rte_mbuf **pkts, uint16_t *verdicts, uint16_t n)
+{
+	uint16_t kept = 0, drops = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (likely(verdicts[i] == VSW_EXT_PASS)) {
+			pkts[kept] = pkts[i];
+			verdicts[kept++] = VSW_EXT_PASS;
+		} else if (verdicts[i] < VSW_PORTS_MAX && cfg->ports[verdicts[i]].is_used) {
+			redirect(lc, cfg, verdicts[i], pkts[i]);
+		} else {
+			rte_pktmbuf_free(pkts[i]);
+			drops += verdicts[i] != VSW_EXT_DROP_COUNTED;
+		}
+	}
+	if (drops != 0)
+		vsw_counter_add(&lc->stats[in_port].drop_ext, drops);
+	return kept;
+}
+
+/*
  * Ingress hooks in stack order. A packet dropped or redirected by one extension is not shown
- * to the ones below it. @return the packets that pass every hook, compacted.
+ * to the ones below it. Most hooks pass every frame (counters, a guard on a clean port): the
+ * verdicts are set to PASS once and the burst is only compacted after a hook that decided
+ * something. @return the packets that pass every hook, compacted.
  */
 static uint16_t
 run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
@@ -283,28 +358,14 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 	                               .verdicts = verdicts,
 	                               .lc = lc};
 
+	memset(verdicts, 0xff, n * sizeof(verdicts[0]));
 	for (uint16_t h = 0; h < cfg->n_hooks && n > 0; h++) {
-		uint16_t kept = 0, drops = 0;
-
 		if (cfg->hooks[h].ingress == NULL)
 			continue;
-		for (uint16_t i = 0; i < n; i++)
-			verdicts[i] = VSW_EXT_PASS;
 		args.n = n;
 		cfg->hooks[h].ingress(cfg->hooks[h].ctx, &args);
-		for (uint16_t i = 0; i < n; i++) {
-			if (likely(verdicts[i] == VSW_EXT_PASS)) {
-				pkts[kept++] = pkts[i];
-			} else if (verdicts[i] < VSW_PORTS_MAX && cfg->ports[verdicts[i]].is_used) {
-				redirect(lc, cfg, verdicts[i], pkts[i]);
-			} else {
-				rte_pktmbuf_free(pkts[i]);
-				drops += verdicts[i] != VSW_EXT_DROP_COUNTED;
-			}
-		}
-		if (drops != 0)
-			vsw_counter_add(&lc->stats[in_port].drop_ext, drops);
-		n = kept;
+		if (unlikely(has_verdict(verdicts, n)))
+			n = apply_verdicts(lc, cfg, in_port, pkts, verdicts, n);
 	}
 	return n;
 }
@@ -313,7 +374,7 @@ void
 vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                      struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct vsw_dp_port *in = &cfg->ports[in_port];
+	const bool is_learning = cfg->ports[in_port].is_learning && cfg->learn != NULL;
 	uint16_t dsts[VSW_BURST_MAX];
 
 	n = classify(cfg, in_port, &lc->stats[in_port], pkts, n);
@@ -323,13 +384,12 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 		const uint8_t *src =
 		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
 
-		if (in->is_learning && cfg->learn != NULL && !(src[0] & 0x01))
+		if (is_learning && !(src[0] & 0x01))
 			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, in_port,
 			                      lc->now_s, &lc->wstats.learn_requests_dropped);
 		dsts[i] = decide(cfg, in_port, pkts[i]);
 	}
-	for (uint16_t i = 0; i < n; i++)
-		forward(lc, cfg, in_port, pkts[i], dsts[i]);
+	forward_burst(lc, cfg, in_port, pkts, dsts, n);
 }
 
 uint16_t

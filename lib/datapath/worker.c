@@ -15,6 +15,7 @@
  * that is gone, disconnected, or is now another port on the same index (its gen differs),
  * before it could send anything, so it never transmits on a closed device.
  */
+#include <string.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -29,7 +30,10 @@
 /* First sleep; each further idle sleep doubles it up to the configured maximum. */
 #define IDLE_SLEEP_MIN_US 1
 
-/* Egress hooks in stack order; @return the frames that pass all of them, compacted. */
+/*
+ * Egress hooks in stack order; @return the frames that pass all of them, compacted. Verdicts
+ * are set to PASS once; the burst is compacted only after a hook that dropped something.
+ */
 static uint16_t
 run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
                  struct rte_mbuf **pkts, uint16_t n)
@@ -43,15 +47,16 @@ run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t po
 	                               .lc = lc};
 	uint16_t drops = 0;
 
+	memset(verdicts, 0xff, n * sizeof(verdicts[0]));
 	for (uint16_t h = 0; h < cfg->n_hooks && n > 0; h++) {
 		uint16_t kept = 0;
 
 		if (cfg->hooks[h].egress == NULL)
 			continue;
-		for (uint16_t i = 0; i < n; i++)
-			verdicts[i] = VSW_EXT_PASS;
 		args.n = n;
 		cfg->hooks[h].egress(cfg->hooks[h].ctx, &args);
+		if (likely(!has_verdict(verdicts, n)))
+			continue;
 		/* Egress may pass or drop; it cannot send a frame elsewhere (inject a copy). */
 		for (uint16_t i = 0; i < n; i++) {
 			if (likely(verdicts[i] == VSW_EXT_PASS)) {
@@ -62,6 +67,7 @@ run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t po
 			}
 		}
 		n = kept;
+		memset(verdicts, 0xff, n * sizeof(verdicts[0]));
 	}
 	if (drops != 0)
 		vsw_counter_add(&lc->stats[port].drop_ext, drops);
