@@ -255,6 +255,199 @@ test_hook_verdicts(void **state)
 	expect_sent(TRUNK, -1);     /* the injected copy, sent as the hook built it */
 }
 
+/* Frame @p marker of a test burst: its last byte, which tags never move. */
+static struct rte_mbuf *
+marked(const uint8_t *dst, const uint8_t *src, int vlan, uint8_t marker)
+{
+	struct rte_mbuf *m = frame(dst, src, vlan);
+
+	rte_pktmbuf_mtod(m, uint8_t *)[59] = marker;
+	return m;
+}
+
+static uint8_t
+marker_of(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod(m, const uint8_t *)[rte_pktmbuf_data_len(m) - 1];
+}
+
+/* @p n frames received on @p port as one rx burst, switched, and every tx buffer flushed. */
+static void
+receive_burst(uint16_t port, struct rte_mbuf **pkts, unsigned int n)
+{
+	const struct vsw_dp_rxq q = {.port = port, .eth_port_id = eth_ids[port]};
+
+	assert_int_equal(rte_ring_enqueue_bulk(rx_rings[port], (void **)pkts, n, NULL), n);
+	assert_int_equal(vsw_dp_switch_burst(lc, cfg, &q), n);
+	vsw_txbuf_flush_all(lc, cfg);
+}
+
+/*
+ * Every frame @p port sent, freed: their markers in @p markers, in order, as a string of
+ * digits ('0' + marker), and whether each was tagged with @p vlan (-1: untagged).
+ */
+static void
+expect_markers(uint16_t port, int vlan, const char *markers)
+{
+	char got[VSW_BURST_MAX + 1] = "";
+	size_t n = 0;
+	struct rte_mbuf *m;
+
+	while (n < VSW_BURST_MAX && rte_ring_dequeue(tx_rings[port], (void **)&m) == 0) {
+		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+		const int tag = p[12] == 0x81 && p[13] == 0 ? ((p[14] & 0x0f) << 8 | p[15]) : -1;
+
+		assert_int_equal(tag, vlan);
+		got[n++] = (char)('0' + marker_of(m));
+		rte_pktmbuf_free(m);
+	}
+	got[n] = '\0';
+	assert_string_equal(got, markers);
+}
+
+/* Markers the ingress hooks below the first saw, in order; each starts with every verdict PASS. */
+static char seen_b[VSW_BURST_MAX + 1], seen_c[VSW_BURST_MAX + 1], seen_e[VSW_BURST_MAX + 1];
+
+static void
+seen_add(char *seen, const struct vsw_ext_dp_args *a)
+{
+	size_t len = strlen(seen);
+
+	for (uint16_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->verdicts[i], VSW_EXT_PASS);
+		seen[len++] = (char)('0' + marker_of(a->pkts[i]));
+	}
+	seen[len] = '\0';
+}
+
+/* Drops 0 (counted as drop_ext), redirects 1 to ACCESS20, drops 2 as a guard (counted there). */
+static void
+hook_a(void *ctx, struct vsw_ext_dp_args *a)
+{
+	static const uint16_t verdict_of[] = {VSW_EXT_DROP, ACCESS20, VSW_EXT_DROP_COUNTED};
+
+	(void)ctx;
+	for (uint16_t i = 0; i < a->n; i++)
+		if (marker_of(a->pkts[i]) < RTE_DIM(verdict_of))
+			a->verdicts[i] = verdict_of[marker_of(a->pkts[i])];
+}
+
+/* Sees what A passed; drops the last of the burst, 7. */
+static void
+hook_b(void *ctx, struct vsw_ext_dp_args *a)
+{
+	(void)ctx;
+	seen_add(seen_b, a);
+	for (uint16_t i = 0; i < a->n; i++)
+		if (marker_of(a->pkts[i]) == 7)
+			a->verdicts[i] = VSW_EXT_DROP;
+}
+
+static void
+hook_c(void *ctx, struct vsw_ext_dp_args *a)
+{
+	(void)ctx;
+	seen_add(seen_c, a);
+}
+
+/* Egress: drops 3 on ACCESS10B; E, below it, must then see the rest with verdicts reset. */
+static void
+hook_d(void *ctx, struct vsw_ext_dp_args *a)
+{
+	(void)ctx;
+	for (uint16_t i = 0; i < a->n; i++)
+		if (a->port_index == ACCESS10B && marker_of(a->pkts[i]) == 3)
+			a->verdicts[i] = VSW_EXT_DROP;
+}
+
+static void
+hook_e(void *ctx, struct vsw_ext_dp_args *a)
+{
+	(void)ctx;
+	if (a->port_index == ACCESS10B)
+		seen_add(seen_e, a);
+}
+
+/*
+ * A stack of hooks where the upper ones decide: each hook below sees only what the ones above
+ * passed, compacted, with every verdict PASS again (verdicts are reset once per burst and after
+ * a compaction only), and every decision on frames at any position of the burst is kept.
+ */
+static void
+test_hook_stack_compacts_between_hooks(void **state)
+{
+	struct rte_mbuf *pkts[8];
+
+	(void)state;
+	seen_b[0] = seen_c[0] = seen_e[0] = '\0';
+	cfg->hooks[0] = (struct vsw_dp_hook){.ingress = hook_a};
+	cfg->hooks[1] = (struct vsw_dp_hook){.ingress = hook_b, .egress = hook_d};
+	cfg->hooks[2] = (struct vsw_dp_hook){.ingress = hook_c, .egress = hook_e};
+	cfg->n_hooks = 3;
+	for (uint8_t i = 0; i < RTE_DIM(pkts); i++)
+		pkts[i] = marked(mac[ACCESS10B], mac[ACCESS10], -1, i);
+	receive_burst(ACCESS10, pkts, RTE_DIM(pkts));
+	assert_string_equal(seen_b, "34567");
+	assert_string_equal(seen_c, "3456");
+	assert_string_equal(seen_e, "456");
+	expect_markers(ACCESS10B, -1, "456");
+	expect_markers(ACCESS20, -1, "1");
+	assert_int_equal(lc->stats[ACCESS10].drop_ext, 2);  /* 0 and 7; 2 counted by its guard */
+	assert_int_equal(lc->stats[ACCESS10B].drop_ext, 1); /* 3, on egress */
+}
+
+/*
+ * One burst with runs of destinations and VLANs: frames to the same port in another VLAN,
+ * to a port that went down, to a trunk (tagged), and to a VM port steered to its VF each take
+ * the path one frame alone would take, in the middle of runs to a plain destination.
+ */
+static void
+test_burst_runs_keep_every_check(void **state)
+{
+	struct rte_mbuf *pkts[9];
+
+	(void)state;
+	/* ACCESS10B went down (and so left the flood list); mac_far sits behind the trunk. */
+	cfg->ports[ACCESS10B].is_connected = false;
+	cfg->n_flood_ports = 0;
+	cfg->flood_ports[cfg->n_flood_ports++] = ACCESS10;
+	cfg->flood_ports[cfg->n_flood_ports++] = ACCESS20;
+	cfg->flood_ports[cfg->n_flood_ports++] = TRUNK;
+	assert_int_equal(vsw_fdb_add(&cfg->fdb, mac_far, TRUNK), 0);
+	pkts[0] = marked(mac[ACCESS10], mac_far, 10, 0);
+	pkts[1] = marked(mac[ACCESS10], mac_far, 10, 1);
+	pkts[2] = marked(mac[ACCESS10], mac_far, 20, 2); /* not in VLAN 20: flooded there */
+	pkts[3] = marked(mac[ACCESS10], mac_far, 10, 3);
+	pkts[4] = marked(mac[ACCESS10B], mac_far, 10, 4); /* down */
+	pkts[5] = marked(mac[ACCESS10], mac_far, 10, 5);
+	pkts[6] = marked(mac[ACCESS20], mac_far, 20, 6);
+	pkts[7] = marked(mac[ACCESS20], mac_far, 10, 7); /* ACCESS20 not in VLAN 10: flooded */
+	pkts[8] = marked(mac[ACCESS20], mac_far, 20, 8);
+	receive_burst(TRUNK, pkts, RTE_DIM(pkts));
+	expect_markers(ACCESS10, -1, "01357");
+	expect_markers(ACCESS20, -1, "268");
+	assert_int_equal(lc->stats[ACCESS10B].drop_port_down, 1);
+
+	/* From an access port to the trunk: tagged, one run after another. */
+	for (uint8_t i = 0; i < 3; i++)
+		pkts[i] = marked(i == 1 ? mac[ACCESS20] : mac_far, mac[ACCESS10], -1, i);
+	receive_burst(ACCESS10, pkts, 3);
+	expect_markers(TRUNK, 10, "012"); /* 1: known in VLAN 20 only, flooded in 10 */
+
+	/* ACCESS20's VM is steered to its VF, whose VPort is gone: nothing on its own port. */
+	for (uint16_t i = 0; i < VSW_PORTS_MAX; i++)
+		cfg->nicsw.vport_of_port[i] = VSW_VPORT_NONE;
+	cfg->ports[ACCESS20].vm_steer = VSW_DP_STEER_VF;
+	cfg->ports[ACCESS20].vm_vf_port = ACCESS10B;
+	pkts[0] = marked(mac[ACCESS10], mac_far, 10, 0);
+	pkts[1] = marked(mac[ACCESS20], mac_far, 20, 1);
+	pkts[2] = marked(mac[ACCESS20], mac_far, 20, 2);
+	receive_burst(TRUNK, pkts, 3);
+	expect_markers(ACCESS10, -1, "0");
+	expect_markers(ACCESS20, -1, "");
+	assert_int_equal(lc->stats[ACCESS20].drop_port_down, 2);
+}
+
 /*
  * a two-segment broadcast flooded to two untagged receivers. Both receivers hold
  * the same head mbuf; its second segment must stay alive until both have been freed.
@@ -426,6 +619,9 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_broadcast_untagged_and_tagged_copies, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_hook_verdicts, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_hook_stack_compacts_between_hooks, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_burst_runs_keep_every_check, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_multiseg_shared_with_a_vf, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_multiseg_flood_shares_every_segment, setup,
 	                                        teardown),
