@@ -69,11 +69,10 @@ vsw_fdb_slot(uint64_t key)
 	return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & (VSW_FDB_SLOTS - 1);
 }
 
-/** Port index for unicast @p mac, or VSW_PORT_NONE. Any thread, lock-free. */
+/** Port index of @p key (vsw_fdb_key()), or VSW_PORT_NONE. Any thread, lock-free. */
 static inline uint16_t
-vsw_fdb_lookup(const struct vsw_fdb *fdb, const uint8_t *mac)
+vsw_fdb_lookup_key(const struct vsw_fdb *fdb, uint64_t key)
 {
-	const uint64_t key = vsw_fdb_key(mac);
 	uint32_t slot = vsw_fdb_slot(key);
 
 	/* Bounded: the table is never more than half full, so an empty slot ends every probe. */
@@ -85,6 +84,13 @@ vsw_fdb_lookup(const struct vsw_fdb *fdb, const uint8_t *mac)
 		slot = (slot + 1) & (VSW_FDB_SLOTS - 1);
 	}
 	return VSW_PORT_NONE;
+}
+
+/** Port index for unicast @p mac, or VSW_PORT_NONE. Any thread, lock-free. */
+static inline uint16_t
+vsw_fdb_lookup(const struct vsw_fdb *fdb, const uint8_t *mac)
+{
+	return vsw_fdb_lookup_key(fdb, vsw_fdb_key(mac));
 }
 
 /**

@@ -46,19 +46,27 @@ enum rx_drop {
 	RX_N_DROPS,
 };
 
+/* What classify() reads of the ingress port for every frame, loaded once per burst. */
+struct rx_port {
+	uint32_t len_max; /* UINT32_MAX: no limit */
+	bool is_learning;
+};
+
 static inline enum rx_drop
-rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m)
+rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *in,
+         const struct rte_mbuf *m)
 {
-	const struct vsw_dp_port *in = &cfg->ports[in_port];
 	const uint8_t *src;
+	uint64_t src_bits = 0;
 	uint16_t owner;
 
 	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN || is_truncated_tag(m)))
 		return RX_RUNT;
-	if (unlikely(in->frame_len_max != 0 && rte_pktmbuf_pkt_len(m) > in->frame_len_max))
+	if (unlikely(rte_pktmbuf_pkt_len(m) > in->len_max))
 		return RX_OVERSIZE;
 	src = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN);
-	if (unlikely((src[0] & 0x01) || (src[0] | src[1] | src[2] | src[3] | src[4] | src[5]) == 0))
+	memcpy(&src_bits, src, RTE_ETHER_ADDR_LEN);
+	if (unlikely((src[0] & 0x01) || src_bits == 0))
 		return RX_BAD_SRC;
 	/*
 	 * A VM's own frame coming back from the wire means a loop outside (or someone using its
@@ -82,7 +90,11 @@ static uint16_t
 classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *st,
          struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct vsw_dp_port *in = &cfg->ports[in_port];
+	const struct vsw_dp_port *p = &cfg->ports[in_port];
+	/* Stores to mbufs may alias the configuration for the compiler: read it once. */
+	const struct rx_port in = {.len_max = p->frame_len_max != 0 ? p->frame_len_max : UINT32_MAX,
+	                           .is_learning = p->is_learning};
+	const struct vsw_vlan_cfg *vlan_cfg = &p->vlan;
 	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0;
 	uint16_t kept = 0;
 
@@ -96,14 +108,14 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		why = rx_check(cfg, in_port, m);
+		why = rx_check(cfg, in_port, &in, m);
 		if (unlikely(why != RX_KEEP)) {
 			drops[why]++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		is_tagged = vsw_l2_tag(m, &tag);
-		vlan = vsw_vlan_ingress(&in->vlan, is_tagged, tag);
+		vlan = vsw_vlan_ingress(vlan_cfg, is_tagged, tag);
 		if (unlikely(vlan == VSW_VLAN_NONE)) {
 			vlan_drops++;
 			rte_pktmbuf_free(m);
@@ -208,21 +220,50 @@ flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, stru
 		port_put(lc, cfg, untagged[i], m);
 }
 
-/* The destination of @p m from @p in_port: a port index, VSW_FWD_FLOOD or VSW_FWD_DROP. */
+/*
+ * The destination of @p m from @p in_port, whose destination MAC is @p key (vsw_fdb_key()):
+ * a port index, VSW_FWD_FLOOD or VSW_FWD_DROP.
+ */
 static inline uint16_t
-decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m)
+decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m, uint64_t key)
 {
 	const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t out;
 
 	if (dst[0] & 0x01)
 		return VSW_FWD_FLOOD;
-	out = vsw_fdb_lookup(&cfg->fdb, dst);
+	out = vsw_fdb_lookup_key(&cfg->fdb, key);
 	if (out == VSW_PORT_NONE && cfg->learn != NULL)
 		out = vsw_learn_lookup(cfg->learn, dst, m->vlan_tci);
 	if (out == VSW_PORT_NONE)
 		return VSW_FWD_FLOOD; /* unknown unicast: flooded in its VLAN, as a bridge does */
 	return out == in_port ? VSW_FWD_DROP : out;
+}
+
+/*
+ * decide() for a burst into @p dsts. A burst's frames mostly go to one MAC in one VLAN: a
+ * frame like the one before it gets the same decision without a lookup. The FDB is fixed for
+ * the burst; a MAC the control thread learns meanwhile counts from the next burst on, as if
+ * it had been learned a moment later.
+ */
+static void
+decide_burst(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *const *pkts,
+             uint16_t n, uint16_t *dsts)
+{
+	uint64_t prev_key = 0; /* matches no frame: every key has VSW_FDB_KEY_USED */
+	uint16_t prev_vlan = 0, prev_out = VSW_FWD_DROP;
+
+	for (uint16_t i = 0; i < n; i++) {
+		const struct rte_mbuf *m = pkts[i];
+		const uint64_t key = vsw_fdb_key(rte_pktmbuf_mtod(m, const uint8_t *));
+
+		if (key != prev_key || m->vlan_tci != prev_vlan) {
+			prev_key = key;
+			prev_vlan = m->vlan_tci;
+			prev_out = decide(cfg, in_port, m, key);
+		}
+		dsts[i] = prev_out;
+	}
 }
 
 static void
@@ -380,15 +421,16 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 	n = classify(cfg, in_port, &lc->stats[in_port], pkts, n);
 	if (cfg->n_hooks != 0)
 		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
-	for (uint16_t i = 0; i < n; i++) {
+	/* Learning only asks the control thread: no decision below depends on it. */
+	for (uint16_t i = 0; is_learning && i < n; i++) {
 		const uint8_t *src =
 		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
 
-		if (is_learning && !(src[0] & 0x01))
+		if (!(src[0] & 0x01))
 			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, in_port,
 			                      lc->now_s, &lc->wstats.learn_requests_dropped);
-		dsts[i] = decide(cfg, in_port, pkts[i]);
 	}
+	decide_burst(cfg, in_port, pkts, n, dsts);
 	forward_burst(lc, cfg, in_port, pkts, dsts, n);
 }
 
