@@ -309,28 +309,24 @@ is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
 
 /*
  * forward() for a burst. Frames of a burst mostly share their destination and VLAN: the
- * checks forward() makes per frame are made once per run of equal (port, VLAN), and the frames
- * of the run go straight to the tx buffer.
+ * checks forward() makes per frame are made once per run of equal (port, VLAN), and the run
+ * goes to the tx buffer in one copy.
  */
 static void
 forward_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
               struct rte_mbuf **pkts, const uint16_t *dsts, uint16_t n)
 {
-	uint16_t plain_out = VSW_PORT_NONE, plain_vlan = 0;
+	for (uint16_t i = 0, end; i < n; i = end) {
+		const uint16_t out = dsts[i], vlan = pkts[i]->vlan_tci;
 
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		const uint16_t out = dsts[i];
-
-		if (likely(out == plain_out && m->vlan_tci == plain_vlan)) {
-			vsw_txbuf_put(lc, cfg, out, m);
-		} else if (is_plain_dest(cfg, out, m->vlan_tci)) {
-			plain_out = out;
-			plain_vlan = m->vlan_tci;
-			vsw_txbuf_put(lc, cfg, out, m);
-		} else {
-			forward(lc, cfg, in_port, m, out);
+		if (!is_plain_dest(cfg, out, vlan)) {
+			forward(lc, cfg, in_port, pkts[i], out);
+			end = i + 1;
+			continue;
 		}
+		for (end = i + 1; end < n && dsts[end] == out && pkts[end]->vlan_tci == vlan; end++)
+			;
+		vsw_txbuf_put_run(lc, cfg, out, &pkts[i], end - i);
 	}
 }
 

@@ -43,4 +43,28 @@ vsw_txbuf_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
 		vsw_txbuf_flush(lc, cfg, port);
 }
 
+/* vsw_txbuf_put() for @p n frames in a row, all for @p port, which must be connected. */
+static inline void
+vsw_txbuf_put_run(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
+                  struct rte_mbuf *const *pkts, uint16_t n)
+{
+	struct vsw_txbuf *tb = &lc->txbufs[port];
+
+	RTE_ASSERT(port < VSW_PORTS_MAX && cfg->ports[port].is_connected);
+	while (n != 0) {
+		/* Re-read after each flush: egress hooks may have injected into this buffer. */
+		const uint16_t k = RTE_MIN(n, (uint16_t)(VSW_BURST_MAX - tb->n));
+
+		if (tb->n == 0)
+			lc->txbuf_gen[port] = cfg->ports[port].gen;
+		memcpy(&tb->pkts[tb->n], pkts, k * sizeof(pkts[0]));
+		tb->n += k;
+		pkts += k;
+		n -= k;
+		lc->txbuf_pending |= UINT64_C(1) << port;
+		if (tb->n == VSW_BURST_MAX)
+			vsw_txbuf_flush(lc, cfg, port);
+	}
+}
+
 #endif /* VSW_TXBUF_DP_H */
