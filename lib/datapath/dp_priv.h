@@ -110,20 +110,22 @@ vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_rxq *q, struct rte_mbuf **pk
 	return n;
 }
 
-/* True when some verdict of @p n is not PASS: four verdicts per 64-bit compare. */
+/*
+ * True when some verdict is not PASS. The whole array is scanned, four verdicts per 64-bit
+ * word, in a loop of fixed length the compiler unrolls: verdicts past the burst stay PASS
+ * (reset once per burst, and after every compaction).
+ */
 static inline bool
-has_verdict(const uint16_t *verdicts, uint16_t n)
+has_verdict(const uint16_t verdicts[VSW_BURST_MAX])
 {
 	uint64_t and4 = UINT64_MAX, w;
-	uint16_t i = 0;
 
 	static_assert(VSW_EXT_PASS == UINT16_MAX, "PASS is all ones: scanned 64 bits at a time");
-	for (; i + 4 <= n; i += 4) {
+	static_assert(VSW_BURST_MAX % 4 == 0, "whole 64-bit words of verdicts");
+	for (unsigned int i = 0; i < VSW_BURST_MAX; i += 4) {
 		memcpy(&w, &verdicts[i], sizeof(w));
 		and4 &= w;
 	}
-	for (; i < n; i++)
-		and4 &= verdicts[i] | UINT64_C(0xffffffffffff0000);
 	return and4 != UINT64_MAX;
 }
 

@@ -372,6 +372,8 @@ apply_verdicts(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_p
 			drops += verdicts[i] != VSW_EXT_DROP_COUNTED;
 		}
 	}
+	/* Past the kept ones, too: has_verdict() reads every verdict of the array. */
+	memset(&verdicts[kept], 0xff, (n - kept) * sizeof(verdicts[0]));
 	if (drops != 0)
 		vsw_counter_add(&lc->stats[in_port].drop_ext, drops);
 	return kept;
@@ -395,13 +397,13 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 	                               .verdicts = verdicts,
 	                               .lc = lc};
 
-	memset(verdicts, 0xff, n * sizeof(verdicts[0]));
+	memset(verdicts, 0xff, sizeof(verdicts));
 	for (uint16_t h = 0; h < cfg->n_hooks && n > 0; h++) {
 		if (cfg->hooks[h].ingress == NULL)
 			continue;
 		args.n = n;
 		cfg->hooks[h].ingress(cfg->hooks[h].ctx, &args);
-		if (unlikely(has_verdict(verdicts, n)))
+		if (unlikely(has_verdict(verdicts)))
 			n = apply_verdicts(lc, cfg, in_port, pkts, verdicts, n);
 	}
 	return n;

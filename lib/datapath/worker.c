@@ -47,7 +47,7 @@ run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t po
 	                               .lc = lc};
 	uint16_t drops = 0;
 
-	memset(verdicts, 0xff, n * sizeof(verdicts[0]));
+	memset(verdicts, 0xff, sizeof(verdicts));
 	for (uint16_t h = 0; h < cfg->n_hooks && n > 0; h++) {
 		uint16_t kept = 0;
 
@@ -55,7 +55,7 @@ run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t po
 			continue;
 		args.n = n;
 		cfg->hooks[h].egress(cfg->hooks[h].ctx, &args);
-		if (likely(!has_verdict(verdicts, n)))
+		if (likely(!has_verdict(verdicts)))
 			continue;
 		/* Egress may pass or drop; it cannot send a frame elsewhere (inject a copy). */
 		for (uint16_t i = 0; i < n; i++) {
@@ -67,7 +67,7 @@ run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t po
 			}
 		}
 		n = kept;
-		memset(verdicts, 0xff, n * sizeof(verdicts[0]));
+		memset(verdicts, 0xff, sizeof(verdicts));
 	}
 	if (drops != 0)
 		vsw_counter_add(&lc->stats[port].drop_ext, drops);

@@ -289,11 +289,11 @@ receive_burst(uint16_t port, struct rte_mbuf **pkts, unsigned int n)
 static void
 expect_markers(uint16_t port, int vlan, const char *markers)
 {
-	char got[VSW_BURST_MAX + 1] = "";
+	char got[2 * VSW_BURST_MAX + 1] = "";
 	size_t n = 0;
 	struct rte_mbuf *m;
 
-	while (n < VSW_BURST_MAX && rte_ring_dequeue(tx_rings[port], (void **)&m) == 0) {
+	while (n < 2 * VSW_BURST_MAX && rte_ring_dequeue(tx_rings[port], (void **)&m) == 0) {
 		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 		const int tag = p[12] == 0x81 && p[13] == 0 ? ((p[14] & 0x0f) << 8 | p[15]) : -1;
 
@@ -446,6 +446,36 @@ test_burst_runs_keep_every_check(void **state)
 	expect_markers(ACCESS10, -1, "0");
 	expect_markers(ACCESS20, -1, "");
 	assert_int_equal(lc->stats[ACCESS20].drop_port_down, 2);
+}
+
+/*
+ * Two rx bursts of 20 frames for one port before the pass ends: the second run fills the tx
+ * buffer, which leaves as a full burst, and the rest waits for the end of the pass. All 40
+ * leave, in order.
+ */
+static void
+test_run_fills_the_tx_buffer(void **state)
+{
+	const struct vsw_dp_rxq q = {.port = ACCESS10, .eth_port_id = eth_ids[ACCESS10]};
+	char want[41];
+
+	(void)state;
+	for (uint8_t burst = 0; burst < 2; burst++) {
+		struct rte_mbuf *pkts[20];
+
+		for (uint8_t i = 0; i < RTE_DIM(pkts); i++)
+			pkts[i] = marked(mac[ACCESS10B], mac[ACCESS10], -1, 20 * burst + i);
+		assert_int_equal(rte_ring_enqueue_bulk(rx_rings[ACCESS10], (void **)pkts, 20, NULL),
+		                 20);
+		assert_int_equal(vsw_dp_switch_burst(lc, cfg, &q), 20);
+	}
+	assert_int_equal(rte_ring_count(tx_rings[ACCESS10B]), VSW_BURST_MAX);
+	assert_int_equal(lc->txbufs[ACCESS10B].n, 40 - VSW_BURST_MAX);
+	vsw_txbuf_flush_all(lc, cfg);
+	for (int i = 0; i < 40; i++)
+		want[i] = (char)('0' + i);
+	want[40] = '\0';
+	expect_markers(ACCESS10B, -1, want);
 }
 
 /*
@@ -622,6 +652,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_hook_stack_compacts_between_hooks, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_burst_runs_keep_every_check, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_run_fills_the_tx_buffer, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_multiseg_shared_with_a_vf, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_multiseg_flood_shares_every_segment, setup,
 	                                        teardown),
