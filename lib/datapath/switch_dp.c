@@ -95,6 +95,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 	const struct rx_port in = {.len_max = p->frame_len_max != 0 ? p->frame_len_max : UINT32_MAX,
 	                           .is_learning = p->is_learning};
 	const struct vsw_vlan_cfg *vlan_cfg = &p->vlan;
+	const uint16_t untagged_vlan = vsw_vlan_ingress(vlan_cfg, false, 0);
 	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0;
 	uint16_t kept = 0;
 
@@ -115,7 +116,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 			continue;
 		}
 		is_tagged = vsw_l2_tag(m, &tag);
-		vlan = vsw_vlan_ingress(vlan_cfg, is_tagged, tag);
+		vlan = is_tagged ? vsw_vlan_ingress(vlan_cfg, true, tag) : untagged_vlan;
 		if (unlikely(vlan == VSW_VLAN_NONE)) {
 			vlan_drops++;
 			rte_pktmbuf_free(m);
