@@ -56,10 +56,14 @@ int vsw_fdb_add(struct vsw_fdb *fdb, const uint8_t mac[6], uint16_t port);
 static inline uint64_t
 vsw_fdb_key(const uint8_t *mac)
 {
-	uint64_t key = 0;
+	uint32_t lo;
+	uint16_t hi;
 
-	memcpy(&key, mac, 6); /* byte order does not matter: keys are only compared and hashed */
-	return key | VSW_FDB_KEY_USED;
+	/* Two loads in registers (6 bytes into a zeroed uint64_t went through the stack). Byte
+	 * order does not matter: keys are only compared and hashed. */
+	memcpy(&lo, mac, sizeof(lo));
+	memcpy(&hi, mac + sizeof(lo), sizeof(hi));
+	return ((uint64_t)hi << 32 | lo) | VSW_FDB_KEY_USED;
 }
 
 static inline uint32_t

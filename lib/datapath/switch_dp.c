@@ -57,16 +57,17 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
          const struct rte_mbuf *m)
 {
 	const uint8_t *src;
-	uint64_t src_bits = 0;
-	uint16_t owner;
+	uint32_t src_lo;
+	uint16_t src_hi, owner;
 
 	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN || is_truncated_tag(m)))
 		return RX_RUNT;
 	if (unlikely(rte_pktmbuf_pkt_len(m) > in->len_max))
 		return RX_OVERSIZE;
 	src = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN);
-	memcpy(&src_bits, src, RTE_ETHER_ADDR_LEN);
-	if (unlikely((src[0] & 0x01) || src_bits == 0))
+	memcpy(&src_lo, src, sizeof(src_lo));
+	memcpy(&src_hi, src + sizeof(src_lo), sizeof(src_hi));
+	if (unlikely((src[0] & 0x01) || (src_lo | src_hi) == 0))
 		return RX_BAD_SRC;
 	/*
 	 * A VM's own frame coming back from the wire means a loop outside (or someone using its
@@ -241,30 +242,40 @@ decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m,
 	return out == in_port ? VSW_FWD_DROP : out;
 }
 
+/* Frames [start, start + n) of a burst: one destination MAC, one VLAN, one decision. */
+struct fwd_run {
+	uint16_t start;
+	uint16_t n;
+	uint16_t out; /* decide()'s */
+};
+
 /*
- * decide() for a burst into @p dsts. A burst's frames mostly go to one MAC in one VLAN: a
- * frame like the one before it gets the same decision without a lookup. The FDB is fixed for
- * the burst; a MAC the control thread learns meanwhile counts from the next burst on, as if
- * it had been learned a moment later.
+ * decide() for a burst, by runs of frames to the same MAC in the same VLAN: a burst mostly
+ * goes to one MAC, so most frames need no lookup, and forward_runs() checks the destination
+ * once per run. The FDB is fixed for the burst; a MAC the control thread learns meanwhile
+ * counts from the next burst on, as if it had been learned a moment later. @return the runs.
  */
-static void
-decide_burst(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *const *pkts,
-             uint16_t n, uint16_t *dsts)
+static uint16_t
+decide_runs(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *const *pkts,
+            uint16_t n, struct fwd_run *runs)
 {
 	uint64_t prev_key = 0; /* matches no frame: every key has VSW_FDB_KEY_USED */
-	uint16_t prev_vlan = 0, prev_out = VSW_FWD_DROP;
+	uint16_t prev_vlan = 0, n_runs = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
 		const uint64_t key = vsw_fdb_key(rte_pktmbuf_mtod(m, const uint8_t *));
 
-		if (key != prev_key || m->vlan_tci != prev_vlan) {
-			prev_key = key;
-			prev_vlan = m->vlan_tci;
-			prev_out = decide(cfg, in_port, m, key);
+		if (likely(key == prev_key && m->vlan_tci == prev_vlan)) {
+			runs[n_runs - 1].n++;
+			continue;
 		}
-		dsts[i] = prev_out;
+		prev_key = key;
+		prev_vlan = m->vlan_tci;
+		runs[n_runs++] =
+		        (struct fwd_run){.start = i, .n = 1, .out = decide(cfg, in_port, m, key)};
 	}
+	return n_runs;
 }
 
 static void
@@ -309,25 +320,23 @@ is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
 }
 
 /*
- * forward() for a burst. Frames of a burst mostly share their destination and VLAN: the
- * checks forward() makes per frame are made once per run of equal (port, VLAN), and the run
- * goes to the tx buffer in one copy.
+ * forward() for a burst's runs (decide_runs()). A run to a plain destination goes to the tx
+ * buffer in one copy, after the checks forward() makes per frame made once; any other run
+ * takes forward() frame by frame.
  */
 static void
-forward_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-              struct rte_mbuf **pkts, const uint16_t *dsts, uint16_t n)
+forward_runs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+             struct rte_mbuf **pkts, const struct fwd_run *runs, uint16_t n_runs)
 {
-	for (uint16_t i = 0, end; i < n; i = end) {
-		const uint16_t out = dsts[i], vlan = pkts[i]->vlan_tci;
+	for (uint16_t r = 0; r < n_runs; r++) {
+		struct rte_mbuf **run = &pkts[runs[r].start];
 
-		if (!is_plain_dest(cfg, out, vlan)) {
-			forward(lc, cfg, in_port, pkts[i], out);
-			end = i + 1;
+		if (likely(is_plain_dest(cfg, runs[r].out, run[0]->vlan_tci))) {
+			vsw_txbuf_put_run(lc, cfg, runs[r].out, run, runs[r].n);
 			continue;
 		}
-		for (end = i + 1; end < n && dsts[end] == out && pkts[end]->vlan_tci == vlan; end++)
-			;
-		vsw_txbuf_put_run(lc, cfg, out, &pkts[i], end - i);
+		for (uint16_t i = 0; i < runs[r].n; i++)
+			forward(lc, cfg, in_port, run[i], runs[r].out);
 	}
 }
 
@@ -415,7 +424,8 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
                      struct rte_mbuf **pkts, uint16_t n)
 {
 	const bool is_learning = cfg->ports[in_port].is_learning && cfg->learn != NULL;
-	uint16_t dsts[VSW_BURST_MAX];
+	struct fwd_run runs[VSW_BURST_MAX];
+	uint16_t n_runs;
 
 	n = classify(cfg, in_port, &lc->stats[in_port], pkts, n);
 	if (cfg->n_hooks != 0)
@@ -429,8 +439,8 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, in_port,
 			                      lc->now_s, &lc->wstats.learn_requests_dropped);
 	}
-	decide_burst(cfg, in_port, pkts, n, dsts);
-	forward_burst(lc, cfg, in_port, pkts, dsts, n);
+	n_runs = decide_runs(cfg, in_port, pkts, n, runs);
+	forward_runs(lc, cfg, in_port, pkts, runs, n_runs);
 }
 
 uint16_t
