@@ -242,10 +242,9 @@ decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m,
 	return out == in_port ? VSW_FWD_DROP : out;
 }
 
-/* Frames [start, start + n) of a burst: one destination MAC, one VLAN, one decision. */
+/* Frames from start to the next run's start: one destination MAC, one VLAN, one decision. */
 struct fwd_run {
 	uint16_t start;
-	uint16_t n;
 	uint16_t out; /* decide()'s */
 };
 
@@ -266,14 +265,11 @@ decide_runs(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *con
 		const struct rte_mbuf *m = pkts[i];
 		const uint64_t key = vsw_fdb_key(rte_pktmbuf_mtod(m, const uint8_t *));
 
-		if (likely(key == prev_key && m->vlan_tci == prev_vlan)) {
-			runs[n_runs - 1].n++;
+		if (likely(key == prev_key && m->vlan_tci == prev_vlan))
 			continue;
-		}
 		prev_key = key;
 		prev_vlan = m->vlan_tci;
-		runs[n_runs++] =
-		        (struct fwd_run){.start = i, .n = 1, .out = decide(cfg, in_port, m, key)};
+		runs[n_runs++] = (struct fwd_run){.start = i, .out = decide(cfg, in_port, m, key)};
 	}
 	return n_runs;
 }
@@ -326,17 +322,20 @@ is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
  */
 static void
 forward_runs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-             struct rte_mbuf **pkts, const struct fwd_run *runs, uint16_t n_runs)
+             struct rte_mbuf **pkts, uint16_t n, const struct fwd_run *runs, uint16_t n_runs)
 {
 	for (uint16_t r = 0; r < n_runs; r++) {
+		const uint16_t end = r + 1 < n_runs ? runs[r + 1].start : n;
+		const uint16_t out = runs[r].out;
 		struct rte_mbuf **run = &pkts[runs[r].start];
+		const uint16_t len = end - runs[r].start;
 
-		if (likely(is_plain_dest(cfg, runs[r].out, run[0]->vlan_tci))) {
-			vsw_txbuf_put_run(lc, cfg, runs[r].out, run, runs[r].n);
+		if (likely(is_plain_dest(cfg, out, run[0]->vlan_tci))) {
+			vsw_txbuf_put_run(lc, cfg, out, run, len);
 			continue;
 		}
-		for (uint16_t i = 0; i < runs[r].n; i++)
-			forward(lc, cfg, in_port, run[i], runs[r].out);
+		for (uint16_t i = 0; i < len; i++)
+			forward(lc, cfg, in_port, run[i], out);
 	}
 }
 
@@ -440,7 +439,7 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 			                      lc->now_s, &lc->wstats.learn_requests_dropped);
 	}
 	n_runs = decide_runs(cfg, in_port, pkts, n, runs);
-	forward_runs(lc, cfg, in_port, pkts, runs, n_runs);
+	forward_runs(lc, cfg, in_port, pkts, n, runs, n_runs);
 }
 
 uint16_t
