@@ -332,8 +332,11 @@ static void
 port_finish(struct vsw_port *port, bool is_device_open)
 {
 	(void)step(port, VSW_NIC_EV_PORT_TEARDOWN, NULL);
-	if (is_device_open)
+	if (is_device_open) {
+		if (port->vhost_path[0] != '\0')
+			vsw_dp_vhost_unwatch(port->eth_port_id);
 		vsw_port_close(port);
+	}
 	(void)step(port, VSW_NIC_EV_PORT_DELETE, NULL);
 	rte_free(port);
 }
@@ -404,6 +407,8 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	if (rc < 0 && rc != -ENOTSUP)
 		CTL_LOG(WARNING, "port %s: link events not delivered (%s): link changes are polled",
 		        port->name, rte_strerror(-rc));
+	if (port->vhost_path[0] != '\0')
+		(void)vsw_dp_vhost_watch(port->eth_port_id);
 	/* A vhost-user port's NIC exists with its socket; it connects when the VM is ready. */
 	rc = step(port, VSW_NIC_EV_NIC_CREATE, em);
 	if (rc < 0) {
