@@ -10,6 +10,8 @@
  * a grace period before it returns: once it does, no worker is inside a burst on that device,
  * and the next burst takes the ethdev path, which the PMD itself keeps safe. The library takes
  * no vring lock around those two callbacks, and workers wait for nothing, so the wait ends.
+ *
+ * A device whose guest offloads checksums stays on the ethdev path: the PMD finishes them.
  */
 #include <errno.h>
 
@@ -17,6 +19,7 @@
 #include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
 #include <rte_spinlock.h>
+#include <rte_vhost.h>
 
 #include "dp_priv.h"
 
@@ -25,17 +28,36 @@ int vsw_dp_vhost_vids[RTE_MAX_ETHPORTS] = {[0 ... RTE_MAX_ETHPORTS - 1] = -1};
 /* Serialises the id's writers: the control thread (watch, unwatch) and the event thread. */
 static rte_spinlock_t vids_lock = RTE_SPINLOCK_INITIALIZER;
 
+/*
+ * The device @p eth_port_id serves, if workers may burst on it directly: not when the guest
+ * offloads its transmit checksums (VIRTIO_NET_F_CSUM), whose frames the PMD completes in
+ * software on rx and vsw's direct bursts would pass on unfinished.
+ */
+static int
+direct_vid(uint16_t eth_port_id)
+{
+	struct rte_eth_link link;
+	uint64_t features;
+	int vid;
+
+	if (rte_eth_link_get_nowait(eth_port_id, &link) != 0 || link.link_status != RTE_ETH_LINK_UP)
+		return -1;
+	vid = rte_eth_vhost_get_vid_from_port_id(eth_port_id);
+	if (vid < 0 || rte_vhost_get_negotiated_features(vid, &features) != 0 ||
+	    (features & (UINT64_C(1) << VIRTIO_NET_F_CSUM)) != 0)
+		return -1;
+	return vid;
+}
+
 /* Publish the device id @p eth_port_id has now; wait out the workers if it lost one. */
 static void
 update_vid(uint16_t eth_port_id, bool is_watched)
 {
-	struct rte_eth_link link;
 	int old, vid = -1;
 
 	rte_spinlock_lock(&vids_lock);
-	if (is_watched && rte_eth_link_get_nowait(eth_port_id, &link) == 0 &&
-	    link.link_status == RTE_ETH_LINK_UP)
-		vid = rte_eth_vhost_get_vid_from_port_id(eth_port_id);
+	if (is_watched)
+		vid = direct_vid(eth_port_id);
 	old = vsw_dp_vhost_vids[eth_port_id];
 	__atomic_store_n(&vsw_dp_vhost_vids[eth_port_id], vid < 0 ? -1 : vid, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&vids_lock);
