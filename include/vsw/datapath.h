@@ -256,6 +256,25 @@ const struct vsw_dp_cfg *vsw_dp_cfg_current(void);
 void vsw_dp_publish(struct vsw_dp_cfg *cfg);
 
 /**
+ * Let workers burst on the vhost device behind vhost-user ethdev @p eth_port_id directly, with
+ * the vhost library, whenever the device is up (the PMD's link events say when). Control thread.
+ * @return 0, or a negative errno (no link events: the ethdev's own bursts are used).
+ */
+int vsw_dp_vhost_watch(uint16_t eth_port_id);
+
+/**
+ * The vhost device whose rings workers use directly for ethdev @p eth_port_id, or -1 when they
+ * use the ethdev's bursts (not a vhost port, device down, or a capture running). Any thread.
+ */
+int vsw_dp_vhost_device(uint16_t eth_port_id);
+
+/**
+ * Stop vsw_dp_vhost_watch(): returns after a grace period, when no worker bursts on the device
+ * directly any more. Control thread, before the ethdev is closed.
+ */
+void vsw_dp_vhost_unwatch(uint16_t eth_port_id);
+
+/**
  * Enter @p m into the switch as if port @p port had received it (e.g. an announcement of a VM's
  * MAC): a worker takes it on its next pass and forwards it like any frame from that port, or
  * frees it if the port is not connected by then. Control thread. Consumes @p m either way.

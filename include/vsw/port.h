@@ -47,7 +47,8 @@ struct vsw_port {
 	bool is_dhcp_guarded;   /**< DHCP server messages from it are dropped */
 	bool is_router_guarded; /**< router advertisements and redirects from it are dropped */
 	uint32_t storm_pps;     /**< broadcast+multicast frames/s it may send; 0: no limit */
-	uint8_t n_macs;         /**< the VM adapter's MACs, mac[] first */
+	bool is_announced_on_connect; /**< RARP from its MACs whenever its NIC connects */
+	uint8_t n_macs;               /**< the VM adapter's MACs, mac[] first */
 	uint8_t macs[VSW_PORT_MACS_MAX][6];
 	struct vsw_vlan_cfg vlan;         /**< access or trunk */
 	char mirror_rx_to[VSW_NAME_SIZE]; /**< port that gets a copy of rx, or "" */

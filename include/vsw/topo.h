@@ -29,7 +29,8 @@
  *                   router: false,             # may send RAs/redirects: as dhcp_server
  *                   storm_pps: 0 },            # broadcast+multicast frames/s it may send; 0: any
  *       vf: none,                             # synthetic only: none | auto | 0..63
- *       vf_priority: 0 }                      # 0..1000: a higher one takes a lower's VF
+ *       vf_priority: 0,                       # 0..1000: a higher one takes a lower's VF
+ *       announce_on_connect: false }          # RARP from its MACs whenever its NIC connects
  *   - { name: mgmt0, type: internal, netdev: vsw-mgmt0 }        # a TAP into the host
  *   - { name: legacy1, type: emulated, netdev: tap-e1000-1, mac: "52:54:00:00:00:21" }
  * mirrors:
@@ -198,6 +199,9 @@ struct vsw_topo_port {
 	/** synthetic: who keeps a VF when there are too few, 0..VSW_TOPO_VF_PRIORITY_MAX; higher
 	 *  wins (include/vsw/vm.h) */
 	uint16_t vf_priority;
+	/** synthetic: each time its NIC connects, tell the network where its MACs are (one RARP
+	 *  per MAC into the switch), as on a live migration's destination */
+	bool is_announced_on_connect;
 	/** external: NIC switch whose default VPort is the uplink (then device is ""), or "" */
 	char nicsw[VSW_NAME_SIZE];
 	unsigned int nicsw_index;          /**< with nicsw: its index in topo->nicsws */

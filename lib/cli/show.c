@@ -274,6 +274,8 @@ show_port_info_parsed(void *parsed, struct cmdline *cl, void *data)
 		vsw_json_begin(&j, cl);
 		port_json_fields(&j, p);
 		vsw_json_u64(&j, "ethdev", p->eth_port_id);
+		vsw_json_str(&j, "io",
+		             vsw_dp_vhost_device(p->eth_port_id) >= 0 ? "vhost" : "ethdev");
 		vsw_json_u64(&j, "worker", p->worker);
 		vsw_json_u64(&j, "transitions", p->lc.n_transitions);
 		vsw_json_str(&j, "lifecycle", history);
@@ -281,10 +283,11 @@ show_port_info_parsed(void *parsed, struct cmdline *cl, void *data)
 		return;
 	}
 	cmdline_printf(cl,
-	               "port %s (%u)\n  type: %s\n  ethdev: %u\n  worker: %u\n  link: %s\n"
-	               "  port-state: %s\n  nic-state: %s\n  transitions: %" PRIu64 "\n"
+	               "port %s (%u)\n  type: %s\n  ethdev: %u\n  io: %s\n  worker: %u\n"
+	               "  link: %s\n  port-state: %s\n  nic-state: %s\n  transitions: %" PRIu64 "\n"
 	               "  lifecycle: %s\n",
-	               p->name, p->index, vsw_port_type_name(p->type), p->eth_port_id, p->worker,
+	               p->name, p->index, vsw_port_type_name(p->type), p->eth_port_id,
+	               vsw_dp_vhost_device(p->eth_port_id) >= 0 ? "vhost" : "ethdev", p->worker,
 	               p->is_link_up ? "up" : "down", vsw_port_state_name(p->lc.port_state),
 	               vsw_nic_state_name(p->lc.nic_state), p->lc.n_transitions, history);
 }

@@ -112,6 +112,7 @@ apply_settings(const struct vsw_topo *t, struct vsw_errmsg *em)
 		p->is_dhcp_guarded = !tp->security.is_dhcp_server_allowed;
 		p->is_router_guarded = !tp->security.is_router_allowed;
 		p->storm_pps = tp->security.storm_pps;
+		p->is_announced_on_connect = tp->is_announced_on_connect;
 		p->is_learning = p->type == VSW_PORT_EXTERNAL || p->vlan.mode == VSW_VLAN_TRUNK;
 		p->mirror_rx_to[0] = '\0';
 		p->mirror_tx_to[0] = '\0';

@@ -91,6 +91,7 @@ snapshot_port(const struct vsw_port *p, const struct vsw_topo *t, struct vsw_top
 	tp->security.is_dhcp_server_allowed = !p->is_dhcp_guarded;
 	tp->security.is_router_allowed = !p->is_router_guarded;
 	tp->security.storm_pps = p->storm_pps;
+	tp->is_announced_on_connect = p->is_announced_on_connect;
 	if (was != NULL && was->type == VSW_PORT_SYNTHETIC && p->type == VSW_PORT_SYNTHETIC) {
 		tp->vf_mode = was->vf_mode;
 		tp->vf_index = was->vf_index;

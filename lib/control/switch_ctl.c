@@ -322,6 +322,7 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	port->is_dhcp_guarded = !tp->security.is_dhcp_server_allowed;
 	port->is_router_guarded = !tp->security.is_router_allowed;
 	port->storm_pps = tp->security.storm_pps;
+	port->is_announced_on_connect = tp->is_announced_on_connect;
 	/* Where unknown hosts live: the uplink, and any trunk into another switch. */
 	port->is_learning = tp->type == VSW_PORT_EXTERNAL || tp->vlan.cfg.mode == VSW_VLAN_TRUNK;
 	return port;
@@ -332,8 +333,11 @@ static void
 port_finish(struct vsw_port *port, bool is_device_open)
 {
 	(void)step(port, VSW_NIC_EV_PORT_TEARDOWN, NULL);
-	if (is_device_open)
+	if (is_device_open) {
+		if (port->vhost_path[0] != '\0')
+			vsw_dp_vhost_unwatch(port->eth_port_id);
 		vsw_port_close(port);
+	}
 	(void)step(port, VSW_NIC_EV_PORT_DELETE, NULL);
 	rte_free(port);
 }
@@ -404,6 +408,8 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	if (rc < 0 && rc != -ENOTSUP)
 		CTL_LOG(WARNING, "port %s: link events not delivered (%s): link changes are polled",
 		        port->name, rte_strerror(-rc));
+	if (port->vhost_path[0] != '\0')
+		(void)vsw_dp_vhost_watch(port->eth_port_id);
 	/* A vhost-user port's NIC exists with its socket; it connects when the VM is ready. */
 	rc = step(port, VSW_NIC_EV_NIC_CREATE, em);
 	if (rc < 0) {
@@ -581,6 +587,13 @@ link_changed(struct vsw_port *port, bool is_up, struct vsw_dp_cfg *cfg)
 	              step(port, VSW_NIC_EV_NIC_CREATE, NULL) == 0))
 		(void)step(port, VSW_NIC_EV_NIC_CONNECT, NULL);
 	vsw_ctl_cfg_publish(cfg);
+	/*
+	 * After the publication: workers switch the announcement only from a connected port.
+	 * A VM that arrives by live migration may not announce itself (a net_failover guest
+	 * announces on its standby, which has no address): the network learns its new place here.
+	 */
+	if (port->is_announced_on_connect && vsw_lifecycle_is_connected(&port->lc))
+		(void)vsw_ctl_vm_announce(port->name, NULL);
 }
 
 /* Learn what workers asked for, and age entries once per CTL_AGING_PERIOD_S. */

@@ -17,6 +17,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_vhost.h>
 
 #include "vsw/datapath.h"
 #include "vsw/ext_dp.h"
@@ -93,18 +94,81 @@ vsw_counter_add(uint64_t *counter, uint64_t n)
 	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
+/*
+ * vhost-user ports are served by the vhost library directly (vhost_ctl.c): vsw_dp_vhost_vids[]
+ * holds, per ethdev, the vhost device id while the device is up and -1 otherwise. The vhost
+ * PMD's own bursts cost a per-packet mbuf free through its shared object's TLS lookup; the
+ * ethdev stays the port's control handle and the path for captures.
+ */
+extern int vsw_dp_vhost_vids[RTE_MAX_ETHPORTS];
+
+/* The vring a worker dequeues from for rx queue @p q (the guest's tx ring) and the one it
+ * enqueues to for tx queue @p q (the guest's rx ring), as the virtio-net layout pairs them. */
+#define VSW_VHOST_RING_OF_RXQ(q) ((uint16_t)((q)*2 + 1))
+#define VSW_VHOST_RING_OF_TXQ(q) ((uint16_t)((q)*2))
+
+/* A capture (pdump) hooks callbacks into the ethdev's bursts: then the ethdev path is taken. */
+static inline bool
+vsw_dp_has_rx_callbacks(uint16_t eth_port_id, uint16_t queue_id)
+{
+#ifdef RTE_ETHDEV_RXTX_CALLBACKS
+	return __atomic_load_n(&rte_eth_fp_ops[eth_port_id].rxq.clbk[queue_id], __ATOMIC_RELAXED) !=
+	       NULL;
+#else
+	return false;
+#endif
+}
+
+static inline bool
+vsw_dp_has_tx_callbacks(uint16_t eth_port_id, uint16_t queue_id)
+{
+#ifdef RTE_ETHDEV_RXTX_CALLBACKS
+	return __atomic_load_n(&rte_eth_fp_ops[eth_port_id].txq.clbk[queue_id], __ATOMIC_RELAXED) !=
+	       NULL;
+#else
+	return false;
+#endif
+}
+
+/* The vhost device behind @p eth_port_id for a direct burst on @p queue_id, or -1. */
+static inline int
+vsw_dp_vhost_vid(uint16_t eth_port_id, uint16_t queue_id, bool is_rx)
+{
+	const int vid = __atomic_load_n(&vsw_dp_vhost_vids[eth_port_id], __ATOMIC_ACQUIRE);
+
+	if (vid < 0 || unlikely(is_rx ? vsw_dp_has_rx_callbacks(eth_port_id, queue_id)
+	                              : vsw_dp_has_tx_callbacks(eth_port_id, queue_id)))
+		return -1;
+	return vid;
+}
+
 /* One rx burst of @p q into @p pkts, counted on its port. @return frames received. */
 static inline uint16_t
-vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_rxq *q, struct rte_mbuf **pkts)
+vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q,
+          struct rte_mbuf **pkts)
 {
 	struct vsw_port_stats *st = &lc->stats[q->port];
-	const uint16_t n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
+	const int vid = vsw_dp_vhost_vid(q->eth_port_id, q->queue_id, true);
 	uint64_t bytes = 0;
+	uint16_t n;
 
-	if (n == 0)
-		return 0;
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	if (vid >= 0) {
+		n = rte_vhost_dequeue_burst(vid, VSW_VHOST_RING_OF_RXQ(q->queue_id), cfg->pool,
+		                            pkts, VSW_BURST_MAX);
+		if (n == 0)
+			return 0;
+		/* The input port, as the PMD would set it: hooks read it. */
+		for (uint16_t i = 0; i < n; i++) {
+			pkts[i]->port = q->eth_port_id;
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
+	} else {
+		n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
+		if (n == 0)
+			return 0;
+		for (uint16_t i = 0; i < n; i++)
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
 	vsw_counter_add(&st->rx_packets, n);
 	vsw_counter_add(&st->rx_bytes, bytes);
 	return n;

@@ -98,20 +98,6 @@ hdr_at(const struct rte_mbuf *m, uint32_t off, uint32_t len, void *buf)
 	return rte_pktmbuf_read(m, off, len, buf);
 }
 
-/* What the transport header at @p l4 (8 bytes readable) of protocol @p proto is to the guards. */
-static inline enum l3_verdict
-classify_l4(uint8_t proto, const uint8_t *l4)
-{
-	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)l4;
-	const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)l4;
-
-	if (proto == IPPROTO_UDP && udp->src_port == rte_cpu_to_be_16(DHCP_SERVER_PORT))
-		return L3_DHCP_SERVER;
-	if (proto == IPPROTO_ICMP && icmp->icmp_type == ICMP4_REDIRECT)
-		return L3_ROUTER;
-	return L3_PASS;
-}
-
 static enum l3_verdict
 classify_ipv4(const struct rte_mbuf *m, uint32_t off)
 {
@@ -121,8 +107,8 @@ classify_ipv4(const struct rte_mbuf *m, uint32_t off)
 		struct rte_icmp_hdr icmp;
 	} buf;
 	const struct rte_ipv4_hdr *ip = hdr_at(m, off, sizeof(*ip), &buf);
-	const uint8_t *l4;
-	uint8_t proto;
+	const struct rte_udp_hdr *udp;
+	const struct rte_icmp_hdr *icmp;
 
 	if (ip == NULL)
 		return L3_PASS;
@@ -130,12 +116,21 @@ classify_ipv4(const struct rte_mbuf *m, uint32_t off)
 	if ((rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) != 0)
 		return L3_PASS;
 	off += (uint32_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
-	proto = ip->next_proto_id;
-	if (proto != IPPROTO_UDP && proto != IPPROTO_ICMP)
-		return L3_PASS;
-	static_assert(sizeof(struct rte_udp_hdr) == sizeof(struct rte_icmp_hdr), "one read");
-	l4 = hdr_at(m, off, sizeof(struct rte_udp_hdr), &buf);
-	return l4 != NULL ? classify_l4(proto, l4) : L3_PASS;
+	switch (ip->next_proto_id) {
+	case IPPROTO_UDP:
+		udp = hdr_at(m, off, sizeof(*udp), &buf);
+		if (udp != NULL && udp->src_port == rte_cpu_to_be_16(DHCP_SERVER_PORT))
+			return L3_DHCP_SERVER;
+		break;
+	case IPPROTO_ICMP:
+		icmp = hdr_at(m, off, sizeof(*icmp), &buf);
+		if (icmp != NULL && icmp->icmp_type == ICMP4_REDIRECT)
+			return L3_ROUTER;
+		break;
+	default:
+		break;
+	}
+	return L3_PASS;
 }
 
 static enum l3_verdict
@@ -185,9 +180,41 @@ classify_ipv6(const struct rte_mbuf *m, uint32_t off)
 	return L3_ROUTER;
 }
 
-/* classify_l3() for what is not plain IPv4 in the first segment. */
+/* Headers read in place by the fast path: Ethernet, IPv4 without options, UDP or ICMP. */
+#define FAST_HDRS_LEN                                                                              \
+	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
+#define IPV4_VHL_NO_OPTIONS 0x45
+
+/*
+ * Untagged IPv4 without options, headers in the first segment: nearly every frame, judged with
+ * a few loads instead of a walk through rte_pktmbuf_read(). @return false when it is not such a
+ * frame, for classify_l3() to judge.
+ */
+static inline bool
+classify_l3_fast(const struct rte_mbuf *m, enum l3_verdict *v)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eh + 1);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+	const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(ip + 1);
+
+	if (rte_pktmbuf_data_len(m) < FAST_HDRS_LEN ||
+	    eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    ip->version_ihl != IPV4_VHL_NO_OPTIONS)
+		return false;
+	*v = L3_PASS;
+	if ((ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		return true;
+	if (ip->next_proto_id == IPPROTO_UDP && udp->src_port == rte_cpu_to_be_16(DHCP_SERVER_PORT))
+		*v = L3_DHCP_SERVER;
+	else if (ip->next_proto_id == IPPROTO_ICMP && icmp->icmp_type == ICMP4_REDIRECT)
+		*v = L3_ROUTER;
+	return true;
+}
+
+/* What @p m (tag popped by classification) carries, as far as the DHCP and router guards care. */
 static enum l3_verdict
-classify_l3_other(const struct rte_mbuf *m)
+classify_l3(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	uint16_t type = eh->ether_type;
@@ -211,29 +238,6 @@ classify_l3_other(const struct rte_mbuf *m)
 	return L3_PASS;
 }
 
-/*
- * What @p m (tag popped by classification) carries, as far as the DHCP and router guards care.
- * Most frames are IPv4 without options, with their transport header in the first segment:
- * read in place, without the bounds checks of a walk through segments.
- */
-static inline enum l3_verdict
-classify_l3(const struct rte_mbuf *m)
-{
-	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eh + 1);
-
-	if (likely(eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
-	           rte_pktmbuf_data_len(m) >=
-	                   sizeof(*eh) + sizeof(*ip) + sizeof(struct rte_udp_hdr) &&
-	           ip->version_ihl == RTE_IPV4_VHL_DEF)) {
-		/* Later fragments carry no transport header: judged whole with the first. */
-		if ((ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) != 0)
-			return L3_PASS;
-		return classify_l4(ip->next_proto_id, (const uint8_t *)(ip + 1));
-	}
-	return classify_l3_other(m);
-}
-
 static void
 l3_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 {
@@ -244,7 +248,11 @@ l3_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 	if (likely(!p->is_dhcp_guarded && !p->is_router_guarded))
 		return;
 	for (uint16_t i = 0; i < a->n; i++) {
-		switch (classify_l3(a->pkts[i])) {
+		enum l3_verdict v;
+
+		if (!classify_l3_fast(a->pkts[i], &v))
+			v = classify_l3(a->pkts[i]);
+		switch (v) {
 		case L3_PASS:
 			break;
 		case L3_DHCP_SERVER:

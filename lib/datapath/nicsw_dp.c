@@ -243,7 +243,7 @@ uint16_t
 vsw_dp_nicsw_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
 {
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	const uint16_t n = vsw_dp_rx(lc, q, pkts);
+	const uint16_t n = vsw_dp_rx(lc, cfg, q, pkts);
 
 	if (n == 0)
 		return 0;

@@ -446,7 +446,7 @@ uint16_t
 vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
 {
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	const uint16_t n_rx = vsw_dp_rx(lc, q, pkts);
+	const uint16_t n_rx = vsw_dp_rx(lc, cfg, q, pkts);
 
 	if (n_rx != 0)
 		vsw_dp_switch_frames(lc, cfg, q->port, pkts, n_rx);

@@ -115,7 +115,8 @@ vlan_equal(const struct vsw_topo_vlan *a, const struct vsw_topo_vlan *b)
 	       memcmp(a->cfg.allowed, b->cfg.allowed, sizeof(a->cfg.allowed)) == 0;
 }
 
-/* What a kept port changes in place: MACs, VLAN, security (guards, storm control). */
+/* What a kept port changes in place: MACs, VLAN, security (guards, storm control), whether it
+ * announces its VM on connect. */
 static bool
 port_settings_equal(const struct vsw_topo_port *a, const struct vsw_topo_port *b)
 {
@@ -124,7 +125,8 @@ port_settings_equal(const struct vsw_topo_port *a, const struct vsw_topo_port *b
 	       a->security.has_mac_spoof_guard == b->security.has_mac_spoof_guard &&
 	       a->security.is_dhcp_server_allowed == b->security.is_dhcp_server_allowed &&
 	       a->security.is_router_allowed == b->security.is_router_allowed &&
-	       a->security.storm_pps == b->security.storm_pps;
+	       a->security.storm_pps == b->security.storm_pps &&
+	       a->is_announced_on_connect == b->is_announced_on_connect;
 }
 
 static bool

@@ -32,11 +32,22 @@ enum {
 	PORT_VF_PRIORITY,
 	PORT_NICSW,
 	PORT_NETDEV,
+	PORT_ANNOUNCE,
 	PORT_N
 };
-static const char *const port_keys[PORT_N] = {"name", "type",        "device",     "mac",
-                                              "macs", "vhost",       "vlan",       "security",
-                                              "vf",   "vf_priority", "nic_switch", "netdev"};
+static const char *const port_keys[PORT_N] = {"name",
+                                              "type",
+                                              "device",
+                                              "mac",
+                                              "macs",
+                                              "vhost",
+                                              "vlan",
+                                              "security",
+                                              "vf",
+                                              "vf_priority",
+                                              "nic_switch",
+                                              "netdev",
+                                              "announce_on_connect"};
 enum { VHOST_PATH, VHOST_MODE, VHOST_N };
 static const char *const vhost_keys[VHOST_N] = {"path", "mode"};
 enum { VLAN_MODE, VLAN_ID, VLAN_ALLOWED, VLAN_NATIVE, VLAN_N };
@@ -414,14 +425,29 @@ port_netdev(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_port 
 	return 0;
 }
 
+static int
+port_announce(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_port *port,
+              struct topo_port_marks *pm)
+{
+	pm->announce_on_connect = topo_node_mark(node);
+	return topo_get_bool(p, node, "announce_on_connect", &port->is_announced_on_connect);
+}
+
 /* In key order: mac is read before macs, which relies on it. */
 static const port_key_fn port_readers[PORT_N] = {
-        [PORT_NAME] = port_name,     [PORT_TYPE] = port_type,
-        [PORT_DEVICE] = port_device, [PORT_MAC] = port_mac,
-        [PORT_MACS] = port_macs,     [PORT_VHOST] = port_vhost,
-        [PORT_VLAN] = port_vlan,     [PORT_SECURITY] = port_security,
-        [PORT_VF] = port_vf,         [PORT_VF_PRIORITY] = port_vf_priority,
-        [PORT_NICSW] = port_nicsw,   [PORT_NETDEV] = port_netdev,
+        [PORT_NAME] = port_name,
+        [PORT_TYPE] = port_type,
+        [PORT_DEVICE] = port_device,
+        [PORT_MAC] = port_mac,
+        [PORT_MACS] = port_macs,
+        [PORT_VHOST] = port_vhost,
+        [PORT_VLAN] = port_vlan,
+        [PORT_SECURITY] = port_security,
+        [PORT_VF] = port_vf,
+        [PORT_VF_PRIORITY] = port_vf_priority,
+        [PORT_NICSW] = port_nicsw,
+        [PORT_NETDEV] = port_netdev,
+        [PORT_ANNOUNCE] = port_announce,
 };
 
 /* What a port has when the file does not say: it depends on the type. */

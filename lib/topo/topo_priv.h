@@ -44,6 +44,7 @@ struct topo_port_marks {
 	struct vsw_topo_mark router;
 	struct vsw_topo_mark vf;
 	struct vsw_topo_mark vf_priority;
+	struct vsw_topo_mark announce_on_connect;
 	struct vsw_topo_mark nicsw;
 	struct vsw_topo_mark netdev;
 };

@@ -423,6 +423,8 @@ static const struct type_key type_keys[] = {
          "synthetic ports"},
         {"vf_priority", offsetof(struct topo_port_marks, vf_priority), TYPE_BIT(VSW_PORT_SYNTHETIC),
          "synthetic ports"},
+        {"announce_on_connect", offsetof(struct topo_port_marks, announce_on_connect),
+         TYPE_BIT(VSW_PORT_SYNTHETIC), "synthetic ports"},
         {"nic_switch", offsetof(struct topo_port_marks, nicsw), TYPE_BIT(VSW_PORT_EXTERNAL),
          "external ports"},
         {"netdev", offsetof(struct topo_port_marks, netdev),

@@ -166,6 +166,8 @@ write_port(FILE *f, const struct vsw_topo_port *p)
 	else
 		fprintf(f, "    vf: %s\n", p->vf_mode == VSW_TOPO_VF_AUTO ? "auto" : "none");
 	fprintf(f, "    vf_priority: %u\n", p->vf_priority);
+	if (p->is_announced_on_connect)
+		fputs("    announce_on_connect: true\n", f);
 }
 
 static void

@@ -18,7 +18,7 @@
 #include "vsw/topo.h"
 
 /* Keys of the largest mapping of the schema, a port. */
-#define TOPO_MAP_KEYS_MAX 12
+#define TOPO_MAP_KEYS_MAX 13
 
 /* One mapping as read: its schema in, the key and value nodes found out (NULL when absent). */
 struct topo_map {

@@ -7,7 +7,8 @@ A must get nothing back; vswd's port counters must match what the VMs saw. Cover
 vhost server, vswd as vhost client, VMs that leave and come back on the same socket (each one
 a new NIC on the same port), an unpaced burst where whatever B misses must show up in vswd's
 DROPS, frames to a port with no VM (unicast dropped as port-down, broadcast not sent there),
-and a B that stops reading (dropped as tx-full).
+a B that stops reading (dropped as tx-full), and VMs killed while frames flow both ways (the
+workers' direct vhost bursts must let go of the device before the library frees it).
 """
 
 import os
@@ -198,6 +199,42 @@ class VhostTest(LabCase):
         self.assertEqual(rb["rx_test"] + vmb["drop-tx-full"], N, (rb, vmb))
         self.note("stalled B: got %d/%d, vswd drop-tx-full %d" % (
             rb["rx_test"], N, vmb["drop-tx-full"]))
+
+    def test_g_vm_killed_mid_stream(self):
+        """Workers burst on the vhost library directly while a device is up ("io: vhost"). A VM
+        killed while frames flow both ways takes its device away under the workers: vswd waits
+        them out before the library frees it, goes back to ethdev bursts, survives, and a new
+        VM on the socket gets the direct path and every frame again."""
+        lab = self.lab
+        vswd = lab.start_vswd(self.start("server"))
+        for i in range(1, 6):
+            base = lab.stats()["vma"]["rx_packets"]
+            # Paced so that both streams still run when the victim dies (~2 s of frames).
+            b = lab.start_vm("b%d" % i, self.sock_b, MAC_B, send=20 * N, dst=MAC_A,
+                             pps=10 * N, stream=10 + i, timeout_s=60)
+            a = lab.start_vm("a%d" % i, self.sock_a, MAC_A, send=20 * N, dst=MAC_B,
+                             pps=10 * N, stream=i, timeout_s=60)
+            lab.wait_links(["vma", "vmb"])
+            self.assertEqual(lab.port_detail("info", "vma")["io"], "vhost")
+            lab.wait_count("vma", "rx_packets", base + N // 5)
+            victim = (b, a)[i % 2]
+            lab.stop(victim, sig=signal.SIGKILL)
+            lab.wait_links(["vmb" if victim is b else "vma"], state="down")
+            self.assertEqual(lab.port_detail("info", "vmb" if victim is b else "vma")["io"],
+                             "ethdev")
+            for vm in (a, b):
+                lab.stop(vm, sig=signal.SIGKILL)
+            lab.wait_links(["vma", "vmb"], state="down")
+            self.assertTrue(vswd.alive(), "vswd died when a VM was killed mid-stream")
+        # Still a working switch: a clean A -> B run, every frame in order.
+        b = lab.start_vm("bz", self.sock_b, MAC_B, expect=5000)
+        lab.wait_links(["vmb"])
+        self.assertEqual(lab.port_detail("info", "vmb")["io"], "vhost")
+        a = lab.start_vm("az", self.sock_a, MAC_A, send=5000, dst=MAC_B, stream=99,
+                         linger_ms=LISTEN_MS)
+        rb = b.result()
+        self.assertEqual(lab.finish(a)["sent"], 5000)
+        self.assertEqual((rb["rx_test"], rb["rx_in_order"], rb["rx_dup"]), (5000, 5000, 0), rb)
 
 
 if __name__ == "__main__":

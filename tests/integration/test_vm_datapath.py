@@ -30,7 +30,7 @@ NS_PPS = 20000
 
 
 class VmDatapathTest(LabCase):
-    def start(self, num_vfs=2, vms=(("vm1", MAC_VM1, 0),)):
+    def start(self, num_vfs=2, vms=(("vm1", MAC_VM1, 0),), announcing=()):
         lab = self.lab
         self.ns, host_if, self.ns_if = lab.add_veth_netns()
         self.vf_dir = lab.path("vf")
@@ -47,7 +47,9 @@ class VmDatapathTest(LabCase):
         for name, mac, prio in vms:
             self.socks[name] = lab.path(name + ".sock")
             lines.append("  - { name: %s, type: synthetic, mac: %s, vf_priority: %d, "
-                         "vhost: { path: %s } }" % (name, q(mac), prio, q(self.socks[name])))
+                         "vhost: { path: %s }, announce_on_connect: %s }" % (
+                             name, q(mac), prio, q(self.socks[name]),
+                             "true" if name in announcing else "false"))
         lines += [
             "nic_switches:",
             "  - name: nic0",
@@ -307,6 +309,25 @@ class VmDatapathTest(LabCase):
         r = lab.finish(rx)
         self.assertEqual(r["rx_rarp"], {mac_norm(MAC_VM1): 1}, r)
         lab.finish(vm)
+
+    def test_announce_on_connect_sends_a_rarp_each_time_the_nic_connects(self):
+        """A port with announce_on_connect (a live migration's destination, where the guest
+        may not announce itself) sends one RARP from its MAC out of the uplink every time its
+        NIC connects, with no command; a port without it (vm2) announces nothing."""
+        lab = self.lab
+        self.start(vms=(("vm1", MAC_VM1, 0), ("vm2", MAC_VM2, 0)), announcing=("vm1",))
+        lab.wait_links(["uplink"])
+        for i in (1, 2):
+            rx = lab.nsraw_recv(self.ns, self.ns_if, count=1, timeout_s=15, linger_ms=1500)
+            time.sleep(0.3)
+            vm2 = self.guest_nic("vm2", self.socks["vm2"], MAC_VM2)
+            lab.wait_links(["vm2"])
+            vm1 = self.guest_nic("vm1", self.socks["vm1"], MAC_VM1)
+            r = lab.finish(rx)
+            self.assertEqual(r["rx_rarp"], {mac_norm(MAC_VM1): 1}, (i, r))
+            for vm in (vm1, vm2):
+                lab.finish(vm)
+            lab.wait_links(["vm1", "vm2"], state="down")
 
     # --- refusals -------------------------------------------------------------------------
 

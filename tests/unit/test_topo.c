@@ -223,7 +223,9 @@ check_v2_ports(const struct vsw_topo *topo)
 	assert_int_equal(p[1].vf_mode, VSW_TOPO_VF_INDEX);
 	assert_int_equal(p[1].vf_index, 3);
 	assert_int_equal(p[1].vf_priority, 1000);
-	assert_int_equal(p[0].vf_priority, 0);          /* the default */
+	assert_int_equal(p[0].vf_priority, 0); /* the default */
+	assert_true(p[1].is_announced_on_connect);
+	assert_false(p[0].is_announced_on_connect);     /* the default */
 	assert_true(p[1].security.has_mac_spoof_guard); /* default of synthetic ports */
 	assert_port(&p[2], "uplink", VSW_PORT_EXTERNAL, "", NULL, "", VSW_VHOST_SERVER, 19, 5);
 	assert_string_equal(p[2].nicsw, "nic0");
@@ -636,7 +638,7 @@ static const struct bad_case bad_strings[] = {
          "4:13: ports[0]: name contains a nul character, expected text"},
         {"port_unknown_far", HDR "ports:\n  - { name: up, type: external, foo: x }\n",
          "4:33: port 'up': unknown key 'foo', expected name, type, device, mac, macs, vhost, vlan, "
-         "security, vf, vf_priority, nic_switch or netdev"},
+         "security, vf, vf_priority, nic_switch, netdev or announce_on_connect"},
         {"port_type_case", HDR "ports:\n  - { name: up, type: External }\n",
          "4:23: port 'up': unknown port type 'External', expected external, synthetic, internal "
          "or emulated"},
@@ -789,6 +791,12 @@ static const struct bad_case bad_strings_v2[] = {
          "4:88: port 'vm': vf 4 is beyond every nic switch's vfs, expected 0..3"},
         {"vf_priority_range", PORTS VM ", vf_priority: 1001 }\n",
          "4:97: port 'vm': invalid vf_priority '1001', expected an integer 0..1000"},
+        {"announce_not_bool", PORTS VM ", announce_on_connect: maybe }\n",
+         "4:105: port 'vm': invalid announce_on_connect 'maybe', expected true or false"},
+        {"announce_on_external",
+         PORTS "  - { name: up, type: external, device: x, announce_on_connect: true }\n",
+         "4:65: port 'up': unexpected key 'announce_on_connect', expected it only on synthetic "
+         "ports"},
         {"vf_priority_on_external",
          PORTS "  - { name: up, type: external, device: x, vf_priority: 1 }\n",
          "4:57: port 'up': unexpected key 'vf_priority', expected it only on synthetic ports"},

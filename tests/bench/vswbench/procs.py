@@ -80,7 +80,7 @@ class TestpmdGen(Testpmd):
 
     def __init__(self, d, size, burst=32):
         super().__init__([
-            "taskset", "-c", "0", TESTPMD, "--lcores", "0@0,1@0", "--file-prefix",
+            "nice", "-n", "-15", "taskset", "-c", "0", TESTPMD, "--lcores", "0@0,1@0", "--file-prefix",
             prefix("g"), "--in-memory", "--single-file-segments", "--iova-mode=va", "-m", "512",
             "--no-pci", "--log-level", "*:error",
             "--vdev", "net_virtio_user0,path=%s/sock0,queues=1,mac=%s,server=1" % (d, MAC0),
