@@ -45,6 +45,9 @@ enum vsw_dp_vm_steer {
 	VSW_DP_STEER_BOTH,          /**< both, during a change */
 };
 
+/** eth_port_id of a port without an ethdev: a vhost-user port served by the vhost library. */
+#define VSW_ETH_PORT_NONE UINT16_MAX
+
 /** One switch port as the workers see it. */
 struct vsw_dp_port {
 	bool is_used;           /**< a port holds this index */
@@ -256,23 +259,31 @@ const struct vsw_dp_cfg *vsw_dp_cfg_current(void);
 void vsw_dp_publish(struct vsw_dp_cfg *cfg);
 
 /**
- * Let workers burst on the vhost device behind vhost-user ethdev @p eth_port_id directly, with
- * the vhost library, whenever the device is up (the PMD's link events say when). Control thread.
+ * Let workers burst on vhost device @p vid for switch port @p port directly, with the vhost
+ * library; -1: no device. Taking a device away returns after a grace period, when no worker
+ * bursts on it any more: call it from the library's destroy_device() callback, before the
+ * library frees the device. Control thread or the vhost event thread.
+ */
+void vsw_dp_vhost_set(uint16_t port, int vid);
+
+/**
+ * For a port with the vhost PMD's ethdev @p eth_port_id: follow its device with
+ * vsw_dp_vhost_set() on the PMD's link events. Control thread.
  * @return 0, or a negative errno (no link events: the ethdev's own bursts are used).
  */
-int vsw_dp_vhost_watch(uint16_t eth_port_id);
+int vsw_dp_vhost_watch(uint16_t port, uint16_t eth_port_id);
 
 /**
- * The vhost device whose rings workers use directly for ethdev @p eth_port_id, or -1 when they
- * use the ethdev's bursts (not a vhost port, device down, or a capture running). Any thread.
+ * Stop vsw_dp_vhost_watch() (@p eth_port_id VSW_ETH_PORT_NONE: a port without an ethdev) and
+ * forget the device: returns after a grace period. Control thread, before the port closes.
  */
-int vsw_dp_vhost_device(uint16_t eth_port_id);
+void vsw_dp_vhost_unwatch(uint16_t port, uint16_t eth_port_id);
 
 /**
- * Stop vsw_dp_vhost_watch(): returns after a grace period, when no worker bursts on the device
- * directly any more. Control thread, before the ethdev is closed.
+ * The vhost device whose rings workers use for switch port @p port, or -1 (none, or the port's
+ * ethdev bursts are used). Any thread.
  */
-void vsw_dp_vhost_unwatch(uint16_t eth_port_id);
+int vsw_dp_vhost_device(uint16_t port);
 
 /**
  * Enter @p m into the switch as if port @p port had received it (e.g. an announcement of a VM's

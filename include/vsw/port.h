@@ -3,11 +3,11 @@
  * @file
  * Switch ports and the DPDK devices behind them (R-NIC-1).
  *
- * A synthetic port is a vhost-user socket served through DPDK's vhost PMD (net_vhost); an
- * external port is any DPDK device string (a PCI address, net_af_xdp, net_af_packet,
- * net_tap). The vhost PMD was chosen over raw rte_vhost so that every port is an ethdev: one
- * rx/tx path in the workers, one stats and link API, and the PMD already orders its own
- * queue access against vhost device teardown. Control thread only.
+ * A synthetic port is a vhost-user socket served by DPDK's vhost library directly, without an
+ * ethdev (lib/port/vhost_port.c), unless its topology asks for the vhost PMD's ethdev
+ * (`vhost.ethdev: true`, for dpdk-dumpcap); an emulated VF on a vhost-user socket has the
+ * PMD's. Workers burst on the library either way (lib/datapath/vhost_ctl.c). An external port is any DPDK device string
+ * (a PCI address, net_af_xdp, net_af_packet, net_tap). Control thread only.
  */
 #ifndef VSW_PORT_H
 #define VSW_PORT_H
@@ -31,7 +31,7 @@ struct vsw_port {
 	char name[VSW_NAME_SIZE];
 	enum vsw_port_type type;
 	uint16_t index;       /**< switch port index, 0..VSW_PORTS_MAX-1 */
-	uint16_t eth_port_id; /**< DPDK ethdev */
+	uint16_t eth_port_id; /**< DPDK ethdev, or VSW_ETH_PORT_NONE (vhost-user without one) */
 	uint16_t worker;      /**< index of the worker polling its rx queue */
 	bool has_mac;
 	uint8_t mac[6];
@@ -41,6 +41,7 @@ struct vsw_port {
 	/** af_packet, af_xdp: the kernel interface whose carrier is the port's link, else "" */
 	char carrier_if[VSW_TOPO_NETDEV_SIZE];
 	enum vsw_vhost_mode vhost_mode;
+	bool has_vhost_ethdev;  /**< vhost-user through the vhost PMD's ethdev */
 	bool is_link_up;        /**< last link state seen by the control thread */
 	bool is_learning;       /**< learns source MACs (external, trunk ports) */
 	bool is_spoof_guarded;  /**< frames must come from one of macs[] */
@@ -89,8 +90,10 @@ uint16_t vsw_port_usable_txqs(const struct vsw_port *port);
 
 /** A link change a device reported, as queued for the control thread. */
 struct vsw_port_link_ev {
-	uint16_t eth_port_id;
-	bool is_up; /**< the link as the device saw it when it reported the change */
+	uint16_t eth_port_id; /**< the ethdev's; VSW_ETH_PORT_NONE: a port without one */
+	uint16_t port;        /**< without an ethdev: the switch port index ... */
+	uint32_t gen;         /**< ... and which port held it (struct vsw_port.gen) */
+	bool is_up;           /**< the link as the device saw it when it reported the change */
 };
 
 /**

@@ -23,6 +23,7 @@
  *       vlan: { mode: trunk, allowed: all, native: 0 } }   # external default; allowed: [10, 20]
  *   - { name: vm1, type: synthetic, mac: "52:54:00:00:00:01",   # or macs: [...], up to 8
  *       vhost: { path: /run/vsw/vm1.sock, mode: server },       # mode: server | client
+ *                                    # ethdev: true: through the vhost PMD (dpdk-dumpcap sees it)
  *       vlan: { mode: access, id: 0 },                          # default of the other types
  *       security: { mac_spoof_guard: true,     # default true on synthetic and emulated ports
  *                   dhcp_server: false,        # may answer DHCP: default false on those, else true
@@ -192,7 +193,9 @@ struct vsw_topo_port {
 	uint8_t macs[VSW_TOPO_MACS_MAX][6]; /**< unicast, unique among all ports' macs */
 	char vhost_path[VSW_PATH_SIZE];     /**< synthetic: absolute socket path */
 	enum vsw_vhost_mode vhost_mode;     /**< synthetic: server unless told otherwise */
-	struct vsw_topo_vlan vlan;          /**< defaults: external trunk all, others access 0 */
+	/** synthetic: served through the vhost PMD's ethdev, not by the vhost library alone */
+	bool has_vhost_ethdev;
+	struct vsw_topo_vlan vlan; /**< defaults: external trunk all, others access 0 */
 	struct vsw_topo_security security;
 	enum vsw_topo_vf_mode vf_mode; /**< synthetic only; VSW_TOPO_VF_NONE by default */
 	uint16_t vf_index;             /**< VSW_TOPO_VF_INDEX: 0..VSW_TOPO_VF_INDEX_MAX, else 0 */

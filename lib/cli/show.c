@@ -254,6 +254,15 @@ static cmdline_parse_token_string_t tok_info =
 static cmdline_parse_token_string_t tok_info_name =
         TOKEN_STRING_INITIALIZER(struct show_port_info_result, name, NULL);
 
+/* Where workers burst for @p p: the vhost library, its ethdev, or nowhere (no guest yet). */
+static const char *
+io_name(const struct vsw_port *p)
+{
+	if (vsw_dp_vhost_device(p->index) >= 0)
+		return "vhost";
+	return p->eth_port_id == VSW_ETH_PORT_NONE ? "none" : "ethdev";
+}
+
 /* The port's states and its lifecycle as R-NIC-2/R-NIC-3 name the steps. */
 static void
 show_port_info_parsed(void *parsed, struct cmdline *cl, void *data)
@@ -261,6 +270,7 @@ show_port_info_parsed(void *parsed, struct cmdline *cl, void *data)
 	struct show_port_info_result *res = parsed;
 	const struct vsw_port *p = vsw_ctl_port_find(res->name);
 	char history[VSW_LIFECYCLE_HISTORY_SIZE];
+	char ethdev[8] = "none";
 
 	RTE_SET_USED(data);
 	if (p == NULL) {
@@ -273,23 +283,25 @@ show_port_info_parsed(void *parsed, struct cmdline *cl, void *data)
 
 		vsw_json_begin(&j, cl);
 		port_json_fields(&j, p);
-		vsw_json_u64(&j, "ethdev", p->eth_port_id);
-		vsw_json_str(&j, "io",
-		             vsw_dp_vhost_device(p->eth_port_id) >= 0 ? "vhost" : "ethdev");
+		if (p->eth_port_id != VSW_ETH_PORT_NONE)
+			vsw_json_u64(&j, "ethdev", p->eth_port_id);
+		vsw_json_str(&j, "io", io_name(p));
 		vsw_json_u64(&j, "worker", p->worker);
 		vsw_json_u64(&j, "transitions", p->lc.n_transitions);
 		vsw_json_str(&j, "lifecycle", history);
 		vsw_json_end(&j);
 		return;
 	}
+	if (p->eth_port_id != VSW_ETH_PORT_NONE)
+		snprintf(ethdev, sizeof(ethdev), "%u", p->eth_port_id);
 	cmdline_printf(cl,
-	               "port %s (%u)\n  type: %s\n  ethdev: %u\n  io: %s\n  worker: %u\n"
+	               "port %s (%u)\n  type: %s\n  ethdev: %s\n  io: %s\n  worker: %u\n"
 	               "  link: %s\n  port-state: %s\n  nic-state: %s\n  transitions: %" PRIu64 "\n"
 	               "  lifecycle: %s\n",
-	               p->name, p->index, vsw_port_type_name(p->type), p->eth_port_id,
-	               vsw_dp_vhost_device(p->eth_port_id) >= 0 ? "vhost" : "ethdev", p->worker,
-	               p->is_link_up ? "up" : "down", vsw_port_state_name(p->lc.port_state),
-	               vsw_nic_state_name(p->lc.nic_state), p->lc.n_transitions, history);
+	               p->name, p->index, vsw_port_type_name(p->type), ethdev, io_name(p),
+	               p->worker, p->is_link_up ? "up" : "down",
+	               vsw_port_state_name(p->lc.port_state), vsw_nic_state_name(p->lc.nic_state),
+	               p->lc.n_transitions, history);
 }
 
 static cmdline_parse_inst_t cmd_show_port_info = {

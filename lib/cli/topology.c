@@ -95,9 +95,12 @@ port_node(FILE *f, const struct vsw_port *p)
 	snprintf(id, sizeof(id), "port:%s", p->name);
 	snprintf(kind, sizeof(kind), "%s port", vsw_port_type_name(p->type));
 	/* The ethdev name is what dpdk-dumpcap -i takes to capture this port. */
-	if (rte_eth_dev_get_name_by_port(p->eth_port_id, ethdev) != 0)
-		snprintf(ethdev, sizeof(ethdev), "?");
-	snprintf(dev, sizeof(dev), "ethdev %u %s", p->eth_port_id, ethdev);
+	if (p->eth_port_id == VSW_ETH_PORT_NONE)
+		snprintf(dev, sizeof(dev), "no ethdev (vhost library)");
+	else if (rte_eth_dev_get_name_by_port(p->eth_port_id, ethdev) == 0)
+		snprintf(dev, sizeof(dev), "ethdev %u %s", p->eth_port_id, ethdev);
+	else
+		snprintf(dev, sizeof(dev), "ethdev %u ?", p->eth_port_id);
 	if (p->vhost_path[0] != '\0')
 		snprintf(where, sizeof(where), "vhost-user %s %s",
 		         vsw_vhost_mode_name(p->vhost_mode), p->vhost_path);

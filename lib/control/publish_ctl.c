@@ -50,7 +50,7 @@ frame_len_max(const struct vsw_port *p)
 {
 	uint16_t mtu = RTE_ETHER_MTU;
 
-	if (rte_eth_dev_get_mtu(p->eth_port_id, &mtu) != 0)
+	if (p->eth_port_id == VSW_ETH_PORT_NONE || rte_eth_dev_get_mtu(p->eth_port_id, &mtu) != 0)
 		mtu = RTE_ETHER_MTU;
 	return (uint32_t)mtu + RTE_ETHER_HDR_LEN + 2 * sizeof(struct rte_vlan_hdr);
 }

@@ -84,6 +84,7 @@ snapshot_port(const struct vsw_port *p, const struct vsw_topo *t, struct vsw_top
 	if (p->type == VSW_PORT_SYNTHETIC) {
 		memcpy(tp->vhost_path, p->vhost_path, sizeof(tp->vhost_path));
 		tp->vhost_mode = p->vhost_mode;
+		tp->has_vhost_ethdev = p->has_vhost_ethdev;
 	}
 	tp->vlan.cfg = p->vlan;
 	tp->vlan.is_all = p->vlan.mode == VSW_VLAN_TRUNK && vlan_is_all(&p->vlan);

@@ -316,6 +316,7 @@ port_from_topo(const struct vsw_topo_port *tp, uint16_t index)
 	memcpy(port->netdev, tp->netdev, sizeof(port->netdev));
 	memcpy(port->vhost_path, tp->vhost_path, sizeof(port->vhost_path));
 	port->vhost_mode = tp->vhost_mode;
+	port->has_vhost_ethdev = tp->has_vhost_ethdev;
 	port->n_rxqs_want = tp->n_rxqs;
 	port->vlan = tp->vlan.cfg;
 	port->is_spoof_guarded = tp->security.has_mac_spoof_guard && port->n_macs > 0;
@@ -334,8 +335,8 @@ port_finish(struct vsw_port *port, bool is_device_open)
 {
 	(void)step(port, VSW_NIC_EV_PORT_TEARDOWN, NULL);
 	if (is_device_open) {
-		if (port->vhost_path[0] != '\0')
-			vsw_dp_vhost_unwatch(port->eth_port_id);
+		if (port->vhost_path[0] != '\0' && port->eth_port_id != VSW_ETH_PORT_NONE)
+			vsw_dp_vhost_unwatch(port->index, port->eth_port_id);
 		vsw_port_close(port);
 	}
 	(void)step(port, VSW_NIC_EV_PORT_DELETE, NULL);
@@ -408,8 +409,8 @@ vsw_ctl_port_add(const struct vsw_topo_port *tp, struct vsw_errmsg *em)
 	if (rc < 0 && rc != -ENOTSUP)
 		CTL_LOG(WARNING, "port %s: link events not delivered (%s): link changes are polled",
 		        port->name, rte_strerror(-rc));
-	if (port->vhost_path[0] != '\0')
-		(void)vsw_dp_vhost_watch(port->eth_port_id);
+	if (port->vhost_path[0] != '\0' && port->eth_port_id != VSW_ETH_PORT_NONE)
+		(void)vsw_dp_vhost_watch(port->index, port->eth_port_id);
 	/* A vhost-user port's NIC exists with its socket; it connects when the VM is ready. */
 	rc = step(port, VSW_NIC_EV_NIC_CREATE, em);
 	if (rc < 0) {
@@ -620,8 +621,15 @@ poll_link_events(void)
 		struct vsw_port *p = NULL;
 		struct vsw_dp_cfg *cfg;
 
+		if (ev.eth_port_id == VSW_ETH_PORT_NONE) {
+			/* A port without an ethdev, unless another one holds its index by now. */
+			if (ev.port < VSW_PORTS_MAX && ctl->ports[ev.port] != NULL &&
+			    ctl->ports[ev.port]->gen == ev.gen)
+				p = ctl->ports[ev.port];
+		}
 		for (uint16_t i = 0; i < VSW_PORTS_MAX && p == NULL; i++)
-			if (ctl->ports[i] != NULL && ctl->ports[i]->eth_port_id == ev.eth_port_id)
+			if (ctl->ports[i] != NULL && ev.eth_port_id != VSW_ETH_PORT_NONE &&
+			    ctl->ports[i]->eth_port_id == ev.eth_port_id)
 				p = ctl->ports[i];
 		if (p == NULL || ev.is_up == p->is_link_up)
 			continue;

@@ -96,11 +96,12 @@ vsw_counter_add(uint64_t *counter, uint64_t n)
 
 /*
  * vhost-user ports are served by the vhost library directly (vhost_ctl.c): vsw_dp_vhost_vids[]
- * holds, per ethdev, the vhost device id while the device is up and -1 otherwise. The vhost
- * PMD's own bursts cost a per-packet mbuf free through its shared object's TLS lookup; the
- * ethdev stays the port's control handle and the path for captures.
+ * holds, per switch port, the vhost device id while the device is up and -1 otherwise. A port
+ * without an ethdev (eth_port_id VSW_ETH_PORT_NONE) has no other path. One with the vhost
+ * PMD's ethdev (the PMD's own bursts free every mbuf one by one through its shared object's TLS
+ * lookup) keeps it as the path for captures and while no device is up.
  */
-extern int vsw_dp_vhost_vids[RTE_MAX_ETHPORTS];
+extern int vsw_dp_vhost_vids[VSW_PORTS_MAX];
 
 /* The vring a worker dequeues from for rx queue @p q (the guest's tx ring) and the one it
  * enqueues to for tx queue @p q (the guest's rx ring), as the virtio-net layout pairs them. */
@@ -130,14 +131,16 @@ vsw_dp_has_tx_callbacks(uint16_t eth_port_id, uint16_t queue_id)
 #endif
 }
 
-/* The vhost device behind @p eth_port_id for a direct burst on @p queue_id, or -1. */
+/* The vhost device of switch port @p port for a direct burst on @p queue_id, or -1. */
 static inline int
-vsw_dp_vhost_vid(uint16_t eth_port_id, uint16_t queue_id, bool is_rx)
+vsw_dp_vhost_vid(uint16_t port, uint16_t eth_port_id, uint16_t queue_id, bool is_rx)
 {
-	const int vid = __atomic_load_n(&vsw_dp_vhost_vids[eth_port_id], __ATOMIC_ACQUIRE);
+	const int vid = __atomic_load_n(&vsw_dp_vhost_vids[port], __ATOMIC_ACQUIRE);
 
-	if (vid < 0 || unlikely(is_rx ? vsw_dp_has_rx_callbacks(eth_port_id, queue_id)
-	                              : vsw_dp_has_tx_callbacks(eth_port_id, queue_id)))
+	if (vid < 0 || eth_port_id == VSW_ETH_PORT_NONE)
+		return vid;
+	if (unlikely(is_rx ? vsw_dp_has_rx_callbacks(eth_port_id, queue_id)
+	                   : vsw_dp_has_tx_callbacks(eth_port_id, queue_id)))
 		return -1;
 	return vid;
 }
@@ -148,7 +151,7 @@ vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_d
           struct rte_mbuf **pkts)
 {
 	struct vsw_port_stats *st = &lc->stats[q->port];
-	const int vid = vsw_dp_vhost_vid(q->eth_port_id, q->queue_id, true);
+	const int vid = vsw_dp_vhost_vid(q->port, q->eth_port_id, q->queue_id, true);
 	uint64_t bytes = 0;
 	uint16_t n;
 
@@ -163,6 +166,8 @@ vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_d
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		}
 	} else {
+		if (q->eth_port_id == VSW_ETH_PORT_NONE)
+			return 0; /* a vhost-user port whose guest is not there */
 		n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
 		if (n == 0)
 			return 0;

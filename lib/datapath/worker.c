@@ -105,13 +105,15 @@ free_copied(struct rte_mbuf **pkts, uint16_t n)
  * library copies frames into the guest's buffers, so the sent mbufs are freed here.
  */
 static inline uint16_t
-tx_burst(uint16_t eth_port_id, uint16_t txq, struct rte_mbuf **pkts, uint16_t n)
+tx_burst(uint16_t port, uint16_t eth_port_id, uint16_t txq, struct rte_mbuf **pkts, uint16_t n)
 {
-	const int vid = vsw_dp_vhost_vid(eth_port_id, txq, false);
+	const int vid = vsw_dp_vhost_vid(port, eth_port_id, txq, false);
 	uint16_t sent;
 
 	if (vid < 0)
-		return rte_eth_tx_burst(eth_port_id, txq, pkts, n);
+		return eth_port_id == VSW_ETH_PORT_NONE
+		               ? 0
+		               : rte_eth_tx_burst(eth_port_id, txq, pkts, n);
 	sent = rte_vhost_enqueue_burst(vid, VSW_VHOST_RING_OF_TXQ(txq), pkts, n);
 	free_copied(pkts, sent);
 	return sent;
@@ -143,7 +145,7 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	 */
 	if (unlikely(p->is_txq_shared))
 		rte_spinlock_lock(&p->txq_locks[txq]);
-	sent = tx_burst(p->eth_port_id, txq, pkts, n);
+	sent = tx_burst(port, p->eth_port_id, txq, pkts, n);
 	if (unlikely(p->is_txq_shared))
 		rte_spinlock_unlock(&p->txq_locks[txq]);
 	if (unlikely(sent < n)) {

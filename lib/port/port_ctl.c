@@ -190,12 +190,25 @@ remove_probed(const char *devargs)
 	free(da.data); /* rte_devargs_reset(), experimental in 22.11 */
 }
 
+/*
+ * A VM's vhost-user socket, which the vhost library serves without an ethdev (vhost_port.c).
+ * An emulated VF keeps the PMD's ethdev: it stands for a NIC's function, which has one.
+ */
+static bool
+is_vhost_without_ethdev(const struct vsw_port *port)
+{
+	return port->type == VSW_PORT_SYNTHETIC && port->vhost_path[0] != '\0' &&
+	       !port->has_vhost_ethdev;
+}
+
 int
 vsw_port_open(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool *pool,
               struct vsw_errmsg *em)
 {
 	int rc;
 
+	if (is_vhost_without_ethdev(port))
+		return vsw_port_open_vhost(port, n_txqs, em);
 	/* An uplink given as a kernel interface: af_xdp, or af_packet where it cannot start. */
 	if (port->type == VSW_PORT_EXTERNAL && port->netdev[0] != '\0')
 		return vsw_port_open_kernel_if(port, n_txqs, pool, em);
@@ -297,7 +310,7 @@ err_remove:
 static int
 on_link_change(uint16_t eth_port_id, enum rte_eth_event_type type, void *ring, void *param)
 {
-	struct vsw_port_link_ev ev = {.eth_port_id = eth_port_id};
+	struct vsw_port_link_ev ev = {.eth_port_id = eth_port_id, .port = VSW_PORT_NONE};
 	struct rte_eth_link link;
 
 	RTE_SET_USED(type);
@@ -311,6 +324,10 @@ on_link_change(uint16_t eth_port_id, enum rte_eth_event_type type, void *ring, v
 int
 vsw_port_watch_link(const struct vsw_port *port, struct rte_ring *ring)
 {
+	if (port->eth_port_id == VSW_ETH_PORT_NONE) {
+		vsw_port_watch_vhost(port, ring);
+		return 0;
+	}
 	return rte_eth_dev_callback_register(port->eth_port_id, RTE_ETH_EVENT_INTR_LSC,
 	                                     on_link_change, ring);
 }
@@ -318,6 +335,11 @@ vsw_port_watch_link(const struct vsw_port *port, struct rte_ring *ring)
 void
 vsw_port_close(struct vsw_port *port)
 {
+	if (port->eth_port_id == VSW_ETH_PORT_NONE) {
+		vsw_port_close_vhost(port);
+		PORT_LOG(INFO, "%s: closed", port->name);
+		return;
+	}
 	/* (void *)-1: every registration of this callback on the port. */
 	(void)rte_eth_dev_callback_unregister(port->eth_port_id, RTE_ETH_EVENT_INTR_LSC,
 	                                      on_link_change, (void *)-1);
@@ -339,6 +361,8 @@ vsw_port_link_up(const struct vsw_port *port)
 {
 	struct rte_eth_link link;
 
+	if (port->eth_port_id == VSW_ETH_PORT_NONE)
+		return vsw_port_vhost_is_up(port);
 	if (rte_eth_link_get_nowait(port->eth_port_id, &link) != 0)
 		return false;
 	if (link.link_status != RTE_ETH_LINK_UP)
@@ -354,6 +378,8 @@ vsw_port_usable_txqs(const struct vsw_port *port)
 
 	if (port->vhost_path[0] == '\0')
 		return port->n_txqs;
+	if (port->eth_port_id == VSW_ETH_PORT_NONE)
+		return vsw_port_vhost_usable_txqs(port);
 	vid = rte_eth_vhost_get_vid_from_port_id(port->eth_port_id);
 	if (vid < 0)
 		return port->n_txqs;

@@ -128,7 +128,8 @@ fill_port(const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "name", p->name);
 	port_summary(d, p);
 	lifecycle_fields(d, p);
-	rte_tel_data_add_dict_u64(d, "ethdev", p->eth_port_id);
+	if (p->eth_port_id != VSW_ETH_PORT_NONE)
+		rte_tel_data_add_dict_u64(d, "ethdev", p->eth_port_id);
 	stats = dict_new();
 	if (stats == NULL)
 		return -ENOMEM;

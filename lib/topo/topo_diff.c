@@ -104,7 +104,7 @@ vsw_topo_port_same_device(const struct vsw_topo_port *a, const struct vsw_topo_p
 	return strcmp(a->name, b->name) == 0 && a->type == b->type &&
 	       strcmp(a->device, b->device) == 0 && strcmp(a->netdev, b->netdev) == 0 &&
 	       strcmp(a->nicsw, b->nicsw) == 0 && strcmp(a->vhost_path, b->vhost_path) == 0 &&
-	       a->vhost_mode == b->vhost_mode;
+	       a->vhost_mode == b->vhost_mode && a->has_vhost_ethdev == b->has_vhost_ethdev;
 }
 
 static bool

@@ -48,8 +48,8 @@ static const char *const port_keys[PORT_N] = {"name",
                                               "nic_switch",
                                               "netdev",
                                               "announce_on_connect"};
-enum { VHOST_PATH, VHOST_MODE, VHOST_N };
-static const char *const vhost_keys[VHOST_N] = {"path", "mode"};
+enum { VHOST_PATH, VHOST_MODE, VHOST_ETHDEV, VHOST_N };
+static const char *const vhost_keys[VHOST_N] = {"path", "mode", "ethdev"};
 enum { VLAN_MODE, VLAN_ID, VLAN_ALLOWED, VLAN_NATIVE, VLAN_N };
 static const char *const vlan_keys[VLAN_N] = {"mode", "id", "allowed", "native"};
 enum {
@@ -180,6 +180,9 @@ port_vhost(struct topo_parse *p, const yaml_node_t *node, struct vsw_topo_port *
 		return ret;
 	pm->vhost_path = topo_node_mark(m.values[VHOST_PATH]);
 	ret = topo_copy_path(p, m.values[VHOST_PATH], "vhost.path", port->vhost_path);
+	if (ret == 0 && m.values[VHOST_ETHDEV] != NULL)
+		ret = topo_get_bool(p, m.values[VHOST_ETHDEV], "vhost.ethdev",
+		                    &port->has_vhost_ethdev);
 	if (ret < 0 || m.values[VHOST_MODE] == NULL)
 		return ret;
 	ret = topo_get_string(p, m.values[VHOST_MODE], "vhost.mode", &s);

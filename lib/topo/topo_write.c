@@ -148,7 +148,8 @@ write_port(FILE *f, const struct vsw_topo_port *p)
 	if (p->type == VSW_PORT_SYNTHETIC) {
 		fputs("    vhost: { path: ", f);
 		put_str(f, p->vhost_path);
-		fprintf(f, ", mode: %s }\n", vsw_vhost_mode_name(p->vhost_mode));
+		fprintf(f, ", mode: %s%s }\n", vsw_vhost_mode_name(p->vhost_mode),
+		        p->has_vhost_ethdev ? ", ethdev: true" : "");
 	}
 	write_vlan(f, &p->vlan);
 	fputs("    security: { ", f);

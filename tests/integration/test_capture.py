@@ -112,8 +112,9 @@ class CaptureTest(LabCase):
             ""])
         topo = lab.write_topology(
             [vswlab.port("uplink", "external", nic_switch="nic0"),
-             vswlab.synthetic("vm1", MAC_VM1, lab.path("vm1.sock")),
-             vswlab.synthetic("vm2", MAC_VM2, lab.path("vm2.sock"))],
+             # dumpcap sees ethdevs: the VMs ask for the vhost PMD's
+             vswlab.synthetic("vm1", MAC_VM1, lab.path("vm1.sock"), ethdev=True),
+             vswlab.synthetic("vm2", MAC_VM2, lab.path("vm2.sock"), ethdev=True)],
             prefix=self.prefix, extra_yaml=nicsw)
         # The shared config dumpcap attaches to (no --in-memory). dumpcap maps vswd's memory at
         # the same addresses: put it where a secondary's own mappings never are, including

@@ -8,7 +8,7 @@ vhost server, vswd as vhost client, VMs that leave and come back on the same soc
 a new NIC on the same port), an unpaced burst where whatever B misses must show up in vswd's
 DROPS, frames to a port with no VM (unicast dropped as port-down, broadcast not sent there),
 a B that stops reading (dropped as tx-full), and VMs killed while frames flow both ways (the
-workers' direct vhost bursts must let go of the device before the library frees it).
+workers' vhost bursts must let go of the device before the library frees it).
 """
 
 import os
@@ -203,8 +203,8 @@ class VhostTest(LabCase):
     def test_g_vm_killed_mid_stream(self):
         """Workers burst on the vhost library directly while a device is up ("io: vhost"). A VM
         killed while frames flow both ways takes its device away under the workers: vswd waits
-        them out before the library frees it, goes back to ethdev bursts, survives, and a new
-        VM on the socket gets the direct path and every frame again."""
+        them out before the library frees it ("io: none"), survives, and a new VM on the
+        socket gets the device and every frame again."""
         lab = self.lab
         vswd = lab.start_vswd(self.start("server"))
         for i in range(1, 6):
@@ -221,7 +221,7 @@ class VhostTest(LabCase):
             lab.stop(victim, sig=signal.SIGKILL)
             lab.wait_links(["vmb" if victim is b else "vma"], state="down")
             self.assertEqual(lab.port_detail("info", "vmb" if victim is b else "vma")["io"],
-                             "ethdev")
+                             "none")
             for vm in (a, b):
                 lab.stop(vm, sig=signal.SIGKILL)
             lab.wait_links(["vma", "vmb"], state="down")

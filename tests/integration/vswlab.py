@@ -205,8 +205,9 @@ class Lab:
                 lines.append("  - { name: %s, type: %s%s }" % (q(p["name"]), p["type"], extra))
             else:
                 lines.append("  - { name: %s, type: synthetic, mac: %s, "
-                             "vhost: { path: %s, mode: %s }%s }" % (
-                                 q(p["name"]), q(p["mac"]), q(p["path"]), p["mode"], extra))
+                             "vhost: { path: %s, mode: %s%s }%s }" % (
+                                 q(p["name"]), q(p["mac"]), q(p["path"]), p["mode"],
+                                 ", ethdev: true" if p.get("ethdev") else "", extra))
         if mirrors:
             lines.append("mirrors:")
             lines += ["  - { name: m%d, source: %s, direction: %s, destination: %s }" % (
@@ -605,9 +606,10 @@ def port(name, type, **extra):
     return {"name": name, "type": type, "extra": extra}
 
 
-def synthetic(name, mac, path, mode="server", **extra):
+def synthetic(name, mac, path, mode="server", ethdev=False, **extra):
+    """ethdev: through the vhost PMD's ethdev (what dpdk-dumpcap captures), not the library."""
     return {"name": name, "type": "synthetic", "mac": mac, "path": path, "mode": mode,
-            "extra": extra}
+            "ethdev": ethdev, "extra": extra}
 
 
 class LabCase(unittest.TestCase):
