@@ -8,8 +8,9 @@ change, the time from the command (or the VF vanishing) to vswd's path change an
 lost per change (a 50 Hz ping from the external host: blackout = lost x 20 ms; a ping counts
 against a change when it was sent from 0.1 s before it to 0.1 s after vswd's switch, its send
 time taken from its neighbours' replies), median and worst, and the pings lost outside any
-change (a guest starved of CPU answering late). Not part of the test suite: the times depend
-on the machine (TCG guests).
+change (a guest starved of CPU answering late), and the replies that came twice (a bonded
+guest answers both copies of what vswd sends both ways during a change). Not part of the
+test suite: the times depend on the machine (TCG guests).
   sudo tests/bench/failover.py [--planned 100] [--surprise 20] [--only bond ...]
 """
 
@@ -41,13 +42,14 @@ def main():
     rows = [json.loads(line.split("VSW-BENCH ", 1)[1])
             for line in (p.stdout + p.stderr).splitlines() if "VSW-BENCH " in line]
     print("| change | n | to path change, median / worst (s) | pings lost per change, "
-          "median / worst | worst blackout (ms) | lost outside changes |")
-    print("|---|---|---|---|---|---|")
+          "median / worst | worst blackout (ms) | lost outside changes | DUP! replies |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
         ch, lost = r["change_s"], r["lost"]
-        print("| %s | %d | %.3f / %.3f | %g / %d | %.0f | %d |" % (
+        print("| %s | %d | %.3f / %.3f | %g / %d | %.0f | %d | %d |" % (
             r["kind"], len(ch), statistics.median(ch), max(ch), statistics.median(lost),
-            max(lost), max(lost) * r["ping_interval_s"] * 1000, r["lost_outside_changes"]))
+            max(lost), max(lost) * r["ping_interval_s"] * 1000, r["lost_outside_changes"],
+            r["duplicates"]))
     if p.returncode != 0:
         sys.stderr.write(p.stderr[-4000:])
         sys.exit(p.returncode)

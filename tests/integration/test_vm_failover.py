@@ -226,10 +226,11 @@ class FailoverCase(GuestCase):
                 outside += 1
         return lost, outside
 
-    def bench_line(self, kind, change_s, lost, outside):
+    def bench_line(self, kind, change_s, lost, outside, ping):
         """One JSON line tests/bench/failover.py collects, and a readable summary."""
         self.note("VSW-BENCH " + json.dumps({"kind": kind, "change_s": change_s, "lost": lost,
                                              "lost_outside_changes": outside,
+                                             "duplicates": len(ping.duplicates),
                                              "ping_interval_s": PING_INTERVAL_S}))
         self.note("%s: %d changes; change time median %.3f s, worst %.3f s; pings lost per "
                   "change median %d, worst %d (blackout worst ~%.0f ms); %d lost outside any "
@@ -308,13 +309,16 @@ class VmFailoverTest(FailoverCase):
             # Each path really carried the pings: the VF while attached, vm1 after.
             self.assertGreater(c1["vf"] - c0["vf"], 0, (i, c0, c1))
             if c2["vm1"] == c1["vm1"]:
-                self.fail("cycle %d: nothing reached vm1 after the detach: %s %s\n%s\n%s\n%s\n%s" % (
-                    i, c1, c2, self.lab.vswctl("show", "port", "stats", "uplink"),
-                    self.lab.vswctl("show", "port", "info", "uplink"),
-                    self.g.run("cat /proc/net/arp"),
-                    vswlab.run(["ip", "-n", self.ns, "-s", "neigh"], check=False).stdout +
-                    vswlab.run(["ip", "-n", self.ns, "-s", "link"], check=False).stdout +
-                    vswlab.run(["ip", "-s", "link", "show", self.wire_if], check=False).stdout))
+                ns = ["ip", "-n", self.ns, "-s"]
+                self.fail("cycle %d: nothing reached vm1 after the detach: %s %s\n%s" % (
+                    i, c1, c2, "\n".join([
+                        self.lab.vswctl("show", "port", "stats", "uplink"),
+                        self.lab.vswctl("show", "port", "info", "uplink"),
+                        self.g.run("cat /proc/net/arp")[1],
+                        vswlab.run(ns + ["neigh"], check=False).stdout,
+                        vswlab.run(ns + ["link"], check=False).stdout,
+                        vswlab.run(["ip", "-s", "link", "show", self.wire_if],
+                                   check=False).stdout])))
             per_change.append((t_att, t_det, c1["vf"] - c0["vf"], c2["vm1"] - c1["vm1"]))
         sent, received, missing, acc = self.ping_stop(ping)
         rows = self.lab.vm_datapath()["vm1"]
@@ -328,7 +332,7 @@ class VmFailoverTest(FailoverCase):
             ", ".join("(%.2f, %.2f, %d, %d)" % c for c in per_change)))
         self.note("lost pings: %s" % (self.where(missing, ping, events) or "none"))
         lost, outside = self.lost_per_change(missing, ping, windows)
-        self.bench_line("net_failover planned", change_s, lost, outside)
+        self.bench_line("net_failover planned", change_s, lost, outside, ping)
         # vswd itself drops nothing for the guest in any change, and every change completes
         # because the guest moved, not by the timeout.
         st = self.lab.stats()
@@ -381,7 +385,7 @@ class VmFailoverTest(FailoverCase):
                       lost / SURPRISE_CYCLES * PING_INTERVAL_S * 1000, PING_INTERVAL_S * 1000,
                       min(changes), max(changes), self.where(missing, ping, events)))
         lost_changes, outside = self.lost_per_change(missing, ping, windows)
-        self.bench_line("net_failover surprise", changes, lost_changes, outside)
+        self.bench_line("net_failover surprise", changes, lost_changes, outside, ping)
         if acc is not None:  # where the pings were lost: vswd's VF going dark, or the guest
             self.note_account(sent, missing, acc)
         self.assertEqual(self.g.ping(NS_IP)["received"], 5)  # reachable on synthetic
@@ -462,7 +466,8 @@ class VmBondTest(FailoverCase):
         self.note("per cycle (frames to the VF, frames to vm1): %s" % ", ".join(
             "(%d, %d)" % c for c in per_change))
         lost, outside = self.lost_per_change(missing, ping, windows)
-        self.bench_line("bond planned", [t for pair in times for t in pair], lost, outside)
+        self.bench_line("bond planned", [t for pair in times for t in pair], lost, outside,
+                        ping)
         self.assertEqual((rows["forced"], rows["lost"]), (0, 0), rows)
         st = lab.stats()
         self.assertEqual((st["vm1"]["drops"], st["nic0-vf0"]["drops"]), (0, 0), st)
