@@ -13,10 +13,12 @@ behind a veth vswd opens as nic0's PF.
   the synthetic port vswd deletes the VPort. A ping from the netns every PING_INTERVAL_S runs
   throughout, and dpdk-dumpcap records every ICMP frame of vswd's three ports: the test proves
   frame by frame that vswd received each request and sent it to vm1, the VF or both (during a
-  change), and sent out each reply the guest gave; the path runs show each cycle's VF period.
-  What the guest itself loses is counted apart: its kernel drops a request that arrives while
-  the primary it unplugs is closed but still registered with net_failover, on both NICs
-  (measured 2-10 per 20 cycles on a busy host, at most one per change, which the test allows).
+  change), and sent out each reply the guest gave; the path runs show each cycle's VF period,
+  and each cycle's port and VPort counters that the VF (VPort 1) and then vm1 (the default
+  VPort) carried the pings. What the guest itself loses is counted apart: its kernel drops a
+  request that arrives while the primary it unplugs is closed but still registered with
+  net_failover, on both NICs (measured 1-10 per 20 cycles on a busy host, with or without the
+  capture; at most one per change, which the test allows).
 - A guest that bonds a virtio-net on vm1 and one on VF 0's vhost-user socket (active-backup)
   switches paths by choosing its active slave: no device goes. Its bond delivers frames from
   the backup slave too (all_slaves_active), so the copies vswd sends both ways during a change
@@ -239,10 +241,24 @@ class FailoverCase(GuestCase):
                               max(lost) * PING_INTERVAL_S * 1000, outside))
 
     def counts(self):
+        """Port counters (frames vswd sent to vm1 and to the VF) and VPort counters: the
+        default VPort's, and VPort 1's, which vm1's adapter creates on the VF at each attach
+        (0 while there is none)."""
         st = self.lab.stats()
+        vp = {v["id"]: v for v in json.loads(
+            self.lab.vswctl("--json", "show", "vport", "nic0"))["vports"]}
+        vp1 = vp.get(1, {"rx_packets": 0, "rx_drops": 0})
         return {"vm1": st["vm1"]["tx_packets"], "vf": st["nic0-vf0"]["tx_packets"],
                 "vm1_drops": st["vm1"]["drops"], "vm1_rx": st["vm1"]["rx_packets"],
-                "vf_rx": st["nic0-vf0"]["rx_packets"], "uplink_rx": st["uplink"]["rx_packets"]}
+                "vf_rx": st["nic0-vf0"]["rx_packets"], "uplink_rx": st["uplink"]["rx_packets"],
+                "vp0_rx": vp[0]["rx_packets"], "vp1_rx": vp1["rx_packets"],
+                "vp1_drops": vp1["rx_drops"]}
+
+    def vp1_since(self, c, prev):
+        """Frames into VPort 1 during this attach (c: counts() while attached): a VPort made
+        again with the same id shows its counters from before, so these are the frames since
+        the previous sample prev of VPort 1 (0 at first), or all if they started again."""
+        return c["vp1_rx"] - prev if c["vp1_rx"] >= prev else c["vp1_rx"]
 
     def guest_up(self, ifname):
         self.g.set_ip(ifname, VM1_IP + "/24")
@@ -289,7 +305,7 @@ class VmFailoverTest(FailoverCase):
     def test_planned_attach_detach_cycles_lose_nothing(self):
         ping, events = self.ping_start(), []
         time.sleep(1)
-        per_change, windows, change_s = [], [], []
+        per_change, windows, change_s, vp1_last = [], [], [], 0
         for i in range(CYCLES):
             c0 = self.counts()
             t0 = time.monotonic()
@@ -319,7 +335,12 @@ class VmFailoverTest(FailoverCase):
                         vswlab.run(ns + ["link"], check=False).stdout,
                         vswlab.run(["ip", "-s", "link", "show", self.wire_if],
                                    check=False).stdout])))
-            per_change.append((t_att, t_det, c1["vf"] - c0["vf"], c2["vm1"] - c1["vm1"]))
+            # VPort 1, the VF's while attached, took frames and dropped none.
+            vp1, vp1_last = self.vp1_since(c1, vp1_last), c1["vp1_rx"]
+            self.assertGreater(vp1, 0, (i, c1))
+            self.assertEqual(c1["vp1_drops"], 0, (i, c1))
+            per_change.append((t_att, t_det, c1["vf"] - c0["vf"], vp1, c2["vm1"] - c1["vm1"],
+                               c2["vp0_rx"] - c1["vp0_rx"]))
         sent, received, missing, acc = self.ping_stop(ping)
         rows = self.lab.vm_datapath()["vm1"]
         self.note("%d planned attach+detach cycles: %d pings sent, %d received, %d lost; "
@@ -328,8 +349,9 @@ class VmFailoverTest(FailoverCase):
                       min(c[0] for c in per_change), max(c[0] for c in per_change),
                       min(c[1] for c in per_change), max(c[1] for c in per_change),
                       rows["forced"]))
-        self.note("per cycle (attach s, detach s, frames to the VF, frames to vm1): %s" % (
-            ", ".join("(%.2f, %.2f, %d, %d)" % c for c in per_change)))
+        self.note("per cycle (attach s, detach s, frames to the VF port / into VPort 1 while "
+                  "attached, frames to vm1 / into the default VPort after the detach): %s" % (
+                      ", ".join("(%.2f, %.2f, %d/%d, %d/%d)" % c for c in per_change)))
         self.note("lost pings: %s" % (self.where(missing, ping, events) or "none"))
         lost, outside = self.lost_per_change(missing, ping, windows)
         self.bench_line("net_failover planned", change_s, lost, outside, ping)
@@ -425,7 +447,7 @@ class VmBondTest(FailoverCase):
         lab = self.lab
         ping, events = self.ping_start(), []
         time.sleep(1)
-        times, windows, per_change = [], [], []
+        times, windows, per_change, vp1_last = [], [], [], 0
         for i in range(CYCLES):
             c0 = self.counts()
             t0 = time.monotonic()
@@ -454,7 +476,11 @@ class VmBondTest(FailoverCase):
             c2 = self.counts()
             self.assertGreater(c1["vf"] - c0["vf"], 0, (i, c0, c1))
             self.assertGreater(c2["vm1"] - c1["vm1"], 0, (i, c1, c2))
-            per_change.append((c1["vf"] - c0["vf"], c2["vm1"] - c1["vm1"]))
+            vp1, vp1_last = self.vp1_since(c1, vp1_last), c1["vp1_rx"]
+            self.assertGreater(vp1, 0, (i, c1))
+            self.assertEqual(c1["vp1_drops"], 0, (i, c1))
+            per_change.append((c1["vf"] - c0["vf"], vp1, c2["vm1"] - c1["vm1"],
+                               c2["vp0_rx"] - c1["vp0_rx"]))
         sent, received, missing, acc = self.ping_stop(ping)
         rows = lab.vm_datapath()["vm1"]
         self.note("bonded guest, %d planned attach+detach cycles: %d pings sent, %d received, "
@@ -463,8 +489,9 @@ class VmBondTest(FailoverCase):
                       CYCLES, sent, received, len(missing), len(ping.duplicates),
                       min(t[0] for t in times), max(t[0] for t in times),
                       min(t[1] for t in times), max(t[1] for t in times)))
-        self.note("per cycle (frames to the VF, frames to vm1): %s" % ", ".join(
-            "(%d, %d)" % c for c in per_change))
+        self.note("per cycle (frames to the VF port / into VPort 1 while attached, frames to "
+                  "vm1 / into the default VPort after the detach): %s" % ", ".join(
+                      "(%d/%d, %d/%d)" % c for c in per_change))
         lost, outside = self.lost_per_change(missing, ping, windows)
         self.bench_line("bond planned", [t for pair in times for t in pair], lost, outside,
                         ping)
