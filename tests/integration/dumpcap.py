@@ -92,6 +92,12 @@ class Dumpcap:
         self.lab.stop(self.proc, signal.SIGINT, STOP_TIMEOUT_S)
         if self.proc.proc.returncode != 0:
             raise AssertionError("dumpcap failed\n" + self.proc.describe())
+        # A frame the capture itself dropped (its ring full, no mbuf) is not in the file: a
+        # test reading the file as the truth must know.
+        dropped = [int(d) for d in re.findall(r"received/dropped on interface '[^']*': \d+/(\d+)",
+                                              self.proc.output())]
+        if any(dropped):
+            raise AssertionError("dumpcap dropped frames\n" + self.proc.describe())
         cap = parse_pcapng(self.path)
         # Interface Description Blocks come one per ethdev, in id order.
         return [(self.port_of.get(if_id, "ethdev %d" % if_id), d, f)
