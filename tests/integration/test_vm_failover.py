@@ -18,7 +18,10 @@ behind a veth vswd opens as nic0's PF.
   VPort) carried the pings. What the guest itself loses is counted apart: its kernel drops a
   request that arrives while the primary it unplugs is closed but still registered with
   net_failover, on both NICs (measured 1-12 per 20 cycles on a busy host, with or without the
-  capture; 1 per change, 2 once), which the test bounds per change.
+  capture; 1 per change, 2 once), which the test bounds per change. That window outlasts the
+  change at vswd: the guest sends on its standby as soon as the primary is closed, so vswd may
+  be back on synthetic while the guest still drops what its standby receives (seen 61 ms after
+  device_del).
 - A guest that bonds a virtio-net on vm1 and one on VF 0's vhost-user socket (active-backup)
   switches paths by choosing its active slave: no device goes. Its bond delivers frames from
   the backup slave too (all_slaves_active), so the copies vswd sends both ways during a change
@@ -371,11 +374,13 @@ class VmFailoverTest(FailoverCase):
             self.note("net_failover guest: vswd delivered all %d requests to the guest's NICs "
                       "and sent out every reply it got; the guest lost %d: %s" % (
                           sent, len(guest_lost), self.guest_side(guest_lost, acc)))
-            # Whatever was lost, the guest lost, and only what came while it changed NICs
-            # (vswd sending both ways): the net_failover window described at the top.
+            # Whatever was lost, the guest lost, and each of those reached its standby (vm1):
+            # the net_failover window described at the top. vswd may be on synthetic already
+            # (the guest sends on its standby as soon as the primary is closed), or still
+            # sending both ways (then the primary's copy is lost too).
             self.assertEqual(guest_lost, missing, "lost outside the guest")
-            self.assertEqual([q for q in missing if len(set(acc["to"][q])) != 2], [],
-                             "the guest lost requests outside a change")
+            self.assertEqual([q for q in missing if "vm1" not in acc["to"][q]], [],
+                             "the guest lost requests that did not come to its standby")
         # How long that window lasts depends on how fast the TCG guest runs (1 per change on
         # a quiet host, 2 seen under load): a bound that still catches a guest left dark.
         self.assertLessEqual(max(lost), GUEST_LOST_PER_CHANGE_MAX, "planned changes lost "
