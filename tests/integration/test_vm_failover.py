@@ -18,7 +18,7 @@ behind a veth vswd opens as nic0's PF.
   VPort) carried the pings. What the guest itself loses is counted apart: its kernel drops a
   request that arrives while the primary it unplugs is closed but still registered with
   net_failover, on both NICs (measured 1-12 per 20 cycles on a busy host, with or without the
-  capture; 1 per change, 2 once), which the test bounds per change. That window outlasts the
+  capture; mostly 1 per change, up to 3), which the test bounds per change. That window outlasts the
   change at vswd: the guest sends on its standby as soon as the primary is closed, so vswd may
   be back on synthetic while the guest still drops what its standby receives (seen 61 ms after
   device_del).
@@ -53,7 +53,7 @@ CYCLES = int(os.environ.get("VSW_FAILOVER_CYCLES", "20"))
 SURPRISE_CYCLES = int(os.environ.get("VSW_SURPRISE_CYCLES", "3"))
 PING_INTERVAL_S = 0.02  # 50 pings a second from the external host
 SETTLE_S = 0.4  # on each path before the next change, so that each path carries pings
-GUEST_LOST_PER_CHANGE_MAX = 3  # what a net_failover guest may drop in a change (60 ms)
+GUEST_LOST_PER_CHANGE_MAX = 5  # what a net_failover guest may drop in a change (100 ms)
 
 
 class FailoverCase(GuestCase):
@@ -381,8 +381,9 @@ class VmFailoverTest(FailoverCase):
             self.assertEqual(guest_lost, missing, "lost outside the guest")
             self.assertEqual([q for q in missing if "vm1" not in acc["to"][q]], [],
                              "the guest lost requests that did not come to its standby")
-        # How long that window lasts depends on how fast the TCG guest runs (1 per change on
-        # a quiet host, 2 seen under load): a bound that still catches a guest left dark.
+        # How long that window lasts depends on how fast the TCG guest runs (1 per change,
+        # up to 3 seen when the host's 2 CPUs were shared by 4 test runs): a bound that still
+        # catches a guest left dark.
         self.assertLessEqual(max(lost), GUEST_LOST_PER_CHANGE_MAX, "planned changes lost "
                              "pings: %s" % self.where(missing, ping, events))
 
