@@ -17,11 +17,11 @@ behind a veth vswd opens as nic0's PF.
   and each cycle's port and VPort counters that the VF (VPort 1) and then vm1 (the default
   VPort) carried the pings. What the guest itself loses is counted apart: its kernel drops a
   request that arrives while the primary it unplugs is closed but still registered with
-  net_failover, on both NICs (measured 1-12 per 20 cycles on a busy host, with or without the
-  capture; mostly 1 per change, up to 3), which the test bounds per change. That window outlasts the
-  change at vswd: the guest sends on its standby as soon as the primary is closed, so vswd may
-  be back on synthetic while the guest still drops what its standby receives (seen 61 ms after
-  device_del).
+  net_failover, on both NICs (measured 1-13 per 20 cycles on a busy host, with or without the
+  capture; mostly 1 per change, up to 3), which the test bounds per change. That window
+  outlasts the change at vswd: the guest sends on its standby as soon as the primary is
+  closed, so vswd may be back on synthetic while the guest still drops what its standby
+  receives (seen 61 ms after device_del).
 - A guest that bonds a virtio-net on vm1 and one on VF 0's vhost-user socket (active-backup)
   switches paths by choosing its active slave: no device goes. Its bond delivers frames from
   the backup slave too (all_slaves_active), so the copies vswd sends both ways during a change
