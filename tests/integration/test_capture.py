@@ -13,18 +13,14 @@ external host), VMs vm1 and vm2 played by vsw-vm, and an emulated NIC switch who
 vhost-user port played by a third vsw-vm.
 """
 
-import glob
 import json
 import os
-import re
-import shutil
-import struct
-import subprocess
 
+import dumpcap
 import vswlab
+from dumpcap import DUMPCAP, INBOUND, OUTBOUND, parse_pcapng
 from vswlab import LISTEN_MS, LabCase, mac_norm
 
-DUMPCAP = shutil.which("dpdk-dumpcap") or "/usr/bin/dpdk-dumpcap"
 MAC_VM1 = "02:00:00:00:c1:01"
 MAC_VM2 = "02:00:00:00:c1:02"
 MAC_VF0 = "02:00:00:00:c1:f0"
@@ -35,49 +31,6 @@ PPS = 20000
 CAPTURE_TIMEOUT_S = 30
 # Debian's python3, whose dist-packages hold python3-scapy (python3 may be another install).
 SYSTEM_PYTHON = "/usr/bin/python3"
-# pcapng (draft-ietf-opsawg-pcapng): block types and the EPB flags' direction bits.
-SHB, IDB, EPB = 0x0A0D0D0A, 1, 6
-OPT_IF_NAME, OPT_EPB_FLAGS = 2, 2
-INBOUND, OUTBOUND = 1, 2
-
-
-def parse_pcapng(path):
-    """{"interfaces": [name...], "packets": [(if_id, direction, frame bytes)...]}."""
-    with open(path, "rb") as f:
-        data = f.read()
-    off, endian, interfaces, packets = 0, "<", [], []
-    while off + 12 <= len(data):
-        btype = struct.unpack_from("<I", data, off)[0]
-        if btype == SHB:
-            magic = struct.unpack_from("<I", data, off + 8)[0]
-            endian = "<" if magic == 0x1A2B3C4D else ">"
-        blen = struct.unpack_from(endian + "I", data, off + 4)[0]
-        if blen < 12 or off + blen > len(data):
-            raise AssertionError("%s: bad block length %d at %d" % (path, blen, off))
-        body = data[off + 8:off + blen - 4]
-        if btype == IDB:
-            opts = parse_options(body[8:], endian)
-            interfaces.append(opts.get(OPT_IF_NAME, b"").rstrip(b"\0").decode())
-        elif btype == EPB:
-            if_id, _, _, caplen, _ = struct.unpack_from(endian + "IIIII", body, 0)
-            frame = body[20:20 + caplen]
-            opts = parse_options(body[20 + (caplen + 3) // 4 * 4:], endian)
-            flags = struct.unpack(endian + "I", opts[OPT_EPB_FLAGS])[0] \
-                if OPT_EPB_FLAGS in opts else 0
-            packets.append((if_id, flags & 3, frame))
-        off += blen
-    return {"interfaces": interfaces, "packets": packets}
-
-
-def parse_options(buf, endian):
-    opts, off = {}, 0
-    while off + 4 <= len(buf):
-        code, length = struct.unpack_from(endian + "HH", buf, off)
-        if code == 0:
-            break
-        opts[code] = buf[off + 4:off + 4 + length]
-        off += 4 + (length + 3) // 4 * 4
-    return opts
 
 
 def mac_str(b):
@@ -87,11 +40,11 @@ def mac_str(b):
 class CaptureTest(LabCase):
     def setUp(self):
         super().setUp()
-        if not os.access(DUMPCAP, os.X_OK):
-            self.fail("dpdk-dumpcap not installed (Debian package dpdk)")
-        if vswlab.hugepages_free() < vswlab.HUGEPAGES_MIN:
-            # Without hugepages vswd runs --no-huge --no-shconf: nothing to attach to.
-            self.skipTest("capture needs %d free 2 MiB hugepages" % vswlab.HUGEPAGES_MIN)
+        why = dumpcap.unavailable()
+        if why and not os.access(DUMPCAP, os.X_OK):
+            self.fail(why)
+        if why:
+            self.skipTest(why)
 
     def start(self):
         lab = self.lab
@@ -110,35 +63,16 @@ class CaptureTest(LabCase):
             "      - { id: 1, function: vf0, filters: [ { mac: %s, vlan: 0 } ] }" % (
                 json.dumps(MAC_VF0)),
             ""])
-        topo = lab.write_topology(
+        topo = dumpcap.share_config(lab, lab.write_topology(
             [vswlab.port("uplink", "external", nic_switch="nic0"),
              # dumpcap sees ethdevs: the VMs ask for the vhost PMD's
              vswlab.synthetic("vm1", MAC_VM1, lab.path("vm1.sock"), ethdev=True),
              vswlab.synthetic("vm2", MAC_VM2, lab.path("vm2.sock"), ethdev=True)],
-            prefix=self.prefix, extra_yaml=nicsw)
-        # The shared config dumpcap attaches to (no --in-memory). dumpcap maps vswd's memory at
-        # the same addresses: put it where a secondary's own mappings never are, including
-        # those of a vswd built with AddressSanitizer, whose shadow takes other ranges.
-        with open(topo) as f:
-            text = f.read().replace(', "--in-memory"', ', "--base-virtaddr", "0x200000000000"')
-        with open(topo, "w") as f:
-            f.write(text)
-        self.vswd = None
-        self.addCleanup(self.remove_shared_files)  # also when vswd fails to start
+            prefix=self.prefix, extra_yaml=nicsw), self.prefix)
         self.vswd = lab.start_vswd(topo, wait=False)
         self.vswd.wait_for(r"vswd: ready", vswlab.READY_TIMEOUT_S)
         # The DOT graph names each port's ethdev: its id and the name dumpcap -i takes.
-        self.ethdevs = {name: (int(eth_id), eth_name) for name, eth_id, eth_name in re.findall(
-            r'"port:([^"]+)" \[label="[^"]*\\nethdev (\d+) ([^\\"]+)',
-            lab.vswctl("show", "topology", "dot"))}
-
-    def remove_shared_files(self):
-        """Without --in-memory the EAL leaves its hugepage files and runtime directory."""
-        if self.vswd is not None:
-            self.lab.stop(self.vswd)
-        for path in glob.glob("/dev/hugepages/%smap_*" % self.prefix):
-            os.unlink(path)
-        shutil.rmtree("/var/run/dpdk/" + self.prefix, ignore_errors=True)
+        self.ethdevs = dumpcap.ethdevs(lab)
 
     def capture(self, port, bpf, count):
         """Start dpdk-dumpcap on @port and return it once its callbacks are in place."""

@@ -161,6 +161,7 @@ class Lab:
         self.links = []
         self.control_socket = None
         self.closers = []  # run before any process is stopped (QEMU guests)
+        self.after_stop = []  # run once every process is stopped (files they leave)
         self.log_reporters = []  # more text for dump_logs (a guest's console)
         self.reports = []  # sanitizer reports found in the processes' output
         self._n = itertools.count(1)
@@ -510,6 +511,10 @@ class Lab:
         QEMU must go before its vhost backend even when it was started after it."""
         self.closers.append(fn)
 
+    def add_after_stop(self, fn):
+        """fn() runs in close() once every process is stopped."""
+        self.after_stop.append(fn)
+
     def add_report(self, fn):
         """fn() returns text that dump_logs prints after the processes' logs."""
         self.log_reporters.append(fn)
@@ -546,6 +551,11 @@ class Lab:
                 self.stop(p)
             except Exception as e:  # keep cleaning up
                 log("stopping %s: %s" % (p.name, e))
+        for fn in self.after_stop:
+            try:
+                fn()
+            except Exception as e:  # keep cleaning up
+                log("closing: %s" % e)
         self.reports = self.sanitizer_reports()
         if self.reports:
             self.dump_logs()
@@ -562,31 +572,59 @@ class Lab:
 
 class NsPing:
     """A running ping in a netns (Lab.ping_start). stop() gives the icmp_seq numbers that got
-    no answer; with interval i, seq n left about (n - 1) * i after self.t0."""
+    no answer; sent_at() when a request left."""
 
     def __init__(self, lab, ns, dst, interval):
         self.interval = interval
         self.out = open(lab.path("ping-%d.out" % next(lab._n)), "w+")
+        # -D: each reply's wall-clock time, which sent_at() turns into time.monotonic().
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", ns, "ping", "-i", str(interval), "-W", "2", dst],
+            ["ip", "netns", "exec", ns, "ping", "-D", "-i", str(interval), "-W", "2", dst],
             stdout=self.out, stderr=subprocess.STDOUT, text=True)
         self.t0 = time.monotonic()
+        self.wall_to_mono = self.t0 - time.time()
+        self.duplicates, self.replied_at = [], {}
 
     def stop(self, drain_s=2.5):
         """SIGINT after drain_s (the last requests get their replies, -W 2); returns
-        (sent, received, missing icmp_seq list)."""
+        (sent, received, missing icmp_seq list), leaving out the last request if its reply
+        had not come yet: ping sends until the SIGINT. Replies that came more than once (a
+        switch delivering a request on two paths) are then in self.duplicates, as the list
+        of their icmp_seq, once per extra copy."""
         time.sleep(drain_s)
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=20)
         self.out.seek(0)
         text = self.out.read()
         self.out.close()
-        m = re.search(r"(\d+) packets transmitted, (\d+) received", text)
+        m = re.search(r"(\d+) packets transmitted, (\d+) received(?:, \+(\d+) duplicates)?",
+                      text)
         if m is None:
             raise AssertionError("ping: no summary\n" + text[-2000:])
         sent = int(m.group(1))
         seqs = {int(q) for q in re.findall(r"icmp_seq=(\d+)", text)}
+        for t, q in re.findall(r"^\[(\d+\.\d+)\] .*icmp_seq=(\d+)", text, re.M):
+            self.replied_at.setdefault(int(q), float(t) + self.wall_to_mono)
+        self.duplicates = [int(q) for q in re.findall(r"icmp_seq=(\d+) .*\(DUP!\)", text)]
+        if len(self.duplicates) != int(m.group(3) or 0):
+            raise AssertionError("ping: %d DUP! lines, summary says %s\n%s" % (
+                len(self.duplicates), m.group(3), text[-2000:]))
+        if sent not in seqs:
+            sent -= 1  # in flight at the SIGINT: ping counts it sent, and no reply can come
         return sent, int(m.group(2)), sorted(set(range(1, sent + 1)) - seqs)
+
+    def sent_at(self, q):
+        """When request q left (time.monotonic(), after stop()): its reply's time (a ping
+        round trip is a few ms) or, unanswered, one interval per request after the last
+        answered one before it; ping falls behind its interval on a busy host, so counting
+        from the start drifts by seconds over a minute."""
+        if q in self.replied_at:
+            return self.replied_at[q]
+        before = [p for p in self.replied_at if p < q]
+        if not before:
+            return self.t0 + (q - 1) * self.interval
+        p = max(before)
+        return self.replied_at[p] + (q - p) * self.interval
 
     def close(self):
         if self.proc.poll() is None:
