@@ -6,8 +6,8 @@
  * A synthetic port is a vhost-user socket served by DPDK's vhost library directly, without an
  * ethdev (lib/port/vhost_port.c), unless its topology asks for the vhost PMD's ethdev
  * (`vhost.ethdev: true`, for dpdk-dumpcap); an emulated VF on a vhost-user socket has the
- * PMD's. Workers burst on the library either way (lib/datapath/vhost_ctl.c). An external port is any DPDK device string
- * (a PCI address, net_af_xdp, net_af_packet, net_tap). Control thread only.
+ * PMD's. Workers burst on the library either way (lib/datapath/vhost_ctl.c). An external port is
+ * any DPDK device string (a PCI address, net_af_xdp, net_af_packet, net_tap). Control thread only.
  */
 #ifndef VSW_PORT_H
 #define VSW_PORT_H

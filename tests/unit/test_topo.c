@@ -226,7 +226,7 @@ check_v2_ports(const struct vsw_topo *topo)
 	assert_int_equal(p[0].vf_priority, 0); /* the default */
 	assert_true(p[1].is_announced_on_connect);
 	assert_true(p[0].has_vhost_ethdev);
-	assert_false(p[1].has_vhost_ethdev); /* the default: the vhost library alone */
+	assert_false(p[1].has_vhost_ethdev);            /* the default: the vhost library alone */
 	assert_false(p[0].is_announced_on_connect);     /* the default */
 	assert_true(p[1].security.has_mac_spoof_guard); /* default of synthetic ports */
 	assert_port(&p[2], "uplink", VSW_PORT_EXTERNAL, "", NULL, "", VSW_VHOST_SERVER, 19, 5);
