@@ -140,7 +140,8 @@ def own_instructions(dump):
 
 def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, cache_sim=False,
             **topo):
-    """@return {total: instructions per packet, own: of which in vswd's own code, packets,
+    """@return {total: instructions per packet, own: of which in vswd's own code, busy: total
+    without the passes that found nothing, packets,
     per_pass: packets per busy worker pass, d1_misses, ll_misses: data misses per packet or
     None}. keep: a path to copy the worker thread's callgrind dump to, for
     callgrind_annotate. macs: vsw-loopgen spreads the frames over that many MAC pairs per
@@ -189,6 +190,9 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
                 raise RuntimeError("the loop is dead: vsw received nothing in the window")
             # Two rx queues per pass: 64 when every poll gets a full burst.
             per_pass = pkts / max(1, w.get("busy_iterations", 1))
+            # Passes that found nothing: they cost instructions too, and not the same number
+            # in every run (valgrind's thread scheduling), so they are reported apart.
+            idle_per_busy = w.get("idle_iterations", 0) / max(1, w.get("busy_iterations", 1))
         else:
             pkts = sw.packets()
         subprocess.run(["callgrind_control", "-d", str(sw.pid)], capture_output=True,
@@ -208,8 +212,24 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
             if bursts:
                 pkts = bursts * per_pass / 2
         misses = data_misses(worker, pkts) if cache_sim else None
-        return {"total": totals[worker] / pkts, "own": own_instructions(worker) / pkts,
-                "packets": pkts, "per_pass": per_pass if switch == "vsw" else None,
+        own = own_instructions(worker)
+        polls = calls_to(worker, "vsw_dp_switch_burst") if switch == "vsw" else 0
+        for p in (gen, sw):
+            p.close()
+        gen = sw = None
+        busy = idle = None
+        if switch == "vsw" and bursts:
+            # Passes that found the loop's queues empty (valgrind's scheduling makes them,
+            # 20 per busy pass was seen, and their number varies from run to run): take them
+            # out at the cost of a pass over empty queues of the same topology, measured
+            # apart. One call of vsw_dp_switch_burst per rx queue per pass.
+            n_q = 2 + topo.get("n_idle", 0)
+            empty_passes = max(0.0, polls / n_q - bursts / 2)
+            idle = idle_pass_cost(**topo)
+            busy = (totals[worker] - empty_passes * idle["per_pass"]) / pkts
+        return {"total": totals[worker] / pkts, "own": own / pkts,
+                "busy": busy, "idle_pass": idle["per_pass"] if idle else None, "packets": pkts, "per_pass": per_pass if switch == "vsw" else None,
+                "idle_per_busy": idle_per_busy if switch == "vsw" else None,
                 "d1_misses": misses[0] if misses else None,
                 "ll_misses": misses[1] if misses else None}
     finally:
@@ -217,3 +237,43 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
             if p is not None:
                 p.close()
         shutil.rmtree(d, ignore_errors=True)
+
+
+def idle_pass_cost(n_idle=0, seconds=10, warmup=5, keep=None, **topo):
+    """Instructions of one worker pass over empty queues, by callgrind: vm0, vm1 and @p n_idle
+    idle ports connected, nothing sent. Against n_idle=0 this gives the cost of polling one
+    empty vhost-user queue, free of what traffic adds (partial bursts, idle passes of the busy
+    queues). @return {per_pass, per_poll: instructions per rx queue poll, passes}."""
+    d = tempfile.mkdtemp(prefix="vsw-ipp-")
+    sw = gen = None
+    try:
+        sw = ValgrindVsw(d, n_idle=n_idle, **topo)
+        gen = procs.TestpmdGen(d, 60)
+        gen.start()
+        if not sw.ready(timeout=180):
+            raise RuntimeError("vswd under valgrind did not come up")
+        time.sleep(warmup)
+        subprocess.run(["callgrind_control", "-z", str(sw.pid)], capture_output=True,
+                       timeout=60)
+        time.sleep(seconds)
+        subprocess.run(["callgrind_control", "-d", str(sw.pid)], capture_output=True,
+                       timeout=60)
+        totals = _thread_totals(sorted(glob.glob(sw.out + "*"), key=os.path.getmtime)[-8:])
+        if not totals:
+            raise RuntimeError("no callgrind dump")
+        worker = max(totals, key=totals.get)
+        if keep:
+            shutil.copy(worker, keep)
+        # One call per polled rx queue: the two loop ports and the idle ones, every pass.
+        polls = calls_to(worker, "vsw_dp_switch_burst")
+        if not polls:
+            raise RuntimeError("the worker polled nothing")
+        passes = polls / (2 + n_idle)
+        return {"per_pass": totals[worker] / passes, "per_poll": totals[worker] / polls,
+                "passes": passes}
+    finally:
+        for p in (gen, sw):
+            if p is not None:
+                p.close()
+        shutil.rmtree(d, ignore_errors=True)
+

@@ -186,23 +186,31 @@ def scale_markdown(res, key):
         out.append("")
     if cg:
         cb = cg.get(base) or {}
-        out += [_run_line(res, key + "_ipp"), "",
+        r = (res.get("runs") or {}).get(key + "_ipp") or run_info(res)
+        out += ["*Callgrind run of %s, vsw %s.*" % (r["date"], r["vsw"]), "",
                 "Instructions per packet by callgrind (vsw's worker thread, all of it: vhost rx "
                 "and tx, switching, counters; own = vsw's code only). Deterministic on this "
-                "noisy machine, but callgrind counts instructions, not cache misses or stalls: "
-                "a bigger table costs misses that the instruction count does not show. %s" % (
-                    "The D1/LL columns are callgrind's cache simulator (--cache-sim=yes: a "
-                    "model of a first-level and a last-level data cache, not this CPU's "
-                    "counters), data read + write misses per packet." if key == "fdb" else
-                    "Pkts/pass = packets per busy worker pass under callgrind (the slowed "
-                    "switch always finds full bursts)."), "",
-                "| case | instructions/pkt | vs %s | own | pkts/pass | D1 misses/pkt | "
-                "LL misses/pkt |" % base, "|---|---|---|---|---|---|---|"]
+                "noisy machine, but callgrind counts instructions, not cache misses or stalls "
+                "(nor what a locked instruction costs): a bigger table costs misses that the "
+                "instruction count does not show. Under valgrind the worker also makes passes "
+                "that find the loop's queues empty (empty/busy: that many per busy pass, "
+                "varying from run to run); **busy** takes them out at the cost of a pass over "
+                "empty queues of the same topology (idle pass, measured apart with no "
+                "traffic), total keeps them. %s" % (
+                    "D1/LL are callgrind's cache simulator (--cache-sim=yes: a model of a "
+                    "first-level and a last-level data cache, not this CPU's counters), data "
+                    "read + write misses per packet, empty passes included." if key == "fdb"
+                    else "Pkts/pass = packets per busy worker pass under callgrind (the "
+                    "slowed switch finds full bursts)."), "",
+                "| case | **busy** instr/pkt | vs %s | total instr/pkt | own | pkts/pass | "
+                "empty/busy passes | idle pass instr | D1 misses/pkt | LL misses/pkt |" % base,
+                "|---|---|---|---|---|---|---|---|---|---|"]
         for name, c in cg.items():
-            out.append("| %s | **%.0f** | %s | %.0f | %s | %s | %s |" % (
-                name, c["total"], _pct(c["total"], cb.get("total")), c["own"],
-                _f(c.get("per_pass"), "%.1f"), _f(c.get("d1_misses"), "%.2f"),
-                _f(c.get("ll_misses"), "%.3f")))
+            out.append("| %s | **%s** | %s | %.0f | %.0f | %s | %s | %s | %s | %s |" % (
+                name, _f(c.get("busy"), "%.0f"), _pct(c.get("busy"), cb.get("busy")),
+                c["total"], c["own"], _f(c.get("per_pass"), "%.1f"),
+                _f(c.get("idle_per_busy"), "%.1f"), _f(c.get("idle_pass"), "%.0f"),
+                _f(c.get("d1_misses"), "%.2f"), _f(c.get("ll_misses"), "%.3f")))
         out.append("")
     out += scale_verdict(res, key, base)
     return out
@@ -217,8 +225,8 @@ def scale_verdict(res, key, base):
         return []
     parts = []
     if cg.get(top) and cg.get(base):
-        parts.append("%s instructions/packet (callgrind)" % _pct(cg[top]["total"],
-                                                                cg[base]["total"]))
+        parts.append("%s instructions/packet (callgrind, busy passes)" % _pct(
+            cg[top].get("busy"), cg[base].get("busy")))
         if cg[top].get("ll_misses") is not None:
             parts.append("D1 misses/packet %.2f vs %.2f, LL %.3f vs %.3f (simulated)" % (
                 cg[top]["d1_misses"], cg[base]["d1_misses"], cg[top]["ll_misses"],
@@ -231,20 +239,23 @@ def scale_verdict(res, key, base):
                 r[0], min(len(block[top]), len(block[base])), r[1], r[2]))
         parts.append("busy cycles/packet %s (medians)" % _pct(st["cycles"], sb["cycles"]))
     out = ["**%s against %s: %s.**" % (top, base, "; ".join(parts)), ""]
-    if key == "ports" and cg.get(top) and cg.get(base):
+    if key == "ports" and cg.get(top, {}).get("idle_pass") and cg.get(base, {}).get("busy"):
         n = int(top.split()[0])
-        per_port = (cg[top]["total"] - cg[base]["total"]) / n
-        per_poll = per_port * (cg[top].get("per_pass") or 0)
+        per_poll = (cg[top]["idle_pass"] - cg[base]["idle_pass"]) / n
+        b = cg[base]["busy"]
+        full = cg[base].get("per_pass") or 64
         real = [t.get("per_pass") for t in block.get(base, []) if t.get("per_pass")]
         pp = statistics.median(real) if real else None
-        out += ["Per idle port: %.1f instructions per packet at %.1f packets per pass, i.e. "
-                "~%.0f instructions per empty rx poll. Extrapolated to 62 idle ports: %s "
-                "instructions/packet at callgrind's full bursts%s." % (
-                    per_port, cg[top].get("per_pass") or 0, per_poll,
-                    _pct(cg[base]["total"] + 62 * per_port, cg[base]["total"]),
-                    "; at the %.1f packets per pass measured at full speed (0 idle ports), "
-                    "%s" % (pp, _pct(cg[base]["total"] + 62 * per_poll / pp,
-                                     cg[base]["total"])) if pp else ""), ""]
+        out += ["Per idle port: **%.0f instructions per empty rx poll** (idle passes: %.0f "
+                "instructions with %d idle ports, %.0f with none). Per packet that is "
+                "%.0f / packets per pass: at %.0f (full bursts, as under callgrind) %d idle "
+                "ports add %s and **62 would add %s** to the %.0f instructions/packet of the "
+                "busy path%s." % (
+                    per_poll, cg[top]["idle_pass"], n, cg[base]["idle_pass"], per_poll, full,
+                    n, _pct(b + n * per_poll / full, b), _pct(b + 62 * per_poll / full, b), b,
+                    "; at the %.1f packets per pass measured at full speed with no idle "
+                    "port, 62 would add %s" % (pp, _pct(b + 62 * per_poll / pp, b))
+                    if pp else ""), ""]
     return out
 
 
