@@ -119,6 +119,8 @@ def wait_learned(n):
 
 
 def scale(a, res, key, cases, make):
+    if a.trials == 0:  # --trials 0: callgrind only
+        return
     block = res[key] = {label: [] for label, _ in cases}
     for t in range(a.trials):
         for label, v in cases:
@@ -130,7 +132,7 @@ def scale(a, res, key, cases, make):
                 flush=True)
 
 
-def scale_ipp(res, key, cases, cache_sim, **kw):
+def scale_ipp(res, key, cases, cache_sim, kw):
     """Instructions (and with cache_sim, data misses) per packet of each case, by callgrind."""
     from vswbench import ipp
     block = res[key + "_ipp"] = {}
@@ -140,15 +142,18 @@ def scale_ipp(res, key, cases, cache_sim, **kw):
         except (RuntimeError, OSError) as e:
             print("%s callgrind %s: %s" % (key, label, e), flush=True)
             continue
-        print("%s callgrind %-14s instructions/pkt %.0f (own %.0f) over %d packets, %.1f "
-              "packets/pass%s" % (key, label, r["total"], r["own"], r["packets"], r["per_pass"],
+        print("%s callgrind %-14s instructions/pkt %s busy, %.0f total (own %.0f, %.1f empty "
+              "passes per busy one) over %d packets, %.1f packets/pass%s" % (
+                  key, label, "%.0f" % r["busy"] if r["busy"] else "?", r["total"], r["own"],
+                  r["idle_per_busy"], r["packets"], r["per_pass"],
                                   ", D1 %.2f LL %.3f misses/pkt" % (r["d1_misses"], r["ll_misses"])
                                   if r["d1_misses"] is not None else ""), flush=True)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trials", type=int, default=5)
+    ap.add_argument("--trials", type=int, default=5,
+                    help="fdb, ports: 0 runs their callgrind measurements only")
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--sizes", default="60,1514", help="frame sizes without FCS")
@@ -181,6 +186,7 @@ def main():
         scale(a, res, "fdb", FDB_CASES, lambda pairs: (
             lambda d: procs.Vsw(d, learning=True), trial.gen_loop(60, pairs),
             wait_learned(2 * pairs)))
+        report.write(dict(res), a.out)  # the trials are kept whatever callgrind does
         if not a.no_callgrind:
             # Callgrind simulates caches only when asked, and the misses are what 64K MACs
             # could cost: both are counted in one run (instruction counts do not change).
@@ -188,6 +194,7 @@ def main():
     if "ports" in only:
         scale(a, res, "ports", PORT_CASES, lambda n: (
             lambda d: procs.Vsw(d, n_idle=n), trial.gen_testpmd(60), None))
+        report.write(dict(res), a.out)
         if not a.no_callgrind:
             scale_ipp(res, "ports", PORT_CASES, False, lambda n: {"n_idle": n})
     if "ipp" in only:
