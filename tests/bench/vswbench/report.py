@@ -198,8 +198,11 @@ def scale_markdown(res, key):
                 "empty queues of the same topology (idle pass, measured apart with no "
                 "traffic), total keeps them. %s" % (
                     "D1/LL are callgrind's cache simulator (--cache-sim=yes: a model of a "
-                    "first-level and a last-level data cache, not this CPU's counters), data "
-                    "read + write misses per packet, empty passes included." if key == "fdb"
+                    "first-level data cache and, with --LL set to this CPU's L2 (callgrind's "
+                    "default LL would be the L3, which no table here overflows), a second "
+                    "level; not this CPU's counters), data read + write misses per "
+                    "packet, empty passes included: an LL miss here is an L2 miss, served by "
+                    "L3 or memory." if key == "fdb"
                     else "Pkts/pass = packets per busy worker pass under callgrind (the "
                     "slowed switch finds full bursts)."), "",
                 "| case | **busy** instr/pkt | vs %s | total instr/pkt | own | pkts/pass | "
@@ -232,12 +235,20 @@ def scale_verdict(res, key, base):
                 cg[top]["d1_misses"], cg[base]["d1_misses"], cg[top]["ll_misses"],
                 cg[base]["ll_misses"]))
     if block.get(top) and block.get(base):
-        r = ratios(block[top], block[base])
-        st, sb = summary(block[top]), summary(block[base])
-        if r[0]:
-            parts.append("Mpps ratio %.2f (paired median of %d trials, range %.2f-%.2f)" % (
-                r[0], min(len(block[top]), len(block[base])), r[1], r[2]))
-        parts.append("busy cycles/packet %s (medians)" % _pct(st["cycles"], sb["cycles"]))
+        # Only pairs where neither trial was flagged: a flagged one measured the other
+        # processes more than the switch.
+        pairs = [(t, b) for t, b in zip(block[top], block[base])
+                 if not t.get("noisy") and not b.get("noisy")]
+        if pairs:
+            r = ratios([p[0] for p in pairs], [p[1] for p in pairs])
+            st = summary([p[0] for p in pairs])
+            sb = summary([p[1] for p in pairs])
+            parts.append("Mpps ratio %.2f (paired median of %d clean pairs of %d, range "
+                         "%.2f-%.2f)" % (r[0], len(pairs), len(block[top]), r[1], r[2]))
+            parts.append("busy cycles/packet %s (medians of those)" % _pct(st["cycles"],
+                                                                         sb["cycles"]))
+        else:
+            parts.append("no pair of Mpps trials with both clean (of %d)" % len(block[top]))
     out = ["**%s against %s: %s.**" % (top, base, "; ".join(parts)), ""]
     if key == "ports" and cg.get(top, {}).get("idle_pass") and cg.get(base, {}).get("busy"):
         n = int(top.split()[0])
