@@ -231,7 +231,8 @@ def scale_verdict(res, key, base):
         parts.append("%s instructions/packet (callgrind, busy passes)" % _pct(
             cg[top].get("busy"), cg[base].get("busy")))
         if cg[top].get("ll_misses") is not None:
-            parts.append("D1 misses/packet %.2f vs %.2f, LL %.3f vs %.3f (simulated)" % (
+            parts.append("simulated D1 misses/packet %.2f vs %.2f, LL (the L2 model) %.3f vs "
+                         "%.3f" % (
                 cg[top]["d1_misses"], cg[base]["d1_misses"], cg[top]["ll_misses"],
                 cg[base]["ll_misses"]))
     if block.get(top) and block.get(base):
