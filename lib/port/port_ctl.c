@@ -268,6 +268,17 @@ vsw_port_open_devargs(struct vsw_port *port, uint16_t n_txqs, struct rte_mempool
 	port->n_txqs_usable = n_txqs;
 	for (uint16_t q = 0; q < VSW_WORKERS_MAX; q++)
 		rte_spinlock_init(&port->txq_locks[q]);
+	/*
+	 * Every port is an ethdev, and DPDK has a compile-time number of them (32 in Debian's
+	 * build, below VSW_PORTS_MAX). A probe past it fails with a bare EPERM: say why instead.
+	 */
+	if (rte_eth_dev_count_total() >= RTE_MAX_ETHPORTS) {
+		vsw_errmsg_set(em,
+		               "port %s: all %d ethdev ports of this DPDK build are in use "
+		               "(RTE_MAX_ETHPORTS)",
+		               port->name, RTE_MAX_ETHPORTS);
+		return -ENOSPC;
+	}
 	rc = rte_dev_probe(port->devargs);
 	if (rc < 0) {
 		vsw_errmsg_set(em, "port %s: cannot create device %s: %s", port->name,

@@ -121,6 +121,14 @@ class CliTest(LabCase):
         entries = self.js("show", "fdb")["entries"]
         self.assertIn({"mac": MAC_VM.upper(), "port": "vm1", "type": "static"}, entries)
         self.bad("bad arguments", "show", "fdb", "all")
+        # The counters alone, the same as under the listing (nothing learned here).
+        stats = self.js("show", "fdb", "stats")
+        self.assertEqual(stats, {"stats": self.js("show", "fdb")["stats"]})
+        self.assertEqual((stats["stats"]["entries"], stats["stats"]["learned"]), (0, 0), stats)
+        self.assertRegex(self.ok("show", "fdb", "stats"),
+                         r"^learned 0 entries 0 moved 0 aged 0 flushed 0 full 0 "
+                         r"requests-dropped 0\n$")
+        self.bad("bad arguments", "show", "fdb", "stats", "all")
 
     def test_show_datapath(self):
         out = self.ok("show", "datapath")
@@ -197,6 +205,34 @@ class CliTest(LabCase):
         self.assertEqual(self.ok("port", "delete", "vmc"), "port vmc deleted\n")
         self.assertNotIn("vmc", self.lab.stats())
         self.fails("error: port vmc: no such port", "port", "delete", "vmc")
+
+    def test_port_create_past_the_dpdk_ethdev_limit(self):
+        # VM ports take no ethdev (the vhost library serves them): more of them than DPDK has
+        # ethdevs (RTE_MAX_ETHPORTS, 32 in Debian's build) fit, up to vsw's own 64 ports;
+        # past those a create fails with the reason and changes nothing.
+        def create(i):
+            return vswlab.run([vswlab.VSWCTL, "-s", self.lab.control_socket, "port", "create",
+                               "vmx%d" % i, "synthetic", "02:00:00:00:0e:%02x" % i,
+                               self.lab.path("vmx%d.sock" % i), "server"], check=False)
+        created = []
+        try:
+            for i in range(70):
+                p = create(i)
+                if p.returncode != 0:
+                    break
+                created.append("vmx%d" % i)
+            self.assertRegex(p.stdout, r"^error: port vmx%d: .*64.*\n$" % i)
+            self.assertGreater(len(created), 40)
+            self.assertEqual(len(self.lab.stats()), 64)
+            self.assertNotIn("vmx%d" % i, self.lab.stats())
+            # The failed create took nothing: one delete makes room for exactly one more.
+            self.ok("port", "delete", created.pop())
+            self.assertEqual(create(i).returncode, 0)
+            created.append("vmx%d" % i)
+            self.assertEqual(create(i + 1).returncode, 1)
+        finally:
+            for name in created:
+                self.ok("port", "delete", name)
 
     def test_port_create_external(self):
         # The NIC switch's PF is the one uplink: a second external port is refused.
@@ -368,7 +404,8 @@ class CliTest(LabCase):
     def test_help(self):
         out = self.ok("help")
         for words in ("show port:", "show port stats:", "show port stats <name>:",
-                      "show port info <name>:", "show fdb:", "show datapath:", "show pmd stats:",
+                      "show port info <name>:", "show fdb:", "show fdb stats:", "show datapath:",
+                      "show pmd stats:",
                       "show nic-switch <nic>:", "show vport <nic>:", "show filter <nic> <vport>:",
                       "port create <name> synthetic", "port create <name> external",
                       "port delete <name>:", "clear port stats all|<name>:", "clear pmd stats:",

@@ -21,11 +21,30 @@ import time
 from . import procs
 
 
+def l2_cache():
+    """This CPU's L2 as callgrind's --LL=size,assoc,line: callgrind models two levels only, and
+    its default LL is the L3 (480 MiB as this VM reports it), which no table here overflows.
+    What a big FDB costs is L2 misses, served by L3."""
+    base = "/sys/devices/system/cpu/cpu0/cache/index2/"
+    try:
+        size = open(base + "size").read().strip()
+        ways = int(open(base + "ways_of_associativity").read())
+        line = int(open(base + "coherency_line_size").read())
+    except (OSError, ValueError):
+        return None
+    n = int(size.rstrip("KMG"))
+    n *= {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(size[-1], 1)
+    # callgrind wants a power-of-two number of sets
+    while ways > 1 and (n // (ways * line)) & (n // (ways * line) - 1):
+        ways -= 1
+    return "%d,%d,%d" % (n, ways, line)
+
+
 class ValgrindVsw(procs.Vsw):
     name = "vsw (callgrind)"
     ctl_timeout = 120  # valgrind runs one thread at a time: the control thread waits its turn
 
-    def __init__(self, d, **topo):
+    def __init__(self, d, cache_sim=False, **topo):
         self.d = d
         path = os.path.join(d, "vsw.yaml")
         with open(path, "w") as f:
@@ -33,9 +52,12 @@ class ValgrindVsw(procs.Vsw):
         self.out = os.path.join(d, "cg.out")
         self.p = subprocess.Popen(
             ["valgrind", "--tool=callgrind", "--separate-threads=yes", "--fair-sched=yes",
-             "--callgrind-out-file=" + self.out, procs.VSWD, "-c", path],
+             "--cache-sim=%s" % ("yes" if cache_sim else "no")]
+            + (["--LL=" + l2_cache()] if cache_sim and l2_cache() else [])
+            + ["--callgrind-out-file=" + self.out, procs.VSWD, "-c", path],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.pid = self.p.pid
+        self.n_idle, self.idle_vms = topo.get("n_idle", 0), None
 
 
 class ValgrindTestpmd(procs.Testpmd):
@@ -102,6 +124,24 @@ def _thread_totals(files):
     return out
 
 
+def data_misses(dump, pkts):
+    """(D1, LL) data misses per packet from a --cache-sim=yes dump: read + write misses of the
+    simulated first-level and last-level caches (callgrind's model, not this CPU's)."""
+    events, totals = None, None
+    with open(dump, errors="replace") as fh:
+        for line in fh:
+            if line.startswith("events:"):
+                events = line.split()[1:]
+            m = re.match(r"(?:summary|totals):\s+(.*)", line)
+            if m:
+                totals = [int(v) for v in m.group(1).split()]
+    if not events or not totals:
+        return None
+    ev = dict(zip(events, totals))
+    return ((ev.get("D1mr", 0) + ev.get("D1mw", 0)) / pkts,
+            (ev.get("DLmr", 0) + ev.get("DLmw", 0)) / pkts)
+
+
 def own_instructions(dump):
     """Instructions spent in the switch's own code (its functions and what is inlined into them),
     not in DPDK's shared libraries: what vsw's datapath changes move."""
@@ -118,25 +158,39 @@ def own_instructions(dump):
     return own
 
 
-def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", **topo):
-    """@return (instructions per packet, of which in vswd's own code, packets). keep: a path to copy the
-    worker thread's callgrind dump to, for callgrind_annotate."""
+def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, cache_sim=False,
+            **topo):
+    """@return {total: instructions per packet, own: of which in vswd's own code, busy: total
+    without the passes that found nothing, packets,
+    per_pass: packets per busy worker pass, d1_misses, ll_misses: data misses per packet or
+    None}. keep: a path to copy the worker thread's callgrind dump to, for
+    callgrind_annotate. macs: vsw-loopgen spreads the frames over that many MAC pairs per
+    direction, which vsw learns (FDB scale) before the window opens. cache_sim: callgrind's
+    cache simulator on (slower): without it, callgrind counts instructions only, no misses."""
     d = tempfile.mkdtemp(prefix="vsw-ipp-")
     sw = gen = None
     try:
         if switch == "vsw":
-            sw = ValgrindVsw(d, **topo)
-            gen = procs.TestpmdGen(d, size)
+            if macs:
+                topo["learning"] = True
+            sw = ValgrindVsw(d, cache_sim=cache_sim, **topo)
+            # More than the vrings hold: every poll of the slowed-down switch finds a full
+            # burst whatever was lost while it came up, so the per-burst costs are spread alike.
+            gen = procs.LoopGen(d, size, macs, in_flight=512) if macs else procs.TestpmdGen(d, size)
             gen.start()
             if not sw.ready(timeout=180):
                 raise RuntimeError("vswd under valgrind did not come up")
+            if macs:
+                end = time.monotonic() + 300
+                while (sw.n_learned() or 0) < 2 * macs:
+                    if time.monotonic() > end:
+                        raise RuntimeError("vsw learned %s of %d MACs" % (sw.n_learned(), 2 * macs))
+                    time.sleep(2)
         else:
             gen = procs.TestpmdGen(d, size)
             sw = ValgrindTestpmd(d)
             gen.start()
         time.sleep(2)
-        # More than the vrings hold: every poll of the slowed-down switch finds a full burst
-        # whatever was lost while it came up, so the per-burst costs are spread alike.
         gen.go(bursts=16)
         time.sleep(warmup)
         subprocess.run(["callgrind_control", "-z", str(sw.pid)], capture_output=True,
@@ -144,11 +198,21 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", **topo):
         sw.clear()
         time.sleep(seconds)
         if switch == "vsw":
-            stats = sw.ctl("show", "pmd", "stats") or {}
+            for _ in range(3):  # a loaded machine and valgrind: the reply can be late
+                stats = sw.ctl("show", "pmd", "stats")
+                if stats:
+                    break
+            else:
+                raise RuntimeError("vswd under valgrind does not answer show pmd stats")
             w = (stats.get("pmds") or stats.get("workers") or [{}])[0]
             pkts = w.get("rx_packets", 0)
+            if not pkts:
+                raise RuntimeError("the loop is dead: vsw received nothing in the window")
             # Two rx queues per pass: 64 when every poll gets a full burst.
             per_pass = pkts / max(1, w.get("busy_iterations", 1))
+            # Passes that found nothing: they cost instructions too, and not the same number
+            # in every run (valgrind's thread scheduling), so they are reported apart.
+            idle_per_busy = w.get("idle_iterations", 0) / max(1, w.get("busy_iterations", 1))
         else:
             pkts = sw.packets()
         subprocess.run(["callgrind_control", "-d", str(sw.pid)], capture_output=True,
@@ -167,9 +231,69 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", **topo):
             bursts = calls_to(worker, "vsw_dp_switch_frames")
             if bursts:
                 pkts = bursts * per_pass / 2
-        return totals[worker] / pkts, own_instructions(worker) / pkts, pkts
+        misses = data_misses(worker, pkts) if cache_sim else None
+        own = own_instructions(worker)
+        polls = calls_to(worker, "vsw_dp_switch_burst") if switch == "vsw" else 0
+        for p in (gen, sw):
+            p.close()
+        gen = sw = None
+        busy = idle = None
+        if switch == "vsw" and bursts:
+            # Passes that found the loop's queues empty (valgrind's scheduling makes them,
+            # 20 per busy pass was seen, and their number varies from run to run): take them
+            # out at the cost of a pass over empty queues of the same topology, measured
+            # apart. One call of vsw_dp_switch_burst per rx queue per pass.
+            n_q = 2 + topo.get("n_idle", 0)
+            empty_passes = max(0.0, polls / n_q - bursts / 2)
+            idle = idle_pass_cost(**topo)
+            busy = (totals[worker] - empty_passes * idle["per_pass"]) / pkts
+        return {"total": totals[worker] / pkts, "own": own / pkts,
+                "busy": busy, "idle_pass": idle["per_pass"] if idle else None, "packets": pkts, "per_pass": per_pass if switch == "vsw" else None,
+                "idle_per_busy": idle_per_busy if switch == "vsw" else None,
+                "d1_misses": misses[0] if misses else None,
+                "ll_misses": misses[1] if misses else None}
     finally:
         for p in (gen, sw):
             if p is not None:
                 p.close()
         shutil.rmtree(d, ignore_errors=True)
+
+
+def idle_pass_cost(n_idle=0, seconds=10, warmup=5, keep=None, **topo):
+    """Instructions of one worker pass over empty queues, by callgrind: vm0, vm1 and @p n_idle
+    idle ports connected, nothing sent. Against n_idle=0 this gives the cost of polling one
+    empty vhost-user queue, free of what traffic adds (partial bursts, idle passes of the busy
+    queues). @return {per_pass, per_poll: instructions per rx queue poll, passes}."""
+    d = tempfile.mkdtemp(prefix="vsw-ipp-")
+    sw = gen = None
+    try:
+        sw = ValgrindVsw(d, n_idle=n_idle, **topo)
+        gen = procs.TestpmdGen(d, 60)
+        gen.start()
+        if not sw.ready(timeout=180):
+            raise RuntimeError("vswd under valgrind did not come up")
+        time.sleep(warmup)
+        subprocess.run(["callgrind_control", "-z", str(sw.pid)], capture_output=True,
+                       timeout=60)
+        time.sleep(seconds)
+        subprocess.run(["callgrind_control", "-d", str(sw.pid)], capture_output=True,
+                       timeout=60)
+        totals = _thread_totals(sorted(glob.glob(sw.out + "*"), key=os.path.getmtime)[-8:])
+        if not totals:
+            raise RuntimeError("no callgrind dump")
+        worker = max(totals, key=totals.get)
+        if keep:
+            shutil.copy(worker, keep)
+        # One call per polled rx queue: the two loop ports and the idle ones, every pass.
+        polls = calls_to(worker, "vsw_dp_switch_burst")
+        if not polls:
+            raise RuntimeError("the worker polled nothing")
+        passes = polls / (2 + n_idle)
+        return {"per_pass": totals[worker] / passes, "per_poll": totals[worker] / polls,
+                "passes": passes}
+    finally:
+        for p in (gen, sw):
+            if p is not None:
+                p.close()
+        shutil.rmtree(d, ignore_errors=True)
+

@@ -117,49 +117,91 @@ class LoopGen:
     """tests/tools/vsw-loopgen: the same loop, each frame's MAC pair rotated over N pairs
     as it passes, so that the switch's lookups spread over the whole MAC table."""
 
-    def __init__(self, d, size, n_macs):
+    def __init__(self, d, size, n_macs, in_flight=128):
         argv = ["taskset", "-c", "0", LOOPGEN, "--lcores", "0@0", "--file-prefix", prefix("l"),
                 "--in-memory", "--single-file-segments", "--iova-mode=va", "-m", "512",
                 "--no-pci", "--log-level", "*:error",
                 "--vdev", "net_virtio_user0,path=%s/sock0,queues=1,mac=%s,server=1" % (d, MAC0),
                 "--vdev", "net_virtio_user1,path=%s/sock1,queues=1,mac=%s,server=1" % (d, MAC1),
-                "--", "--size", str(size), "--macs", str(n_macs), "--in-flight", "128"]
+                "--", "--size", str(size), "--macs", str(n_macs), "--in-flight", str(in_flight)]
         self.p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True)
+                                  stderr=subprocess.DEVNULL)
         self.pid = self.p.pid
         self.fwd_tid_hint = None
-        self.last = None
+        self.buf = b""
 
-    def _line(self, timeout):
-        ready, _, _ = select.select([self.p.stdout], [], [], timeout)
-        return self.p.stdout.readline() if ready else ""
+    def _lines(self, timeout):
+        """Complete lines that arrived within @p timeout (all that are there if any). Reads
+        the pipe itself: a buffered readline() would keep lines select() no longer sees, and
+        rx_total() would take a stale one for the newest."""
+        fd = self.p.stdout.fileno()
+        ready, _, _ = select.select([fd], [], [], timeout)
+        while ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            self.buf += chunk
+            ready, _, _ = select.select([fd], [], [], 0)
+        *lines, self.buf = self.buf.split(b"\n")
+        return [l.decode(errors="replace") for l in lines]
 
     def start(self):
         end = time.monotonic() + 30
-        while time.monotonic() < end:
-            line = self._line(end - time.monotonic())
-            if line.startswith("READY") or not line:
+        while time.monotonic() < end and self.p.poll() is None:
+            if any(l.startswith("READY") for l in self._lines(end - time.monotonic())):
                 return
 
-    def go(self):
-        self.p.stdout.flush()
+    def go(self, bursts=None):
+        pass  # the frames are in the loop since READY
 
     def rx_total(self):
-        # One JSON line per 100 ms: the last one read is the newest.
-        line, end = "", time.monotonic() + 2
+        """(frames received, time) from a report line printed after this call: the generator
+        prints one per 100 ms, so the window's ends are that exact."""
+        self._lines(0)
+        end = time.monotonic() + 2
         while time.monotonic() < end:
-            l = self._line(0.3)
-            if not l:
-                break
-            line = l
-            ready, _, _ = select.select([self.p.stdout], [], [], 0)
-            if not ready:
-                break
-        s = json.loads(line)
-        return s["rx"], s["t_ns"] / 1e9
+            got = [l for l in self._lines(end - time.monotonic()) if l.startswith("{")]
+            if got:
+                s = json.loads(got[-1])
+                return s["rx"], s["t_ns"] / 1e9
+        raise RuntimeError("vsw-loopgen reports nothing")
 
     def cycles(self):
         return None
+
+    def close(self):
+        stop([self.p])
+
+
+def max_ethports():
+    """DPDK's RTE_MAX_ETHPORTS (32 in Debian 12's build): every vhost-user port of vswd is an
+    ethdev of the vhost PMD, so vswd cannot have more ports than that."""
+    for path in ("/usr/include/x86_64-linux-gnu/dpdk/rte_build_config.h",
+                 "/usr/include/dpdk/rte_build_config.h"):
+        try:
+            m = re.search(r"#define RTE_MAX_ETHPORTS (\d+)", open(path).read())
+        except OSError:
+            continue
+        if m:
+            return int(m.group(1))
+    return 32
+
+
+class IdleVms(Testpmd):
+    """The guests of the idle ports: one testpmd whose net_virtio_user clients connect to
+    vswd's idle vhost-user servers and then never send (ports started, forwarding never
+    started). A port nobody connects to is not idle but absent: vsw polls only connected
+    ones."""
+
+    def __init__(self, d, n):
+        vdevs = []
+        for i in range(n):
+            vdevs += ["--vdev", "net_virtio_user%d,path=%s/idle%d.sock,queues=1" % (i, d, i)]
+        super().__init__(["taskset", "-c", "0", TESTPMD, "--lcores", "0@0,1@0",
+                          "--file-prefix", prefix("i"), "--no-huge", "--no-shconf", "-m", "512",
+                          "--no-pci", "--log-level", "*:error"] + vdevs +
+                         ["--", "-i", "--total-num-mbufs=%d" % (1024 + 512 * n)])
+        self.cmd(None, r"testpmd>", 60)
 
     def close(self):
         stop([self.p])
@@ -205,9 +247,10 @@ class Vsw:
         with open(path, "w") as f:
             f.write(vsw_topology(d, **topo))
         self.p = subprocess.Popen([VSWD, "-c", path], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+                                  stderr=open(os.path.join(d, "vswd.log"), "w"))
         self.pid = self.p.pid
         self.fwd_tid_hint = "lcore-worker-1"
+        self.n_idle, self.idle_vms = topo.get("n_idle", 0), None
 
     ctl_timeout = 20
 
@@ -220,12 +263,38 @@ class Vsw:
             return None
 
     def ready(self, timeout=30):
+        """vswd answers, and the idle ports' guests are connected."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
+            if self.p.poll() is not None:
+                self._why_dead()
+                return False
             if os.path.exists(self.d + "/ctl.sock") and self.ctl("show", "pmd", "stats"):
+                break
+            time.sleep(0.3)
+        else:
+            return False
+        if not self.n_idle:
+            return True
+        self.idle_vms = IdleVms(self.d, self.n_idle)
+        end = time.monotonic() + max(60, timeout)
+        while time.monotonic() < end:
+            if self.n_connected() >= 2 + self.n_idle:
                 return True
             time.sleep(0.3)
+        print("  vswd: %d of %d ports connected" % (self.n_connected(), 2 + self.n_idle))
         return False
+
+    def _why_dead(self):
+        try:
+            lines = open(os.path.join(self.d, "vswd.log")).read().strip().splitlines()
+        except OSError:
+            lines = []
+        print("  vswd exited %s: %s" % (self.p.returncode, lines[-1] if lines else "?"))
+
+    def n_connected(self):
+        return sum(1 for p in (self.ctl("show", "port") or {}).get("ports", [])
+                   if p.get("nic_state") == "connected")
 
     def clear(self):
         self.ctl("clear", "pmd", "stats")
@@ -233,6 +302,8 @@ class Vsw:
     def cycles(self):
         j = self.ctl("show", "pmd", "stats") or {}
         w = (j.get("workers") or j.get("pmds") or [{}])[0]
+        self.per_pass = (w["rx_packets"] / w["busy_iterations"]
+                         if w.get("busy_iterations") else None)
         return w.get("busy_cycles_per_packet") or None
 
     def uplink_endpoint(self):
@@ -243,11 +314,11 @@ class Vsw:
         return None
 
     def n_learned(self):
-        j = self.ctl("show", "fdb") or {}
+        j = self.ctl("show", "fdb", "stats") or {}
         return (j.get("stats") or {}).get("entries")
 
     def close(self):
-        stop([self.p])
+        stop([self.p, self.idle_vms.p if self.idle_vms else None])
 
 
 class TestpmdSwitch(Testpmd):

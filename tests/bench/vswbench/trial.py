@@ -61,6 +61,8 @@ def run(make_switch, make_gen, seconds, warmup, quiet_pct=15.0, delay_pct=5.0,
         res = {"mpps": (n1 - n0) / window / 1e6, "cycles": sw.cycles(),
                "gen_cycles": gen.cycles(), "others_pct": others, "sw_wait_pct": waited[0],
                "gen_wait_pct": waited[1]}
+        if getattr(sw, "per_pass", None):
+            res["per_pass"] = sw.per_pass  # packets per busy worker pass (vsw)
         if getattr(sw, "endpoint", None):
             res["uplink"] = sw.endpoint
         worst = max([w for w in waited[:2] if w is not None] or [0])
