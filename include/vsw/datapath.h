@@ -228,6 +228,14 @@ unsigned int vsw_dp_n_workers(void);
  */
 void vsw_dp_set_idle_sleep_max(uint32_t max_us);
 
+/**
+ * An rx queue whose last polls all found nothing is polled at most once per @p poll_us until
+ * it has frames again (0: every pass): many idle ports cost a worker little (R-IF-1's
+ * hosts with more VMs than are busy), at the price of up to @p poll_us for the first frame
+ * of a port that was quiet. Any thread; workers see it on their next pass.
+ */
+void vsw_dp_set_idle_rxq_poll(uint32_t poll_us);
+
 /** Counters of worker @p worker since it started (relaxed reads); zeroes when out of range. */
 void vsw_dp_worker_stats(unsigned int worker, struct vsw_worker_stats *out);
 

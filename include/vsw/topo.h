@@ -12,7 +12,8 @@
  * below the first four is optional unless its comment says otherwise.
  * @code
  * eal: { args: ["-l", "0,1", "--in-memory", "--file-prefix", "vsw"] }
- * workers: { lcores: [1], idle_sleep_max_us: 0 }   # 0..100000 us asleep when idle; 0: poll
+ * workers: { lcores: [1], idle_sleep_max_us: 0,   # 0..100000 us asleep when idle; 0: poll
+ *            idle_rxq_poll_us: 20 }         # 0..1000: how often a queue found empty is polled
  * control: { socket: /run/vsw/vswd.sock }          # optional, this is the default
  * socket_dirs: [/run/vsw]                   # optional: every socket vswd listens on is inside
  * vhost_sockets: { owner: qemu, group: kvm, mode: "0660" }  # optional: for vhost servers
@@ -95,6 +96,9 @@
 
 /** Longest idle sleep of a worker (issue 3): past 100 ms only the first frame's latency grows. */
 #define VSW_TOPO_IDLE_SLEEP_US_MAX 100000
+/** `workers.idle_rxq_poll_us`: highest value, and the default. */
+#define VSW_TOPO_IDLE_RXQ_POLL_US_MAX 1000
+#define VSW_TOPO_IDLE_RXQ_POLL_US_DEFAULT 20
 /** FDB aging when the file names none (IEEE 802.1D's default ageing time). */
 #define VSW_TOPO_FDB_AGING_S_DEFAULT 300
 /** Longest FDB aging: a day; 0 means entries never age. */
@@ -291,6 +295,9 @@ struct vsw_topo {
 	unsigned int worker_lcores[VSW_WORKERS_MAX]; /**< distinct lcore ids */
 	/** Longest sleep of an idle worker, 0..VSW_TOPO_IDLE_SLEEP_US_MAX; 0: always poll. */
 	unsigned int idle_sleep_us_max;
+	/** An rx queue that found nothing several polls in a row is polled at most once per
+	 *  this many us until it has frames again, 0..VSW_TOPO_IDLE_RXQ_POLL_US_MAX; 0: always. */
+	unsigned int idle_rxq_poll_us;
 	char control_socket[VSW_PATH_SIZE]; /**< absolute path */
 	/** `socket_dirs`: when n_socket_dirs > 0, every socket vswd listens on (control socket,
 	 *  server-mode vhost.path, VF sockets) must lie in one of these absolute directories. */
@@ -386,7 +393,7 @@ struct vsw_topo_diff {
 	unsigned int n_port_vfs;
 	unsigned int port_vfs[VSW_PORTS_MAX]; /**< new ports kept whose vf or vf_priority change */
 	bool has_mirrors_changed;             /**< any mirror added, removed or changed */
-	bool has_idle_sleep_changed;          /**< workers.idle_sleep_max_us */
+	bool has_idle_sleep_changed;          /**< workers.idle_sleep_max_us or idle_rxq_poll_us */
 	unsigned int n_ext_dels;
 	unsigned int ext_dels[VSW_TOPO_EXTS_MAX]; /**< old extensions removed or replaced */
 	unsigned int n_ext_adds;

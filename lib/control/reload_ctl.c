@@ -291,8 +291,10 @@ vsw_ctl_reload(const struct vsw_topo *topo, char *summary, size_t size, struct v
 		goto out;
 	}
 	apply_vfs(old, topo, d);
-	if (d->has_idle_sleep_changed)
+	if (d->has_idle_sleep_changed) {
 		vsw_dp_set_idle_sleep_max(topo->idle_sleep_us_max);
+		vsw_dp_set_idle_rxq_poll(topo->idle_rxq_poll_us);
+	}
 	(void)vsw_ctl_reload_record(topo); /* allocated already: cannot fail */
 	summarize(d, summary, size);
 	CTL_LOG(NOTICE, "reloaded %s: %s", topo->file,

@@ -110,6 +110,7 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 		goto err_pool;
 	}
 	vsw_dp_set_idle_sleep_max(topo->idle_sleep_us_max);
+	vsw_dp_set_idle_rxq_poll(topo->idle_rxq_poll_us);
 	ctl->n_socket_dirs = topo->n_socket_dirs;
 	memcpy(ctl->socket_dirs, topo->socket_dirs, sizeof(ctl->socket_dirs));
 	ctl->vhost_sockets = topo->vhost_sockets;

@@ -56,6 +56,13 @@ vsw_dp_qsv(void)
 }
 
 void
+vsw_dp_set_idle_rxq_poll(uint32_t poll_us)
+{
+	__atomic_store_n(&vsw_dp.idle_rxq_gap_cycles, rte_get_tsc_hz() / 1000000 * poll_us,
+	                 __ATOMIC_RELAXED);
+}
+
+void
 vsw_dp_set_idle_sleep_max(uint32_t max_us)
 {
 	__atomic_store_n(&vsw_dp.idle_sleep_max_us, max_us, __ATOMIC_RELAXED);

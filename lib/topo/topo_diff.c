@@ -236,7 +236,8 @@ vsw_topo_diff(const struct vsw_topo *old, const struct vsw_topo *new, struct vsw
 	}
 	diff_ports(old, new, d);
 	d->has_mirrors_changed = !mirrors_equal(old, new);
-	d->has_idle_sleep_changed = old->idle_sleep_us_max != new->idle_sleep_us_max;
+	d->has_idle_sleep_changed = old->idle_sleep_us_max != new->idle_sleep_us_max ||
+	                            old->idle_rxq_poll_us != new->idle_rxq_poll_us;
 	diff_exts(old, new, d);
 	return 0;
 }

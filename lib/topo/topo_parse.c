@@ -45,8 +45,9 @@ static const char *const top_keys[TOP_N] = {
         "mirrors", "nic_switches", "extensions", "socket_dirs", "vhost_sockets"};
 enum { EAL_ARGS, EAL_N };
 static const char *const eal_keys[EAL_N] = {"args"};
-enum { WORKERS_LCORES, WORKERS_IDLE_SLEEP, WORKERS_N };
-static const char *const workers_keys[WORKERS_N] = {"lcores", "idle_sleep_max_us"};
+enum { WORKERS_LCORES, WORKERS_IDLE_SLEEP, WORKERS_IDLE_RXQ, WORKERS_N };
+static const char *const workers_keys[WORKERS_N] = {"lcores", "idle_sleep_max_us",
+                                                    "idle_rxq_poll_us"};
 enum { CONTROL_SOCKET, CONTROL_N };
 static const char *const control_keys[CONTROL_N] = {"socket"};
 enum { FDB_AGING, FDB_ENTRIES, FDB_N };
@@ -463,11 +464,17 @@ parse_workers(struct topo_parse *p, const yaml_node_t *node)
 	unsigned long value = 0;
 	int ret;
 
+	p->topo->idle_rxq_poll_us = VSW_TOPO_IDLE_RXQ_POLL_US_DEFAULT;
 	ret = topo_map_read(p, node, "workers", &m);
 	if (ret == 0)
 		ret = topo_map_require(p, node, &m);
 	if (ret == 0)
 		ret = parse_lcores(p, m.values[WORKERS_LCORES]);
+	if (ret == 0 && m.values[WORKERS_IDLE_RXQ] != NULL) {
+		ret = topo_get_uint(p, m.values[WORKERS_IDLE_RXQ], "workers.idle_rxq_poll_us", 0,
+		                    VSW_TOPO_IDLE_RXQ_POLL_US_MAX, &value);
+		p->topo->idle_rxq_poll_us = (unsigned int)value;
+	}
 	if (ret < 0 || m.values[WORKERS_IDLE_SLEEP] == NULL)
 		return ret;
 	ret = topo_get_uint(p, m.values[WORKERS_IDLE_SLEEP], "workers.idle_sleep_max_us", 0,

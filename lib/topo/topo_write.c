@@ -81,7 +81,8 @@ write_head(FILE *f, const struct vsw_topo *t)
 	fputs("]\nworkers:\n  lcores: [", f);
 	for (unsigned int i = 0; i < t->n_worker_lcores; i++)
 		fprintf(f, "%s%u", i > 0 ? ", " : "", t->worker_lcores[i]);
-	fprintf(f, "]\n  idle_sleep_max_us: %u\ncontrol:\n  socket: ", t->idle_sleep_us_max);
+	fprintf(f, "]\n  idle_sleep_max_us: %u\n  idle_rxq_poll_us: %u\ncontrol:\n  socket: ",
+	        t->idle_sleep_us_max, t->idle_rxq_poll_us);
 	put_str(f, t->control_socket);
 	fprintf(f, "\nfdb:\n  aging_s: %u\n  max_entries: %u\n", t->fdb_aging_s,
 	        t->fdb_entries_max);

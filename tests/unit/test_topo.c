@@ -183,6 +183,7 @@ test_good_full(void **state)
 	            "/run/vsw-test/vm3.sock", VSW_VHOST_SERVER, 21, 5);
 	check_v2_defaults(topo);
 	assert_int_equal(topo->idle_sleep_us_max, 0);
+	assert_int_equal(topo->idle_rxq_poll_us, VSW_TOPO_IDLE_RXQ_POLL_US_DEFAULT);
 	free(topo);
 }
 
@@ -694,6 +695,9 @@ static const struct bad_case bad_strings_v2[] = {
         {"idle_sleep_negative",
          "eal: { args: [] }\nworkers: { lcores: [1], idle_sleep_max_us: -1 }\n",
          "2:44: invalid workers.idle_sleep_max_us '-1', expected an integer 0..100000"},
+        {"idle_rxq_poll_range",
+         "eal: { args: [] }\nworkers: { lcores: [1], idle_rxq_poll_us: 1001 }\n",
+         "2:43: invalid workers.idle_rxq_poll_us '1001', expected an integer 0..1000"},
         {"vlan_mode_bad", PORTS VM ", vlan: { mode: hybrid } }\n",
          "4:98: port 'vm': invalid vlan.mode 'hybrid', expected access or trunk"},
         {"vlan_no_mode", PORTS VM ", vlan: { id: 3 } }\n",

@@ -242,6 +242,8 @@ test_diff(void **state)
 	           (struct want){.has_mirrors = true});
 	check_diff(old, base(", idle_sleep_max_us: 5", "/r/1.sock", "", EXT(", params: [1]")),
 	           (struct want){.has_idle = true});
+	check_diff(old, base(", idle_rxq_poll_us: 0", "/r/1.sock", "", EXT(", params: [1]")),
+	           (struct want){.has_idle = true});
 	check_diff(old, base("", "/r/1.sock", "", EXT(", params: [2]")),
 	           (struct want){.ext_params = 1});
 	check_diff(old, base("", "/r/1.sock", "", EXT_STAGE("egress", ", params: [1]")),
