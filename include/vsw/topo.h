@@ -13,7 +13,7 @@
  * @code
  * eal: { args: ["-l", "0,1", "--in-memory", "--file-prefix", "vsw"] }
  * workers: { lcores: [1], idle_sleep_max_us: 0,   # 0..100000 us asleep when idle; 0: poll
- *            idle_rxq_poll_us: 20 }         # 0..1000: how often a queue found empty is polled
+ *            idle_rxq_poll_us: 50 }         # 0..1000: how often a queue found empty is polled
  * control: { socket: /run/vsw/vswd.sock }          # optional, this is the default
  * socket_dirs: [/run/vsw]                   # optional: every socket vswd listens on is inside
  * vhost_sockets: { owner: qemu, group: kvm, mode: "0660" }  # optional: for vhost servers
@@ -98,7 +98,7 @@
 #define VSW_TOPO_IDLE_SLEEP_US_MAX 100000
 /** `workers.idle_rxq_poll_us`: highest value, and the default. */
 #define VSW_TOPO_IDLE_RXQ_POLL_US_MAX 1000
-#define VSW_TOPO_IDLE_RXQ_POLL_US_DEFAULT 20
+#define VSW_TOPO_IDLE_RXQ_POLL_US_DEFAULT 50
 /** FDB aging when the file names none (IEEE 802.1D's default ageing time). */
 #define VSW_TOPO_FDB_AGING_S_DEFAULT 300
 /** Longest FDB aging: a day; 0 means entries never age. */

@@ -174,8 +174,7 @@ class LoopGen:
 
 
 def max_ethports():
-    """DPDK's RTE_MAX_ETHPORTS (32 in Debian 12's build): every vhost-user port of vswd is an
-    ethdev of the vhost PMD, so vswd cannot have more ports than that."""
+    """DPDK's RTE_MAX_ETHPORTS (32 in Debian 12's build): the most ports one testpmd has."""
     for path in ("/usr/include/x86_64-linux-gnu/dpdk/rte_build_config.h",
                  "/usr/include/dpdk/rte_build_config.h"):
         try:
@@ -187,15 +186,13 @@ def max_ethports():
     return 32
 
 
-class IdleVms(Testpmd):
-    """The guests of the idle ports: one testpmd whose net_virtio_user clients connect to
-    vswd's idle vhost-user servers and then never send (ports started, forwarding never
-    started). A port nobody connects to is not idle but absent: vsw polls only connected
-    ones."""
+class _IdleGroup(Testpmd):
+    """One testpmd whose net_virtio_user clients connect to idle ports @p first.. and then
+    never send (ports started, forwarding never started)."""
 
-    def __init__(self, d, n):
+    def __init__(self, d, first, n):
         vdevs = []
-        for i in range(n):
+        for i in range(first, first + n):
             vdevs += ["--vdev", "net_virtio_user%d,path=%s/idle%d.sock,queues=1" % (i, d, i)]
         super().__init__(["taskset", "-c", "0", TESTPMD, "--lcores", "0@0,1@0",
                           "--file-prefix", prefix("i"), "--no-huge", "--no-shconf", "-m", "512",
@@ -203,8 +200,17 @@ class IdleVms(Testpmd):
                          ["--", "-i", "--total-num-mbufs=%d" % (1024 + 512 * n)])
         self.cmd(None, r"testpmd>", 60)
 
-    def close(self):
-        stop([self.p])
+
+class IdleVms:
+    """The guests of the idle ports. A port nobody connects to is not idle but absent: vsw
+    polls only connected ones. testpmd, like any DPDK process of Debian's build, has at most
+    RTE_MAX_ETHPORTS (32) ports, so the guests are spread over several testpmd processes
+    (vswd's VM ports take no ethdev and are not so limited)."""
+
+    def __init__(self, d, n):
+        per = max(1, max_ethports() - 2)
+        self.groups = [_IdleGroup(d, first, min(per, n - first)) for first in range(0, n, per)]
+        self.ps = [g.p for g in self.groups]
 
 
 def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=False, uplink=None):
@@ -318,7 +324,7 @@ class Vsw:
         return (j.get("stats") or {}).get("entries")
 
     def close(self):
-        stop([self.p, self.idle_vms.p if self.idle_vms else None])
+        stop([self.p] + (self.idle_vms.ps if self.idle_vms else []))
 
 
 class TestpmdSwitch(Testpmd):
