@@ -64,6 +64,15 @@ def ratios(a, b):
     return (statistics.median(r), min(r), max(r)) if r else (None, None, None)
 
 
+def _trials_row(name, s, r):
+    """One switch's row of a trials table: summary @p s, paired ratio @p r (or None)."""
+    return "| %s | %.2f | **%.2f** | %.2f | %s, %s | %s | %s | %s/%s, %s | %d/%d |" % (
+        name, s["min"], s["median"], s["max"], _f(s["cycles"], "%.0f"),
+        _f(s["cycles_best"], "%.0f"), _f(s["gen_cycles"], "%.0f"),
+        "%.2f (%.2f-%.2f)" % r if r and r[0] else "-", _f(s["sw_wait"], "%.0f"),
+        _f(s["gen_wait"], "%.0f"), _f(s["others"], "%.0f"), s["noisy"], s["n"])
+
+
 def markdown(res):
     m = res["machine"]
     out = ["# vsw benchmark results", "",
@@ -91,13 +100,8 @@ def markdown(res):
                 "vsw / this, paired (median, min-max) | wait % sw/gen, others % | noisy |",
                 "|---|---|---|---|---|---|---|---|---|"]
         for name, trials in block.items():
-            s = summary(trials)
             r = ratios(block["vsw"], trials) if name != "vsw" and "vsw" in block else None
-            out.append("| %s | %.2f | **%.2f** | %.2f | %s, %s | %s | %s | %s/%s, %s | %d/%d |" % (
-                name, s["min"], s["median"], s["max"], _f(s["cycles"], "%.0f"),
-                _f(s["cycles_best"], "%.0f"), _f(s["gen_cycles"], "%.0f"),
-                "%.2f (%.2f-%.2f)" % r if r and r[0] else "-", _f(s["sw_wait"], "%.0f"),
-                _f(s["gen_wait"], "%.0f"), _f(s["others"], "%.0f"), s["noisy"], s["n"]))
+            out.append(_trials_row(name, summary(trials), r))
         out.append("")
     out += scale_markdown(res, "fdb")
     out += scale_markdown(res, "ports")
@@ -289,13 +293,8 @@ def p2v_markdown(res):
                 "this / %s, paired (median, min-max) | wait %% sw/gen, others %% | noisy |"
                 % names[0], "|---|---|---|---|---|---|---|---|---|"]
         for name, trials in block.items():
-            s = summary(trials)
             r = ratios(trials, block[names[0]]) if name != names[0] else None
-            out.append("| %s | %.2f | **%.2f** | %.2f | %s, %s | %s | %s | %s/%s, %s | %d/%d |" % (
-                name, s["min"], s["median"], s["max"], _f(s["cycles"], "%.0f"),
-                _f(s["cycles_best"], "%.0f"), _f(s["gen_cycles"], "%.0f"),
-                "%.2f (%.2f-%.2f)" % r if r and r[0] else "-", _f(s["sw_wait"], "%.0f"),
-                _f(s["gen_wait"], "%.0f"), _f(s["others"], "%.0f"), s["noisy"], s["n"]))
+            out.append(_trials_row(name, summary(trials), r))
         out.append("")
     return out
 
