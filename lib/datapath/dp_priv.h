@@ -123,23 +123,17 @@ extern int vsw_dp_vhost_vids[VSW_PORTS_MAX];
 
 /* A capture (pdump) hooks callbacks into the ethdev's bursts: then the ethdev path is taken. */
 static inline bool
-vsw_dp_has_rx_callbacks(uint16_t eth_port_id, uint16_t queue_id)
+vsw_dp_has_callbacks(uint16_t eth_port_id, uint16_t queue_id, bool is_rx)
 {
 #ifdef RTE_ETHDEV_RXTX_CALLBACKS
-	return __atomic_load_n(&rte_eth_fp_ops[eth_port_id].rxq.clbk[queue_id], __ATOMIC_RELAXED) !=
-	       NULL;
-#else
-	return false;
-#endif
-}
+	const struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[eth_port_id];
+	void **cbs = is_rx ? ops->rxq.clbk : ops->txq.clbk;
 
-static inline bool
-vsw_dp_has_tx_callbacks(uint16_t eth_port_id, uint16_t queue_id)
-{
-#ifdef RTE_ETHDEV_RXTX_CALLBACKS
-	return __atomic_load_n(&rte_eth_fp_ops[eth_port_id].txq.clbk[queue_id], __ATOMIC_RELAXED) !=
-	       NULL;
+	return __atomic_load_n(&cbs[queue_id], __ATOMIC_RELAXED) != NULL;
 #else
+	RTE_SET_USED(eth_port_id);
+	RTE_SET_USED(queue_id);
+	RTE_SET_USED(is_rx);
 	return false;
 #endif
 }
@@ -152,8 +146,7 @@ vsw_dp_vhost_vid(uint16_t port, uint16_t eth_port_id, uint16_t queue_id, bool is
 
 	if (vid < 0 || eth_port_id == VSW_ETH_PORT_NONE)
 		return vid;
-	if (unlikely(is_rx ? vsw_dp_has_rx_callbacks(eth_port_id, queue_id)
-	                   : vsw_dp_has_tx_callbacks(eth_port_id, queue_id)))
+	if (unlikely(vsw_dp_has_callbacks(eth_port_id, queue_id, is_rx)))
 		return -1;
 	return vid;
 }
