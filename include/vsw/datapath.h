@@ -136,6 +136,9 @@ struct vsw_dp_cfg {
 	uint16_t external_port;   /**< uplink port index, or VSW_PORT_NONE */
 	uint16_t n_hooks;
 	struct vsw_dp_hook hooks[VSW_EXT_MAX]; /**< extensions' datapath hooks, stack order */
+	/** Ingress hooks at the top of the stack that are the built-in ones, which one fused pass
+	 *  runs where it can (vsw_dp_publish() sets it); 0: hook by hook. */
+	uint16_t n_fused_hooks;
 	uint16_t n_flood_ports;
 	uint16_t flood_ports[VSW_PORTS_MAX];     /**< connected ports, ascending */
 	uint64_t tx_moderated;                   /**< bit n: ports[n].tx_gap_cycles != 0 */

@@ -274,6 +274,7 @@ vsw_dp_publish(struct vsw_dp_cfg *cfg)
 
 	RTE_VERIFY(cfg != NULL && cfg != old);
 	cfg->version = old != NULL ? old->version + 1 : 1;
+	cfg->n_fused_hooks = vsw_ext_builtin_fused_hooks(cfg->hooks, cfg->n_hooks);
 	__atomic_store_n(&vsw_dp.cfg, cfg, __ATOMIC_RELEASE);
 	/* Workers that loaded `old` report quiescence only after their pass over it. */
 	rte_rcu_qsbr_synchronize(vsw_dp.qsv, RTE_QSBR_THRID_INVALID);

@@ -80,6 +80,19 @@ extern struct vsw_dp_state vsw_dp;
 /* Worker entry point for rte_eal_remote_launch(); arg is its struct vsw_lcore. */
 int vsw_dp_worker_main(void *arg);
 
+/*
+ * How many hooks at the top of @p hooks vsw_ext_builtin_ingress() stands for: those of the
+ * built-in extensions, when they are there in the order the switch registers them; else 0.
+ */
+uint16_t vsw_ext_builtin_fused_hooks(const struct vsw_dp_hook *hooks, uint16_t n);
+
+/*
+ * The ingress hooks of port-stats, mirror, spoof-guard, storm-control and dhcp-router-guard
+ * in one pass over the burst, for a port whose mirror and storm limit are off (both hooks do
+ * nothing then): the same verdicts and counters as the five calls in stack order.
+ */
+void vsw_ext_builtin_ingress(struct vsw_ext_dp_args *a);
+
 /* The vSwitch stage on frames already received on @p in_port (counted there). */
 void vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                           struct rte_mbuf **pkts, uint16_t n);
@@ -96,6 +109,11 @@ void vsw_dp_nicsw_from_vswitch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cf
  * its paths during a change (enum vsw_dp_vm_steer). */
 void vsw_dp_nicsw_to_vm(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
                         struct rte_mbuf *m);
+
+/* The vSwitch stage on an rx burst of @p in_port, which it counts as received there;
+ * @p is_copied as vsw_dp_rx_uncounted() tells. */
+void vsw_dp_switch_received(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+                            struct rte_mbuf **pkts, uint16_t n, bool is_copied);
 
 /* The vSwitch stage: one rx burst of @p q classified, forwarded and queued for tx. */
 uint16_t vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
@@ -151,37 +169,44 @@ vsw_dp_vhost_vid(uint16_t port, uint16_t eth_port_id, uint16_t queue_id, bool is
 	return vid;
 }
 
+/*
+ * One rx burst of @p q into @p pkts, neither counted nor marked with the input port: the
+ * vSwitch stage does both in its first loop over the frames. @p is_copied tells whether the
+ * vhost library copied them just now (they are in the cache). @return frames received.
+ */
+static inline uint16_t
+vsw_dp_rx_uncounted(const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q,
+                    struct rte_mbuf **pkts, bool *is_copied)
+{
+	const int vid = vsw_dp_vhost_vid(q->port, q->eth_port_id, q->queue_id, true);
+
+	*is_copied = vid >= 0;
+	if (vid >= 0)
+		return rte_vhost_dequeue_burst(vid, VSW_VHOST_RING_OF_RXQ(q->queue_id), cfg->pool,
+		                               pkts, VSW_BURST_MAX);
+	if (q->eth_port_id == VSW_ETH_PORT_NONE)
+		return 0; /* a vhost-user port whose guest is not there */
+	return rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
+}
+
 /* One rx burst of @p q into @p pkts, counted on its port. @return frames received. */
 static inline uint16_t
 vsw_dp_rx(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q,
           struct rte_mbuf **pkts)
 {
-	struct vsw_port_stats *st = &lc->stats[q->port];
-	const int vid = vsw_dp_vhost_vid(q->port, q->eth_port_id, q->queue_id, true);
+	bool is_copied;
+	const uint16_t n = vsw_dp_rx_uncounted(cfg, q, pkts, &is_copied);
 	uint64_t bytes = 0;
-	uint16_t n;
 
-	if (vid >= 0) {
-		n = rte_vhost_dequeue_burst(vid, VSW_VHOST_RING_OF_RXQ(q->queue_id), cfg->pool,
-		                            pkts, VSW_BURST_MAX);
-		if (n == 0)
-			return 0;
-		/* The input port, as the PMD would set it: hooks read it. */
-		for (uint16_t i = 0; i < n; i++) {
-			pkts[i]->port = q->eth_port_id;
-			bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		}
-	} else {
-		if (q->eth_port_id == VSW_ETH_PORT_NONE)
-			return 0; /* a vhost-user port whose guest is not there */
-		n = rte_eth_rx_burst(q->eth_port_id, q->queue_id, pkts, VSW_BURST_MAX);
-		if (n == 0)
-			return 0;
-		for (uint16_t i = 0; i < n; i++)
-			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	if (n == 0)
+		return 0;
+	/* The input port, as a PMD sets it (the vhost library does not): hooks read it. */
+	for (uint16_t i = 0; i < n; i++) {
+		pkts[i]->port = q->eth_port_id;
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	}
-	vsw_counter_add(&st->rx_packets, n);
-	vsw_counter_add(&st->rx_bytes, bytes);
+	vsw_counter_add(&lc->stats[q->port].rx_packets, n);
+	vsw_counter_add(&lc->stats[q->port].rx_bytes, bytes);
 	return n;
 }
 

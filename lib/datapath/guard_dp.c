@@ -19,6 +19,8 @@
  * thread injects on a port (vsw_dp_inject_rx) are switched by worker 0 and metered by its
  * own bucket for that port; they are a handful of announcements, not a storm.
  */
+#include "guard_dp.h"
+
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -34,9 +36,6 @@
 #include "vsw/ext_builtin.h"
 #include "vsw/ext_dp.h"
 
-/* UDP source port of DHCP servers and relays (RFC 2131): clients send from 68. */
-#define DHCP_SERVER_PORT 67
-#define ICMP4_REDIRECT 5
 #define ICMP6_ROUTER_ADVERT 134
 #define ICMP6_REDIRECT 137
 /* IPv6 extension headers walked to find the upper layer; a longer chain is dropped by the
@@ -89,8 +88,6 @@ storm_ingress(void *ctx, struct vsw_ext_dp_args *a)
 		vsw_counter_add(&a->lc->stats[a->port_index].drop_storm, drops);
 }
 
-enum l3_verdict { L3_PASS, L3_DHCP_SERVER, L3_ROUTER };
-
 /* @p len bytes at @p off of @p m, in @p buf if they span segments; NULL past the end. */
 static inline const void *
 hdr_at(const struct rte_mbuf *m, uint32_t off, uint32_t len, void *buf)
@@ -98,7 +95,7 @@ hdr_at(const struct rte_mbuf *m, uint32_t off, uint32_t len, void *buf)
 	return rte_pktmbuf_read(m, off, len, buf);
 }
 
-static enum l3_verdict
+static enum vsw_l3_verdict
 classify_ipv4(const struct rte_mbuf *m, uint32_t off)
 {
 	union {
@@ -111,29 +108,29 @@ classify_ipv4(const struct rte_mbuf *m, uint32_t off)
 	const struct rte_icmp_hdr *icmp;
 
 	if (ip == NULL)
-		return L3_PASS;
+		return VSW_L3_PASS;
 	/* Later fragments carry no transport header: what they belong to was judged whole. */
 	if ((rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) != 0)
-		return L3_PASS;
+		return VSW_L3_PASS;
 	off += (uint32_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
 	switch (ip->next_proto_id) {
 	case IPPROTO_UDP:
 		udp = hdr_at(m, off, sizeof(*udp), &buf);
 		if (udp != NULL && udp->src_port == rte_cpu_to_be_16(DHCP_SERVER_PORT))
-			return L3_DHCP_SERVER;
+			return VSW_L3_DHCP_SERVER;
 		break;
 	case IPPROTO_ICMP:
 		icmp = hdr_at(m, off, sizeof(*icmp), &buf);
 		if (icmp != NULL && icmp->icmp_type == ICMP4_REDIRECT)
-			return L3_ROUTER;
+			return VSW_L3_ROUTER;
 		break;
 	default:
 		break;
 	}
-	return L3_PASS;
+	return VSW_L3_PASS;
 }
 
-static enum l3_verdict
+static enum vsw_l3_verdict
 classify_ipv6(const struct rte_mbuf *m, uint32_t off)
 {
 	union {
@@ -145,7 +142,7 @@ classify_ipv6(const struct rte_mbuf *m, uint32_t off)
 	uint8_t next;
 
 	if (ip == NULL)
-		return L3_PASS;
+		return VSW_L3_PASS;
 	next = ip->proto;
 	off += sizeof(*ip);
 	for (unsigned int i = 0; i <= IP6_EXT_HDRS_MAX; i++) {
@@ -154,13 +151,13 @@ classify_ipv6(const struct rte_mbuf *m, uint32_t off)
 			ext = hdr_at(m, off, 1, &buf);
 			if (ext != NULL &&
 			    (ext[0] == ICMP6_ROUTER_ADVERT || ext[0] == ICMP6_REDIRECT))
-				return L3_ROUTER;
-			return L3_PASS;
+				return VSW_L3_ROUTER;
+			return VSW_L3_PASS;
 		case IPPROTO_FRAGMENT:
 			ext = hdr_at(m, off, 4, &buf);
 			/* Only the first fragment (offset 0) holds the upper-layer header. */
 			if (ext == NULL || (((ext[2] << 8) | ext[3]) & 0xfff8) != 0)
-				return L3_PASS;
+				return VSW_L3_PASS;
 			next = ext[0];
 			off += 8;
 			break;
@@ -169,52 +166,19 @@ classify_ipv6(const struct rte_mbuf *m, uint32_t off)
 		case IPPROTO_DSTOPTS:
 			ext = hdr_at(m, off, 2, &buf);
 			if (ext == NULL)
-				return L3_PASS;
+				return VSW_L3_PASS;
 			next = ext[0];
 			off += 8u * (1u + ext[1]);
 			break;
 		default:
-			return L3_PASS;
+			return VSW_L3_PASS;
 		}
 	}
-	return L3_ROUTER;
+	return VSW_L3_ROUTER;
 }
 
-/* Headers read in place by the fast path: Ethernet, IPv4 without options, UDP or ICMP. */
-#define FAST_HDRS_LEN                                                                              \
-	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
-#define IPV4_VHL_NO_OPTIONS 0x45
-
-/*
- * Untagged IPv4 without options, headers in the first segment: nearly every frame, judged with
- * a few loads instead of a walk through rte_pktmbuf_read(). @return false when it is not such a
- * frame, for classify_l3() to judge.
- */
-static inline bool
-classify_l3_fast(const struct rte_mbuf *m, enum l3_verdict *v)
-{
-	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eh + 1);
-	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
-	const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(ip + 1);
-
-	if (rte_pktmbuf_data_len(m) < FAST_HDRS_LEN ||
-	    eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
-	    ip->version_ihl != IPV4_VHL_NO_OPTIONS)
-		return false;
-	*v = L3_PASS;
-	if ((ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) != 0)
-		return true;
-	if (ip->next_proto_id == IPPROTO_UDP && udp->src_port == rte_cpu_to_be_16(DHCP_SERVER_PORT))
-		*v = L3_DHCP_SERVER;
-	else if (ip->next_proto_id == IPPROTO_ICMP && icmp->icmp_type == ICMP4_REDIRECT)
-		*v = L3_ROUTER;
-	return true;
-}
-
-/* What @p m (tag popped by classification) carries, as far as the DHCP and router guards care. */
-static enum l3_verdict
-classify_l3(const struct rte_mbuf *m)
+enum vsw_l3_verdict
+vsw_guard_classify_l3_slow(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	uint16_t type = eh->ether_type;
@@ -227,7 +191,7 @@ classify_l3(const struct rte_mbuf *m)
 	    type == rte_cpu_to_be_16(RTE_ETHER_TYPE_QINQ)) {
 		vh = hdr_at(m, off, sizeof(*vh), &vbuf);
 		if (vh == NULL)
-			return L3_PASS;
+			return VSW_L3_PASS;
 		type = vh->eth_proto;
 		off += sizeof(*vh);
 	}
@@ -235,7 +199,7 @@ classify_l3(const struct rte_mbuf *m)
 		return classify_ipv4(m, off);
 	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
 		return classify_ipv6(m, off);
-	return L3_PASS;
+	return VSW_L3_PASS;
 }
 
 static void
@@ -248,20 +212,16 @@ l3_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 	if (likely(!p->is_dhcp_guarded && !p->is_router_guarded))
 		return;
 	for (uint16_t i = 0; i < a->n; i++) {
-		enum l3_verdict v;
-
-		if (!classify_l3_fast(a->pkts[i], &v))
-			v = classify_l3(a->pkts[i]);
-		switch (v) {
-		case L3_PASS:
+		switch (vsw_guard_classify_l3(a->pkts[i])) {
+		case VSW_L3_PASS:
 			break;
-		case L3_DHCP_SERVER:
+		case VSW_L3_DHCP_SERVER:
 			if (p->is_dhcp_guarded) {
 				a->verdicts[i] = VSW_EXT_DROP_COUNTED;
 				dhcp_drops++;
 			}
 			break;
-		case L3_ROUTER:
+		case VSW_L3_ROUTER:
 			if (p->is_router_guarded) {
 				a->verdicts[i] = VSW_EXT_DROP_COUNTED;
 				router_drops++;

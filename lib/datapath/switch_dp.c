@@ -26,16 +26,6 @@
 /* Prefetch this many frames ahead while reading headers (DPDK l3fwd uses 3). */
 #define PREFETCH_AHEAD 3
 
-/* An 802.1Q TPID without room for its tag: a runt, not an untagged frame. */
-static inline bool
-is_truncated_tag(const struct rte_mbuf *m)
-{
-	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-
-	return eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) &&
-	       rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(struct rte_vlan_hdr);
-}
-
 /* Why classify() refuses a frame: each reason has its own counter in struct vsw_port_stats. */
 enum rx_drop {
 	RX_KEEP,
@@ -52,19 +42,22 @@ struct rx_port {
 	bool is_learning;
 };
 
+/* @p is_tpid: the frame's EtherType is 802.1Q (read once by the caller, which needs it too). */
 static inline enum rx_drop
 rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *in,
-         const struct rte_mbuf *m)
+         const struct rte_mbuf *m, bool is_tpid)
 {
-	const uint8_t *src;
+	const uint8_t *src = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN);
+	const uint16_t data_len = rte_pktmbuf_data_len(m);
 	uint32_t src_lo;
 	uint16_t src_hi, owner;
 
-	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN || is_truncated_tag(m)))
+	/* An 802.1Q TPID without room for its tag is a runt, not an untagged frame. */
+	if (unlikely(data_len < RTE_ETHER_HDR_LEN ||
+	             (is_tpid && data_len < RTE_ETHER_HDR_LEN + sizeof(struct rte_vlan_hdr))))
 		return RX_RUNT;
 	if (unlikely(rte_pktmbuf_pkt_len(m) > in->len_max))
 		return RX_OVERSIZE;
-	src = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN);
 	memcpy(&src_lo, src, sizeof(src_lo));
 	memcpy(&src_hi, src + sizeof(src_lo), sizeof(src_hi));
 	if (unlikely((src[0] & 0x01) || (src_lo | src_hi) == 0))
@@ -84,49 +77,69 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
 
 /*
  * Drop hostile frames (runts, oversize, bad or looped sources) and frames of VLANs the port
- * does not admit, pop tags, and record each frame's VLAN in vlan_tci. @return the frames
- * kept, compacted at the front of @p pkts.
+ * does not admit, pop tags, and record each frame's VLAN in vlan_tci. With @p is_rx the frames
+ * come straight from an rx burst: each gets the port's ethdev id as its input port, as a PMD
+ * would set it (hooks read it), and the burst is counted as received, in the loop that reads
+ * each mbuf anyway. With @p is_prefetched each frame's first line is prefetched a few frames
+ * ahead; frames the vhost library has just copied are in the cache already. @return the
+ * frames kept, compacted at the front of @p pkts.
  */
-static uint16_t
+static __rte_always_inline uint16_t
 classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *st,
-         struct rte_mbuf **pkts, uint16_t n)
+         struct rte_mbuf **pkts, uint16_t n, const bool is_rx, const bool is_prefetched)
 {
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
 	/* Stores to mbufs may alias the configuration for the compiler: read it once. */
 	const struct rx_port in = {.len_max = p->frame_len_max != 0 ? p->frame_len_max : UINT32_MAX,
 	                           .is_learning = p->is_learning};
+	const uint16_t eth_port_id = p->eth_port_id;
 	const struct vsw_vlan_cfg *vlan_cfg = &p->vlan;
 	const uint16_t untagged_vlan = vsw_vlan_ingress(vlan_cfg, false, 0);
-	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0;
+	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0, rx_bytes = 0;
 	uint16_t kept = 0;
 
-	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+	for (uint16_t i = 0; is_prefetched && i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		const bool is_tpid =
+		        rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type ==
+		        rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 		enum rx_drop why;
-		uint16_t tag = 0, vlan;
-		bool is_tagged;
+		uint16_t tag = 0, vlan = untagged_vlan;
+		bool is_tagged = false;
 
-		if (i + PREFETCH_AHEAD < n)
+		if (is_prefetched && i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		why = rx_check(cfg, in_port, &in, m);
+		if (is_rx) {
+			m->port = eth_port_id;
+			rx_bytes += rte_pktmbuf_pkt_len(m);
+		}
+		why = rx_check(cfg, in_port, &in, m, is_tpid);
 		if (unlikely(why != RX_KEEP)) {
 			drops[why]++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		is_tagged = vsw_l2_tag(m, &tag);
-		vlan = is_tagged ? vsw_vlan_ingress(vlan_cfg, true, tag) : untagged_vlan;
+		/* Untagged, the common case, needs nothing more of the frame. */
+		if (unlikely(is_tpid || (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED))) {
+			is_tagged = vsw_l2_tag(m, &tag);
+			if (is_tagged)
+				vlan = vsw_vlan_ingress(vlan_cfg, true, tag);
+		}
 		if (unlikely(vlan == VSW_VLAN_NONE)) {
 			vlan_drops++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (is_tagged)
+		if (unlikely(is_tagged))
 			vsw_l2_pop(m);
 		m->vlan_tci = vlan;
 		pkts[kept++] = m;
+	}
+	if (is_rx) {
+		vsw_counter_add(&st->rx_packets, n);
+		vsw_counter_add(&st->rx_bytes, rx_bytes);
 	}
 	if (unlikely(kept != n)) {
 		vsw_counter_add(&st->drop_runt, drops[RX_RUNT]);
@@ -392,7 +405,8 @@ apply_verdicts(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_p
  * Ingress hooks in stack order. A packet dropped or redirected by one extension is not shown
  * to the ones below it. Most hooks pass every frame (counters, a guard on a clean port): the
  * verdicts are set to PASS once and the burst is only compacted after a hook that decided
- * something. @return the packets that pass every hook, compacted.
+ * something. The built-in hooks at the top run as one pass where that does the same
+ * (vsw_ext_builtin_ingress()). @return the packets that pass every hook, compacted.
  */
 static uint16_t
 run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
@@ -405,9 +419,18 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 	                               .pkts = pkts,
 	                               .verdicts = verdicts,
 	                               .lc = lc};
+	uint16_t h = 0;
 
 	memset(verdicts, 0xff, sizeof(verdicts));
-	for (uint16_t h = 0; h < cfg->n_hooks && n > 0; h++) {
+	if (cfg->n_fused_hooks != 0 && args.port->mirror_rx_port == VSW_PORT_NONE &&
+	    args.port->storm_pps == 0) {
+		args.n = n;
+		vsw_ext_builtin_ingress(&args);
+		if (unlikely(has_verdict(verdicts)))
+			n = apply_verdicts(lc, cfg, in_port, pkts, verdicts, n);
+		h = cfg->n_fused_hooks;
+	}
+	for (; h < cfg->n_hooks && n > 0; h++) {
 		if (cfg->hooks[h].ingress == NULL)
 			continue;
 		args.n = n;
@@ -418,15 +441,15 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 	return n;
 }
 
-void
-vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-                     struct rte_mbuf **pkts, uint16_t n)
+/* The stage after classification: hooks, learning, forwarding. */
+static __rte_always_inline void
+switch_classified(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+                  struct rte_mbuf **pkts, uint16_t n)
 {
 	const bool is_learning = cfg->ports[in_port].is_learning && cfg->learn != NULL;
 	struct fwd_run runs[VSW_BURST_MAX];
 	uint16_t n_runs;
 
-	n = classify(cfg, in_port, &lc->stats[in_port], pkts, n);
 	if (cfg->n_hooks != 0)
 		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
 	/* Learning only asks the control thread: no decision below depends on it. */
@@ -442,13 +465,34 @@ vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_
 	forward_runs(lc, cfg, in_port, pkts, n, runs, n_runs);
 }
 
+void
+vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+                     struct rte_mbuf **pkts, uint16_t n)
+{
+	n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, false, true);
+	switch_classified(lc, cfg, in_port, pkts, n);
+}
+
+/* Not inlined into vsw_dp_switch_burst(): tests/bench counts its calls as switched bursts. */
+__rte_noinline void
+vsw_dp_switch_received(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+                       struct rte_mbuf **pkts, uint16_t n, bool is_copied)
+{
+	struct vsw_port_stats *st = &lc->stats[in_port];
+
+	n = is_copied ? classify(cfg, in_port, st, pkts, n, true, false)
+	              : classify(cfg, in_port, st, pkts, n, true, true);
+	switch_classified(lc, cfg, in_port, pkts, n);
+}
+
 uint16_t
 vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
 {
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	const uint16_t n_rx = vsw_dp_rx(lc, cfg, q, pkts);
+	bool is_copied;
+	const uint16_t n_rx = vsw_dp_rx_uncounted(cfg, q, pkts, &is_copied);
 
 	if (n_rx != 0)
-		vsw_dp_switch_frames(lc, cfg, q->port, pkts, n_rx);
+		vsw_dp_switch_received(lc, cfg, q->port, pkts, n_rx, is_copied);
 	return n_rx;
 }

@@ -75,47 +75,72 @@ run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t po
 }
 
 /*
- * Free mbufs the vhost library copied out. They nearly always are what the rx bursts took from
- * the pool: single-segment, direct, not shared, so they go back to its per-lcore cache in one
- * call (what NICs call fast free), without rte_pktmbuf_free_bulk()'s per-mbuf bookkeeping. A
- * burst holding anything else (a flood's shared mbuf, a chain) takes the general path.
+ * Free @p n mbufs the vhost library copied out and @return their bytes. They nearly always are
+ * what the rx bursts took from the pool: single-segment, direct, not shared, so they go back to
+ * its per-lcore cache in one call (what NICs call fast free), without rte_pktmbuf_free_bulk()'s
+ * per-mbuf bookkeeping. A burst holding anything else (a flood's shared mbuf, a chain) takes
+ * the general path. One loop both counts and checks.
  */
-static inline void
+static inline uint64_t
 free_copied(struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mempool *pool;
+	uint64_t bytes = 0;
+	bool is_plain = true;
 
 	if (n == 0)
-		return;
+		return 0;
 	pool = pkts[0]->pool;
 	for (uint16_t i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
 
-		if (unlikely(m->pool != pool || rte_mbuf_refcnt_read(m) != 1 || m->next != NULL ||
-		             !RTE_MBUF_DIRECT(m))) {
-			rte_pktmbuf_free_bulk(pkts, n);
-			return;
-		}
+		bytes += rte_pktmbuf_pkt_len(m);
+		is_plain &= m->pool == pool && rte_mbuf_refcnt_read(m) == 1 && m->next == NULL &&
+		            RTE_MBUF_DIRECT(m);
 	}
-	rte_mempool_put_bulk(pool, (void **)pkts, n);
+	if (likely(is_plain))
+		rte_mempool_put_bulk(pool, (void **)pkts, n);
+	else
+		rte_pktmbuf_free_bulk(pkts, n);
+	return bytes;
+}
+
+static inline uint64_t
+bytes_of(struct rte_mbuf *const *pkts, uint16_t n)
+{
+	uint64_t bytes = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	return bytes;
 }
 
 /*
- * Send @p pkts on one tx queue. @return how many left; the caller owns the rest. The vhost
- * library copies frames into the guest's buffers, so the sent mbufs are freed here.
+ * Send @p pkts on one tx queue. @return how many left, and their bytes in @p sent_bytes; the
+ * caller owns the rest. The vhost library copies frames into the guest's buffers, so the sent
+ * mbufs are freed here.
  */
 static inline uint16_t
-tx_burst(uint16_t port, uint16_t eth_port_id, uint16_t txq, struct rte_mbuf **pkts, uint16_t n)
+tx_burst(uint16_t port, uint16_t eth_port_id, uint16_t txq, struct rte_mbuf **pkts, uint16_t n,
+         uint64_t *sent_bytes)
 {
 	const int vid = vsw_dp_vhost_vid(port, eth_port_id, txq, false);
+	uint64_t bytes;
 	uint16_t sent;
 
-	if (vid < 0)
-		return eth_port_id == VSW_ETH_PORT_NONE
-		               ? 0
-		               : rte_eth_tx_burst(eth_port_id, txq, pkts, n);
-	sent = rte_vhost_enqueue_burst(vid, VSW_VHOST_RING_OF_TXQ(txq), pkts, n);
-	free_copied(pkts, sent);
+	if (vid >= 0) {
+		sent = rte_vhost_enqueue_burst(vid, VSW_VHOST_RING_OF_TXQ(txq), pkts, n);
+		*sent_bytes = free_copied(pkts, sent);
+		return sent;
+	}
+	if (eth_port_id == VSW_ETH_PORT_NONE) {
+		*sent_bytes = 0;
+		return 0;
+	}
+	/* Sent mbufs belong to the PMD once the burst returns: count their bytes before. */
+	bytes = bytes_of(pkts, n);
+	sent = rte_eth_tx_burst(eth_port_id, txq, pkts, n);
+	*sent_bytes = bytes - bytes_of(&pkts[sent], n - sent);
 	return sent;
 }
 
@@ -126,7 +151,7 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	const struct vsw_dp_port *p = &cfg->ports[port];
 	struct vsw_port_stats *st = &lc->stats[port];
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	uint64_t bytes = 0;
+	uint64_t bytes;
 	uint16_t n = tb->n, sent, txq;
 
 	/* Take the buffer first: hooks may inject into it again while it is being sent. */
@@ -135,9 +160,6 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	lc->txbuf_pending &= ~(UINT64_C(1) << port);
 	if (cfg->n_hooks != 0)
 		n = run_egress_hooks(lc, cfg, port, pkts, n);
-	/* Sent mbufs belong to the PMD once the burst returns: count their bytes before. */
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	txq = p->txq_of_worker[lc->worker_index];
 	/*
 	 * The one lock of the datapath, and only where a vhost-user guest serves fewer queues
@@ -145,12 +167,10 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	 */
 	if (unlikely(p->is_txq_shared))
 		rte_spinlock_lock(&p->txq_locks[txq]);
-	sent = tx_burst(port, p->eth_port_id, txq, pkts, n);
+	sent = tx_burst(port, p->eth_port_id, txq, pkts, n, &bytes);
 	if (unlikely(p->is_txq_shared))
 		rte_spinlock_unlock(&p->txq_locks[txq]);
 	if (unlikely(sent < n)) {
-		for (uint16_t i = sent; i < n; i++)
-			bytes -= rte_pktmbuf_pkt_len(pkts[i]);
 		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 		vsw_counter_add(&st->drop_tx_full, n - sent);
 	}

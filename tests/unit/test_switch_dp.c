@@ -16,10 +16,12 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_meter.h>
 #include <rte_ring.h>
 
 #include "../../lib/datapath/dp_priv.h"
 #include "../../lib/datapath/txbuf_dp.h"
+#include "vsw/ext_builtin.h"
 #include "vsw/ext_dp.h"
 
 #include <cmocka.h>
@@ -630,6 +632,192 @@ start_port(uint16_t id)
 	return rc;
 }
 
+/* What the built-in guards tell apart; each kind is one frame from ACCESS10. */
+enum guard_kind {
+	GK_PLAIN,         /* IPv4 UDP from its first MAC */
+	GK_SECOND_MAC,    /* the same from its second MAC */
+	GK_SPOOFED,       /* from a MAC not its own */
+	GK_DHCP_SERVER,   /* IPv4 UDP from port 67 */
+	GK_ICMP_REDIRECT, /* ICMPv4 type 5 */
+	GK_RA,            /* ICMPv6 router advertisement: the slow path */
+	GK_BROADCAST,
+	GK_MULTICAST,
+	GK_DHCP_OPTIONS, /* DHCP server behind IPv4 options: the slow path */
+	GK_SPOOFED_DHCP, /* both: the spoof guard, above, drops it */
+	GK_N,
+};
+
+static const uint8_t mac_second[6] = {0x02, 0, 0, 0, 0x10, 0x1a};
+static const uint8_t mcast[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x09};
+
+static struct rte_mbuf *
+guard_frame(enum guard_kind kind, uint8_t marker)
+{
+	const uint8_t *dst = kind == GK_BROADCAST   ? bcast
+	                     : kind == GK_MULTICAST ? mcast
+	                                            : mac[ACCESS10B];
+	const uint8_t *src = kind == GK_SECOND_MAC                           ? mac_second
+	                     : kind == GK_SPOOFED || kind == GK_SPOOFED_DHCP ? mac_far
+	                                                                     : mac[ACCESS10];
+	struct rte_mbuf *m = marked(dst, src, -1, marker);
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint8_t *l4 = p + 34;
+
+	if (kind == GK_RA) {
+		p[12] = 0x86, p[13] = 0xdd, p[14] = 0x60, p[20] = 58; /* IPv6, next header ICMPv6 */
+		p[54] = 134;
+		return m;
+	}
+	p[12] = 0x08, p[13] = 0x00, p[14] = 0x45, p[23] = 17; /* IPv4, UDP */
+	if (kind == GK_DHCP_OPTIONS)
+		p[14] = 0x46, l4 += 4;
+	l4[1] = 99; /* source port 99 */
+	if (kind == GK_DHCP_SERVER || kind == GK_DHCP_OPTIONS || kind == GK_SPOOFED_DHCP)
+		l4[1] = 67;
+	if (kind == GK_ICMP_REDIRECT)
+		p[23] = 1, l4[0] = 5;
+	return m;
+}
+
+/* Every frame each port sent since the last call, as "port:markers" strings, freed. */
+static void
+drain_all(char *out, size_t size)
+{
+	size_t len = 0;
+	struct rte_mbuf *m;
+
+	out[0] = '\0';
+	for (uint16_t port = 0; port < N_PORTS; port++) {
+		len += (size_t)snprintf(out + len, size - len, "%u:", port);
+		while (rte_ring_dequeue(tx_rings[port], (void **)&m) == 0) {
+			len += (size_t)snprintf(
+			        out + len, size - len, "%02x%s,", marker_of(m),
+			        rte_pktmbuf_mtod(m, const uint8_t *)[12] == 0x81 ? "t" : "");
+			rte_pktmbuf_free(m);
+		}
+		len += (size_t)snprintf(out + len, size - len, " ");
+	}
+}
+
+/* What one burst through the built-in hooks left behind. */
+struct guard_outcome {
+	char sent[1024];
+	uint64_t drop_ext, drop_dhcp, drop_router;
+	struct vsw_port_class_stats classes;
+};
+
+static void
+guard_burst(const enum guard_kind *kinds, unsigned int n, uint16_t n_fused,
+            struct guard_outcome *out)
+{
+	struct rte_mbuf *pkts[VSW_BURST_MAX];
+	struct vsw_port_class_stats before;
+	const struct vsw_port_stats *st = &lc->stats[ACCESS10];
+	const uint64_t ext = st->drop_ext, dhcp = st->drop_dhcp_guard,
+	               router = st->drop_router_guard;
+
+	cfg->n_fused_hooks = n_fused;
+	vsw_ext_port_stats_read(ACCESS10, &before);
+	for (unsigned int i = 0; i < n; i++)
+		pkts[i] = guard_frame(kinds[i], (uint8_t)i);
+	receive_burst(ACCESS10, pkts, n);
+	drain_all(out->sent, sizeof(out->sent));
+	out->drop_ext = st->drop_ext - ext;
+	out->drop_dhcp = st->drop_dhcp_guard - dhcp;
+	out->drop_router = st->drop_router_guard - router;
+	vsw_ext_port_stats_read(ACCESS10, &out->classes);
+	out->classes.rx_unicast -= before.rx_unicast;
+	out->classes.rx_multicast -= before.rx_multicast;
+	out->classes.rx_broadcast -= before.rx_broadcast;
+	out->classes.tx_unicast = out->classes.tx_multicast = out->classes.tx_broadcast = 0;
+}
+
+/*
+ * The fused pass of the built-in ingress hooks against the five hooks one after the other:
+ * random bursts of every kind of frame the guards tell apart, with every combination of the
+ * port's guards, give the same frames out, the same drops under the same reasons and the
+ * same class counts. A fixed burst checks the fused pass is the one that ran.
+ */
+static void
+test_fused_builtin_hooks_match_the_stack(void **state)
+{
+	const struct vsw_ext_ops *stack[] = {&vsw_ext_port_stats, &vsw_ext_mirror,
+	                                     &vsw_ext_spoof_guard, &vsw_ext_storm_control,
+	                                     &vsw_ext_l3_guard};
+	struct vsw_dp_port *p = &cfg->ports[ACCESS10];
+	uint64_t rng = 88172645463325252ULL;
+	uint16_t n_fused;
+
+	(void)state;
+	for (unsigned int h = 0; h < RTE_DIM(stack); h++)
+		cfg->hooks[h] = (struct vsw_dp_hook){.ingress = stack[h]->ingress,
+		                                     .egress = stack[h]->egress};
+	cfg->n_hooks = RTE_DIM(stack);
+	n_fused = vsw_ext_builtin_fused_hooks(cfg->hooks, cfg->n_hooks);
+	assert_int_equal(n_fused, RTE_DIM(stack));
+	p->n_macs = 2;
+	memcpy(p->macs[0], mac[ACCESS10], 6);
+	memcpy(p->macs[1], mac_second, 6);
+	for (unsigned int round = 0; round < 400; round++) {
+		enum guard_kind kinds[VSW_BURST_MAX];
+		struct guard_outcome stacked, fused;
+		unsigned int n;
+
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		p->is_spoof_guarded = rng & 1;
+		p->is_dhcp_guarded = (rng >> 1) & 1;
+		p->is_router_guarded = (rng >> 2) & 1;
+		n = 1 + (unsigned int)((rng >> 3) % VSW_BURST_MAX);
+		for (unsigned int i = 0; i < n; i++) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			kinds[i] = (enum guard_kind)(rng % GK_N);
+		}
+		guard_burst(kinds, n, 0, &stacked);
+		guard_burst(kinds, n, n_fused, &fused);
+		assert_string_equal(fused.sent, stacked.sent);
+		assert_int_equal(fused.drop_ext, stacked.drop_ext);
+		assert_int_equal(fused.drop_dhcp, stacked.drop_dhcp);
+		assert_int_equal(fused.drop_router, stacked.drop_router);
+		assert_memory_equal(&fused.classes, &stacked.classes, sizeof(fused.classes));
+	}
+
+	/* Every guard on, one frame of each kind. */
+	{
+		const enum guard_kind all[] = {
+		        GK_PLAIN, GK_SECOND_MAC, GK_SPOOFED,   GK_DHCP_SERVER,  GK_ICMP_REDIRECT,
+		        GK_RA,    GK_BROADCAST,  GK_MULTICAST, GK_DHCP_OPTIONS, GK_SPOOFED_DHCP};
+		struct guard_outcome out;
+
+		p->is_spoof_guarded = p->is_dhcp_guarded = p->is_router_guarded = true;
+		guard_burst(all, RTE_DIM(all), n_fused, &out);
+		assert_string_equal(out.sent, "0: 1:00,01,06,07, 2: 3:06t,07t, ");
+		assert_int_equal(out.drop_ext, 2);
+		assert_int_equal(out.drop_dhcp, 2);
+		assert_int_equal(out.drop_router, 2);
+		assert_int_equal(out.classes.rx_unicast, 8);
+		assert_int_equal(out.classes.rx_multicast, 1);
+		assert_int_equal(out.classes.rx_broadcast, 1);
+	}
+	/* A storm limit on the port (the fused pass has none): the hooks one by one. */
+	{
+		struct rte_meter_srtcm_params limit = {.cir = 1, .cbs = 2, .ebs = 0};
+		const enum guard_kind floods[] = {GK_BROADCAST, GK_BROADCAST, GK_MULTICAST,
+		                                  GK_MULTICAST};
+		struct guard_outcome out;
+
+		assert_int_equal(rte_meter_srtcm_profile_config(&p->storm_profile, &limit), 0);
+		p->storm_pps = 1;
+		guard_burst(floods, RTE_DIM(floods), n_fused, &out);
+		assert_int_equal(lc->stats[ACCESS10].drop_storm, 2);
+		assert_int_equal(out.classes.rx_broadcast, 2);
+		p->storm_pps = 0;
+	}
+	/* Another hook in the built-ins' place: nothing is fused. */
+	cfg->hooks[2].ingress = hook_a;
+	assert_int_equal(vsw_ext_builtin_fused_hooks(cfg->hooks, cfg->n_hooks), 0);
+	assert_int_equal(vsw_ext_builtin_fused_hooks(cfg->hooks, 3), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -657,6 +845,8 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_multiseg_flood_shares_every_segment, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_hostile_frames_counted_by_reason, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_fused_builtin_hooks_match_the_stack, setup,
 	                                        teardown),
 	};
 	char name[RTE_RING_NAMESIZE];

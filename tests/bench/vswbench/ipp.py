@@ -228,7 +228,7 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
             # The control thread answers vswctl late under valgrind, so the packet counter's
             # window is not exactly callgrind's: count the packets in the dump itself, as
             # switched bursts (one call per rx burst) times the frames per burst.
-            bursts = calls_to(worker, "vsw_dp_switch_frames")
+            bursts = calls_to(worker, "vsw_dp_switch_received")
             if bursts:
                 pkts = bursts * per_pass / 2
         misses = data_misses(worker, pkts) if cache_sim else None
