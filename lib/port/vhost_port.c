@@ -29,11 +29,13 @@
 #include "vsw/sockpath.h"
 
 /*
- * What the guest may not leave to the device. vsw forwards frames as they are: it has no
- * segmentation (HOST_TSO) and finishes no checksum (CSUM), so the guest does both itself.
+ * What the guest may not leave to the device. vsw forwards frames as they are: it segments
+ * nothing (HOST_TSO, HOST_UFO, and HOST_ECN, which only qualifies TSO) and finishes no
+ * checksum (CSUM), so the guest does all of it itself.
  */
 #define VHOST_FEATURES_OFF                                                                         \
 	((UINT64_C(1) << VIRTIO_NET_F_HOST_TSO4) | (UINT64_C(1) << VIRTIO_NET_F_HOST_TSO6) |       \
+	 (UINT64_C(1) << VIRTIO_NET_F_HOST_UFO) | (UINT64_C(1) << VIRTIO_NET_F_HOST_ECN) |         \
 	 (UINT64_C(1) << VIRTIO_NET_F_CSUM))
 
 struct vhost_slot {

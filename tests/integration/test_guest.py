@@ -78,6 +78,18 @@ class GuestTest(GuestCase):
         srv.wait_for("got vsw-tcp-check", 60)
         self.assertEqual(rc, 0, out)
 
+    def assert_no_offload_features(self, g, ifname):
+        """The guest negotiated none of the offloads vsw does not do (it forwards frames as they
+        are): checksums (CSUM, bit 0), segmentation (HOST_TSO4/6, 11 and 12; HOST_ECN, 13;
+        HOST_UFO, 14). Mergeable rx buffers (15) show the bits were read at all."""
+        rc, out = g.run("cat /sys/class/net/%s/device/features" % ifname)
+        bits = [w for w in out.split() if len(w) >= 32 and set(w) <= {"0", "1"}]
+        self.assertEqual((rc, len(bits)), (0, 1), out)
+        self.assertEqual(bits[0][15], "1", out)
+        for name, bit in (("CSUM", 0), ("HOST_TSO4", 11), ("HOST_TSO6", 12), ("HOST_ECN", 13),
+                          ("HOST_UFO", 14)):
+            self.assertEqual(bits[0][bit], "0", "guest negotiated %s: %s" % (name, bits[0]))
+
     def assert_ping(self, res, count=N):
         self.assertEqual((res["rc"], res["sent"], res["received"]), (0, count, count),
                          res["out"])
@@ -99,6 +111,7 @@ class GuestTest(GuestCase):
             lab.start_vswd(topo)
             g.wait_booted()
         ifname = self.configure(g, MAC1, VM1_IP + "/24")
+        self.assert_no_offload_features(g, ifname)
         lab.wait_links(["uplink", "vm1"])
         reach_s = g.wait_reachable(NS_IP)
         before, gbefore = lab.stats(), g.counters(ifname)
