@@ -88,8 +88,8 @@ uint16_t vsw_ext_builtin_fused_hooks(const struct vsw_dp_hook *hooks, uint16_t n
 
 /*
  * The ingress hooks of port-stats, mirror, spoof-guard, storm-control and dhcp-router-guard
- * in one pass over the burst, for a port whose mirror and storm limit are off (both hooks do
- * nothing then): the same verdicts and counters as the five calls in stack order.
+ * as one hook, for a port whose mirror and storm limit are off (ext_builtin_dp.h): the same
+ * verdicts and counters as the five calls in stack order.
  */
 void vsw_ext_builtin_ingress(struct vsw_ext_dp_args *a);
 

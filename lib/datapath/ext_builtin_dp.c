@@ -3,12 +3,13 @@
  * Datapath hooks of the built-in extensions (include/vsw/ext_builtin.h). Workers only, through
  * the same struct vsw_ext_dp_args any extension gets: nothing here reaches into the switch.
  */
+#include "ext_builtin_dp.h"
+
 #include <string.h>
 
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
-#include "guard_dp.h"
 #include "l2_dp.h"
 #include "vsw/ext_builtin.h"
 #include "vsw/ext_dp.h"
@@ -68,15 +69,6 @@ vsw_ext_port_stats_read(uint16_t port, struct vsw_port_class_stats *out)
 	}
 }
 
-static bool
-is_own_mac(const struct vsw_dp_port *p, uint64_t key)
-{
-	for (uint8_t k = 0; k < p->n_macs; k++)
-		if (key == vsw_fdb_key(p->macs[k]))
-			return true;
-	return false;
-}
-
 static void
 spoof_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 {
@@ -94,7 +86,7 @@ spoof_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 
 		if (likely(key == first))
 			continue;
-		if (!is_own_mac(p, key))
+		if (!vsw_builtin_is_other_own_mac(p, key))
 			a->verdicts[i] = VSW_EXT_DROP;
 	}
 }
@@ -155,67 +147,49 @@ vsw_ext_builtin_fused_hooks(const struct vsw_dp_hook *hooks, uint16_t n)
 	return RTE_DIM(builtins);
 }
 
-/*
- * Five hooks would each walk the burst and read every frame again; one pass reads each frame
- * once. Per frame, in stack order: count its class; drop it if its source is not the port's
- * (the later guards do not see it then); drop it if it is a DHCP server message or a router
- * advertisement or redirect the port may not send. Mirror and storm control are off on the
- * ports this runs for.
- */
+bool
+vsw_builtin_is_other_own_mac(const struct vsw_dp_port *p, uint64_t key)
+{
+	for (uint8_t k = 1; k < p->n_macs; k++)
+		if (key == vsw_fdb_key(p->macs[k]))
+			return true;
+	return false;
+}
+
+void
+vsw_builtin_rx_end(const struct vsw_builtin_rx *b, struct vsw_lcore *lc, uint16_t port_index)
+{
+	struct vsw_port_class_stats *s = &class_stats[lc->worker_index][port_index];
+
+	vsw_counter_add(&s->rx_unicast, b->n_seen - b->n_multi);
+	vsw_counter_add(&s->rx_multicast, b->n_multi - b->n_bcast);
+	vsw_counter_add(&s->rx_broadcast, b->n_bcast);
+	if (unlikely(b->dhcp_drops != 0))
+		vsw_counter_add(&lc->stats[port_index].drop_dhcp_guard, b->dhcp_drops);
+	if (unlikely(b->router_drops != 0))
+		vsw_counter_add(&lc->stats[port_index].drop_router_guard, b->router_drops);
+}
+
 void
 vsw_ext_builtin_ingress(struct vsw_ext_dp_args *a)
 {
-	const struct vsw_dp_port *p = a->port;
-	struct vsw_port_class_stats *s = &class_stats[a->lc->worker_index][a->port_index];
-	const bool is_spoof_guarded = p->is_spoof_guarded;
-	const bool is_dhcp_guarded = p->is_dhcp_guarded, is_router_guarded = p->is_router_guarded;
-	/* Most ports have one MAC: one compare of 48-bit keys per frame. 0 matches no key. */
-	const uint64_t first = p->n_macs != 0 ? vsw_fdb_key(p->macs[0]) : 0;
-	uint64_t n_multi = 0, n_bcast = 0, dhcp_drops = 0, router_drops = 0;
+	struct vsw_builtin_rx b;
 
-	RTE_ASSERT(p->mirror_rx_port == VSW_PORT_NONE && p->storm_pps == 0);
+	RTE_ASSERT(vsw_builtin_rx_applies(a->cfg, a->port));
+	vsw_builtin_rx_begin(&b, a->port);
 	for (uint16_t i = 0; i < a->n; i++) {
-		const struct rte_mbuf *m = a->pkts[i];
-		const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
-		uint64_t src_key;
-
-		if (unlikely(dst[0] & 0x01)) {
-			n_multi++;
-			n_bcast += rte_is_broadcast_ether_addr((const struct rte_ether_addr *)dst);
-		}
-		if (is_spoof_guarded) {
-			src_key = vsw_fdb_key(dst + RTE_ETHER_ADDR_LEN);
-			if (unlikely(src_key != first) && !is_own_mac(p, src_key)) {
-				a->verdicts[i] = VSW_EXT_DROP;
-				continue;
-			}
-		}
-		if (!is_dhcp_guarded && !is_router_guarded)
-			continue;
-		switch (vsw_guard_classify_l3(m)) {
-		case VSW_L3_PASS:
+		switch (vsw_builtin_rx_frame(&b, a->pkts[i])) {
+		case VSW_BUILTIN_PASS:
 			break;
-		case VSW_L3_DHCP_SERVER:
-			if (is_dhcp_guarded) {
-				a->verdicts[i] = VSW_EXT_DROP_COUNTED;
-				dhcp_drops++;
-			}
+		case VSW_BUILTIN_SPOOFED:
+			a->verdicts[i] = VSW_EXT_DROP;
 			break;
-		case VSW_L3_ROUTER:
-			if (is_router_guarded) {
-				a->verdicts[i] = VSW_EXT_DROP_COUNTED;
-				router_drops++;
-			}
+		case VSW_BUILTIN_GUARDED:
+			a->verdicts[i] = VSW_EXT_DROP_COUNTED;
 			break;
 		}
 	}
-	vsw_counter_add(&s->rx_unicast, a->n - n_multi);
-	vsw_counter_add(&s->rx_multicast, n_multi - n_bcast);
-	vsw_counter_add(&s->rx_broadcast, n_bcast);
-	if (unlikely(dhcp_drops != 0))
-		vsw_counter_add(&a->lc->stats[a->port_index].drop_dhcp_guard, dhcp_drops);
-	if (unlikely(router_drops != 0))
-		vsw_counter_add(&a->lc->stats[a->port_index].drop_router_guard, router_drops);
+	vsw_builtin_rx_end(&b, a->lc, a->port_index);
 }
 
 const struct vsw_ext_ops vsw_ext_port_stats = {

@@ -18,6 +18,7 @@
 #include <rte_prefetch.h>
 
 #include "dp_priv.h"
+#include "ext_builtin_dp.h"
 #include "l2_dp.h"
 #include "learn_dp.h"
 #include "txbuf_dp.h"
@@ -81,12 +82,14 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
  * come straight from an rx burst: each gets the port's ethdev id as its input port, as a PMD
  * would set it (hooks read it), and the burst is counted as received, in the loop that reads
  * each mbuf anyway. With @p is_prefetched each frame's first line is prefetched a few frames
- * ahead; frames the vhost library has just copied are in the cache already. @return the
- * frames kept, compacted at the front of @p pkts.
+ * ahead; frames the vhost library has just copied are in the cache already. With @p builtins
+ * the built-in ingress hooks judge each frame kept (ext_builtin_dp.h). @return the frames
+ * kept, compacted at the front of @p pkts.
  */
 static __rte_always_inline uint16_t
 classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *st,
-         struct rte_mbuf **pkts, uint16_t n, const bool is_rx, const bool is_prefetched)
+         struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_prefetched,
+         struct vsw_builtin_rx *builtins)
 {
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
 	/* Stores to mbufs may alias the configuration for the compiler: read it once. */
@@ -95,7 +98,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 	const uint16_t eth_port_id = p->eth_port_id;
 	const struct vsw_vlan_cfg *vlan_cfg = &p->vlan;
 	const uint16_t untagged_vlan = vsw_vlan_ingress(vlan_cfg, false, 0);
-	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0, rx_bytes = 0;
+	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0, spoof_drops = 0, rx_bytes = 0;
 	uint16_t kept = 0;
 
 	for (uint16_t i = 0; is_prefetched && i < n && i < PREFETCH_AHEAD; i++)
@@ -135,6 +138,15 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 		if (unlikely(is_tagged))
 			vsw_l2_pop(m);
 		m->vlan_tci = vlan;
+		if (builtins != NULL) {
+			const enum vsw_builtin_verdict v = vsw_builtin_rx_frame(builtins, m);
+
+			if (unlikely(v != VSW_BUILTIN_PASS)) {
+				spoof_drops += v == VSW_BUILTIN_SPOOFED;
+				rte_pktmbuf_free(m);
+				continue;
+			}
+		}
 		pkts[kept++] = m;
 	}
 	if (is_rx) {
@@ -147,6 +159,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 		vsw_counter_add(&st->drop_bad_src, drops[RX_BAD_SRC]);
 		vsw_counter_add(&st->drop_loop, drops[RX_LOOP]);
 		vsw_counter_add(&st->drop_vlan, vlan_drops);
+		vsw_counter_add(&st->drop_ext, spoof_drops);
 	}
 	return kept;
 }
@@ -441,17 +454,33 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 	return n;
 }
 
-/* The stage after classification: hooks, learning, forwarding. */
+/*
+ * The stage on @p n frames of @p in_port. When the built-in hooks are all the stack holds and
+ * they apply to the port, they judge each frame inside classification's loop.
+ */
 static __rte_always_inline void
-switch_classified(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-                  struct rte_mbuf **pkts, uint16_t n)
+switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+              struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_prefetched)
 {
-	const bool is_learning = cfg->ports[in_port].is_learning && cfg->learn != NULL;
+	const struct vsw_dp_port *p = &cfg->ports[in_port];
+	const bool is_learning = p->is_learning && cfg->learn != NULL;
+	const bool is_builtin_inline =
+	        cfg->n_hooks == cfg->n_fused_hooks && vsw_builtin_rx_applies(cfg, p);
 	struct fwd_run runs[VSW_BURST_MAX];
+	struct vsw_builtin_rx builtins;
 	uint16_t n_runs;
 
-	if (cfg->n_hooks != 0)
-		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
+	if (is_builtin_inline) {
+		vsw_builtin_rx_begin(&builtins, p);
+		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_prefetched,
+		             &builtins);
+		vsw_builtin_rx_end(&builtins, lc, in_port);
+	} else {
+		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_prefetched,
+		             NULL);
+		if (cfg->n_hooks != 0)
+			n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
+	}
 	/* Learning only asks the control thread: no decision below depends on it. */
 	for (uint16_t i = 0; is_learning && i < n; i++) {
 		const uint8_t *src =
@@ -469,8 +498,7 @@ void
 vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                      struct rte_mbuf **pkts, uint16_t n)
 {
-	n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, false, true);
-	switch_classified(lc, cfg, in_port, pkts, n);
+	switch_frames(lc, cfg, in_port, pkts, n, false, true);
 }
 
 /* Not inlined into vsw_dp_switch_burst(): tests/bench counts its calls as switched bursts. */
@@ -478,11 +506,7 @@ __rte_noinline void
 vsw_dp_switch_received(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                        struct rte_mbuf **pkts, uint16_t n, bool is_copied)
 {
-	struct vsw_port_stats *st = &lc->stats[in_port];
-
-	n = is_copied ? classify(cfg, in_port, st, pkts, n, true, false)
-	              : classify(cfg, in_port, st, pkts, n, true, true);
-	switch_classified(lc, cfg, in_port, pkts, n);
+	switch_frames(lc, cfg, in_port, pkts, n, true, !is_copied);
 }
 
 uint16_t

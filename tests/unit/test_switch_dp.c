@@ -706,8 +706,19 @@ struct guard_outcome {
 	struct vsw_port_class_stats classes;
 };
 
+/* A hook below the built-ins that passes everything: they cannot all run inline then. */
 static void
-guard_burst(const enum guard_kind *kinds, unsigned int n, uint16_t n_fused,
+hook_pass(void *ctx, struct vsw_ext_dp_args *a)
+{
+	(void)ctx;
+	(void)a;
+}
+
+/* How the built-in ingress hooks run: one by one, as one hook, or inside classification. */
+enum builtin_mode { BUILTINS_STACKED, BUILTINS_AS_ONE_HOOK, BUILTINS_INLINE };
+
+static void
+guard_burst(const enum guard_kind *kinds, unsigned int n, enum builtin_mode mode,
             struct guard_outcome *out)
 {
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
@@ -716,7 +727,12 @@ guard_burst(const enum guard_kind *kinds, unsigned int n, uint16_t n_fused,
 	const uint64_t ext = st->drop_ext, dhcp = st->drop_dhcp_guard,
 	               router = st->drop_router_guard;
 
-	cfg->n_fused_hooks = n_fused;
+	cfg->hooks[5] = (struct vsw_dp_hook){.ingress = hook_pass};
+	cfg->n_hooks = mode == BUILTINS_INLINE ? 5 : 6;
+	cfg->n_fused_hooks = vsw_ext_builtin_fused_hooks(cfg->hooks, cfg->n_hooks);
+	assert_int_equal(cfg->n_fused_hooks, 5);
+	if (mode == BUILTINS_STACKED)
+		cfg->n_fused_hooks = 0;
 	vsw_ext_port_stats_read(ACCESS10, &before);
 	for (unsigned int i = 0; i < n; i++)
 		pkts[i] = guard_frame(kinds[i], (uint8_t)i);
@@ -746,21 +762,17 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 	                                     &vsw_ext_l3_guard};
 	struct vsw_dp_port *p = &cfg->ports[ACCESS10];
 	uint64_t rng = 88172645463325252ULL;
-	uint16_t n_fused;
 
 	(void)state;
 	for (unsigned int h = 0; h < RTE_DIM(stack); h++)
 		cfg->hooks[h] = (struct vsw_dp_hook){.ingress = stack[h]->ingress,
 		                                     .egress = stack[h]->egress};
-	cfg->n_hooks = RTE_DIM(stack);
-	n_fused = vsw_ext_builtin_fused_hooks(cfg->hooks, cfg->n_hooks);
-	assert_int_equal(n_fused, RTE_DIM(stack));
 	p->n_macs = 2;
 	memcpy(p->macs[0], mac[ACCESS10], 6);
 	memcpy(p->macs[1], mac_second, 6);
 	for (unsigned int round = 0; round < 400; round++) {
 		enum guard_kind kinds[VSW_BURST_MAX];
-		struct guard_outcome stacked, fused;
+		struct guard_outcome stacked, one_hook, inline_;
 		unsigned int n;
 
 		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
@@ -772,13 +784,17 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
 			kinds[i] = (enum guard_kind)(rng % GK_N);
 		}
-		guard_burst(kinds, n, 0, &stacked);
-		guard_burst(kinds, n, n_fused, &fused);
-		assert_string_equal(fused.sent, stacked.sent);
-		assert_int_equal(fused.drop_ext, stacked.drop_ext);
-		assert_int_equal(fused.drop_dhcp, stacked.drop_dhcp);
-		assert_int_equal(fused.drop_router, stacked.drop_router);
-		assert_memory_equal(&fused.classes, &stacked.classes, sizeof(fused.classes));
+		guard_burst(kinds, n, BUILTINS_STACKED, &stacked);
+		guard_burst(kinds, n, BUILTINS_AS_ONE_HOOK, &one_hook);
+		guard_burst(kinds, n, BUILTINS_INLINE, &inline_);
+		for (const struct guard_outcome *o = &one_hook; o != NULL;
+		     o = o == &one_hook ? &inline_ : NULL) {
+			assert_string_equal(o->sent, stacked.sent);
+			assert_int_equal(o->drop_ext, stacked.drop_ext);
+			assert_int_equal(o->drop_dhcp, stacked.drop_dhcp);
+			assert_int_equal(o->drop_router, stacked.drop_router);
+			assert_memory_equal(&o->classes, &stacked.classes, sizeof(o->classes));
+		}
 	}
 
 	/* Every guard on, one frame of each kind. */
@@ -789,7 +805,7 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 		struct guard_outcome out;
 
 		p->is_spoof_guarded = p->is_dhcp_guarded = p->is_router_guarded = true;
-		guard_burst(all, RTE_DIM(all), n_fused, &out);
+		guard_burst(all, RTE_DIM(all), BUILTINS_INLINE, &out);
 		assert_string_equal(out.sent, "0: 1:00,01,06,07, 2: 3:06t,07t, ");
 		assert_int_equal(out.drop_ext, 2);
 		assert_int_equal(out.drop_dhcp, 2);
@@ -807,12 +823,13 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 
 		assert_int_equal(rte_meter_srtcm_profile_config(&p->storm_profile, &limit), 0);
 		p->storm_pps = 1;
-		guard_burst(floods, RTE_DIM(floods), n_fused, &out);
+		guard_burst(floods, RTE_DIM(floods), BUILTINS_INLINE, &out);
 		assert_int_equal(lc->stats[ACCESS10].drop_storm, 2);
 		assert_int_equal(out.classes.rx_broadcast, 2);
 		p->storm_pps = 0;
 	}
 	/* Another hook in the built-ins' place: nothing is fused. */
+	cfg->n_hooks = 5;
 	cfg->hooks[2].ingress = hook_a;
 	assert_int_equal(vsw_ext_builtin_fused_hooks(cfg->hooks, cfg->n_hooks), 0);
 	assert_int_equal(vsw_ext_builtin_fused_hooks(cfg->hooks, 3), 0);
