@@ -46,11 +46,13 @@ static_assert(VSW_PORTS_MAX <= 64, "a worker tracks ports with pending tx in one
 struct vsw_lcore {
 	unsigned int lcore_id;
 	unsigned int worker_index;
-	bool is_stopping;        /* set by control, read by the worker */
-	uint32_t now_s;          /* learning clock, read once per pass */
-	uint32_t idle_passes;    /* passes in a row that received nothing */
-	uint32_t sleep_us;       /* current idle back-off step */
-	uint64_t txbuf_pending;  /* bit n: txbufs[n] holds frames */
+	bool is_stopping;       /* set by control, read by the worker */
+	uint32_t now_s;         /* learning clock, read once per pass */
+	uint32_t idle_passes;   /* passes in a row that received nothing */
+	uint32_t sleep_us;      /* current idle back-off step */
+	uint64_t txbuf_pending; /* bit n: txbufs[n] holds frames */
+	/* Bit n: txbufs[n] may hold mbufs other than fresh rx ones (txbuf_dp.h) */
+	uint64_t txbuf_unplain;
 	uint64_t cfg_version;    /* of the configuration its held frames were checked against */
 	struct rte_ring *inject; /* frames the control thread enters as received; worker 0 only */
 	struct vsw_txbuf txbufs[VSW_PORTS_MAX];

@@ -81,16 +81,19 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
  * does not admit, pop tags, and record each frame's VLAN in vlan_tci. With @p is_rx the frames
  * come straight from an rx burst: each gets the port's ethdev id as its input port, as a PMD
  * would set it (hooks read it), and the burst is counted as received, in the loop that reads
- * each mbuf anyway. With @p is_prefetched each frame's first line is prefetched a few frames
- * ahead; frames the vhost library has just copied are in the cache already. With @p builtins
+ * each mbuf anyway. Unless @p is_copied each frame's first line is prefetched a few frames
+ * ahead; frames the vhost library has just copied are in the cache already. @p is_linear
+ * tells whether every frame of the burst has a single segment. With @p builtins
  * the built-in ingress hooks judge each frame kept (ext_builtin_dp.h). @return the frames
  * kept, compacted at the front of @p pkts.
  */
 static __rte_always_inline uint16_t
 classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *st,
-         struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_prefetched,
-         struct vsw_builtin_rx *builtins)
+         struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_copied,
+         struct vsw_builtin_rx *builtins, bool *is_linear)
 {
+	const bool is_prefetched = !is_copied;
+	bool is_chained = false;
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
 	/* Stores to mbufs may alias the configuration for the compiler: read it once. */
 	const struct rx_port in = {.len_max = p->frame_len_max != 0 ? p->frame_len_max : UINT32_MAX,
@@ -114,6 +117,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 
 		if (is_prefetched && i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		is_chained |= rte_pktmbuf_data_len(m) != rte_pktmbuf_pkt_len(m);
 		if (is_rx) {
 			m->port = eth_port_id;
 			rx_bytes += rte_pktmbuf_pkt_len(m);
@@ -161,6 +165,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 		vsw_counter_add(&st->drop_vlan, vlan_drops);
 		vsw_counter_add(&st->drop_ext, spoof_drops);
 	}
+	*is_linear = !is_chained;
 	return kept;
 }
 
@@ -348,7 +353,8 @@ is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
  */
 static void
 forward_runs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-             struct rte_mbuf **pkts, uint16_t n, const struct fwd_run *runs, uint16_t n_runs)
+             struct rte_mbuf **pkts, uint16_t n, const struct fwd_run *runs, uint16_t n_runs,
+             bool is_plain)
 {
 	for (uint16_t r = 0; r < n_runs; r++) {
 		const uint16_t end = r + 1 < n_runs ? runs[r + 1].start : n;
@@ -357,7 +363,7 @@ forward_runs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_por
 		const uint16_t len = end - runs[r].start;
 
 		if (likely(is_plain_dest(cfg, out, run[0]->vlan_tci))) {
-			vsw_txbuf_put_run(lc, cfg, out, run, len);
+			vsw_txbuf_put_run(lc, cfg, out, run, len, is_plain);
 			continue;
 		}
 		for (uint16_t i = 0; i < len; i++)
@@ -460,7 +466,7 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
  */
 static __rte_always_inline void
 switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-              struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_prefetched)
+              struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_copied)
 {
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
 	const bool is_learning = p->is_learning && cfg->learn != NULL;
@@ -468,16 +474,17 @@ switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_po
 	        cfg->n_hooks == cfg->n_fused_hooks && vsw_builtin_rx_applies(cfg, p);
 	struct fwd_run runs[VSW_BURST_MAX];
 	struct vsw_builtin_rx builtins;
+	bool is_linear;
 	uint16_t n_runs;
 
 	if (is_builtin_inline) {
 		vsw_builtin_rx_begin(&builtins, p);
-		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_prefetched,
-		             &builtins);
+		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied,
+		             &builtins, &is_linear);
 		vsw_builtin_rx_end(&builtins, lc, in_port);
 	} else {
-		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_prefetched,
-		             NULL);
+		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied, NULL,
+		             &is_linear);
 		if (cfg->n_hooks != 0)
 			n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
 	}
@@ -491,14 +498,19 @@ switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_po
 			                      lc->now_s, &lc->wstats.learn_requests_dropped);
 	}
 	n_runs = decide_runs(cfg, in_port, pkts, n, runs);
-	forward_runs(lc, cfg, in_port, pkts, n, runs, n_runs);
+	/*
+	 * Fresh from the vhost library (the switch's pool, direct, unshared), one segment each,
+	 * and seen by no hook that could have changed that: plain (txbuf_dp.h).
+	 */
+	forward_runs(lc, cfg, in_port, pkts, n, runs, n_runs,
+	             is_rx && is_copied && is_linear && (cfg->n_hooks == 0 || is_builtin_inline));
 }
 
 void
 vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                      struct rte_mbuf **pkts, uint16_t n)
 {
-	switch_frames(lc, cfg, in_port, pkts, n, false, true);
+	switch_frames(lc, cfg, in_port, pkts, n, false, false);
 }
 
 /* Not inlined into vsw_dp_switch_burst(): tests/bench counts its calls as switched bursts. */
@@ -506,7 +518,7 @@ __rte_noinline void
 vsw_dp_switch_received(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                        struct rte_mbuf **pkts, uint16_t n, bool is_copied)
 {
-	switch_frames(lc, cfg, in_port, pkts, n, true, !is_copied);
+	switch_frames(lc, cfg, in_port, pkts, n, true, is_copied);
 }
 
 uint16_t

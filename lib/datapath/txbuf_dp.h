@@ -28,6 +28,13 @@ vsw_txbuf_flush_all(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 		vsw_txbuf_flush_moderated(lc, cfg);
 }
 
+/*
+ * A tx buffer is plain while it holds only mbufs the vhost library has just filled from the
+ * switch's pool: direct, unshared, one segment each. Once sent, such a buffer goes back to
+ * the pool without a look at each mbuf (vsw_txbuf_flush()). Frames queued one by one (floods'
+ * shared mbufs, copies, redirects, frames of other pools) make it unplain until it is sent.
+ */
+
 /* Queue @p m for @p port, which must be connected. */
 static inline void
 vsw_txbuf_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port, struct rte_mbuf *m)
@@ -39,14 +46,18 @@ vsw_txbuf_put(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
 		lc->txbuf_gen[port] = cfg->ports[port].gen;
 	tb->pkts[tb->n++] = m;
 	lc->txbuf_pending |= UINT64_C(1) << port;
+	lc->txbuf_unplain |= UINT64_C(1) << port;
 	if (tb->n == VSW_BURST_MAX)
 		vsw_txbuf_flush(lc, cfg, port);
 }
 
-/* vsw_txbuf_put() for @p n frames in a row, all for @p port, which must be connected. */
+/*
+ * vsw_txbuf_put() for @p n frames in a row, all for @p port, which must be connected;
+ * @p is_plain when they are fresh rx mbufs of the vhost library (see above).
+ */
 static inline void
 vsw_txbuf_put_run(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
-                  struct rte_mbuf *const *pkts, uint16_t n)
+                  struct rte_mbuf *const *pkts, uint16_t n, bool is_plain)
 {
 	struct vsw_txbuf *tb = &lc->txbufs[port];
 
@@ -62,6 +73,9 @@ vsw_txbuf_put_run(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t p
 		pkts += k;
 		n -= k;
 		lc->txbuf_pending |= UINT64_C(1) << port;
+		/* After each flush too: a flush leaves the buffer plain. */
+		if (!is_plain)
+			lc->txbuf_unplain |= UINT64_C(1) << port;
 		if (tb->n == VSW_BURST_MAX)
 			vsw_txbuf_flush(lc, cfg, port);
 	}

@@ -79,10 +79,11 @@ run_egress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t po
  * what the rx bursts took from the pool: single-segment, direct, not shared, so they go back to
  * its per-lcore cache in one call (what NICs call fast free), without rte_pktmbuf_free_bulk()'s
  * per-mbuf bookkeeping. A burst holding anything else (a flood's shared mbuf, a chain) takes
- * the general path. One loop both counts and checks.
+ * the general path. One loop both counts and checks; a plain tx buffer (txbuf_dp.h) needs
+ * no check.
  */
 static inline uint64_t
-free_copied(struct rte_mbuf **pkts, uint16_t n)
+free_copied(struct rte_mbuf **pkts, uint16_t n, bool is_known_plain)
 {
 	struct rte_mempool *pool;
 	uint64_t bytes = 0;
@@ -91,6 +92,15 @@ free_copied(struct rte_mbuf **pkts, uint16_t n)
 	if (n == 0)
 		return 0;
 	pool = pkts[0]->pool;
+	if (is_known_plain) {
+		for (uint16_t i = 0; i < n; i++) {
+			RTE_ASSERT(pkts[i]->pool == pool && rte_mbuf_refcnt_read(pkts[i]) == 1 &&
+			           pkts[i]->next == NULL && RTE_MBUF_DIRECT(pkts[i]));
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
+		rte_mempool_put_bulk(pool, (void **)pkts, n);
+		return bytes;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
 
@@ -122,7 +132,7 @@ bytes_of(struct rte_mbuf *const *pkts, uint16_t n)
  */
 static inline uint16_t
 tx_burst(uint16_t port, uint16_t eth_port_id, uint16_t txq, struct rte_mbuf **pkts, uint16_t n,
-         uint64_t *sent_bytes)
+         bool is_plain, uint64_t *sent_bytes)
 {
 	const int vid = vsw_dp_vhost_vid(port, eth_port_id, txq, false);
 	uint64_t bytes;
@@ -130,7 +140,7 @@ tx_burst(uint16_t port, uint16_t eth_port_id, uint16_t txq, struct rte_mbuf **pk
 
 	if (vid >= 0) {
 		sent = rte_vhost_enqueue_burst(vid, VSW_VHOST_RING_OF_TXQ(txq), pkts, n);
-		*sent_bytes = free_copied(pkts, sent);
+		*sent_bytes = free_copied(pkts, sent, is_plain);
 		return sent;
 	}
 	if (eth_port_id == VSW_ETH_PORT_NONE) {
@@ -151,6 +161,7 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	const struct vsw_dp_port *p = &cfg->ports[port];
 	struct vsw_port_stats *st = &lc->stats[port];
 	struct rte_mbuf *pkts[VSW_BURST_MAX];
+	const bool is_plain = !(lc->txbuf_unplain & (UINT64_C(1) << port));
 	uint64_t bytes;
 	uint16_t n = tb->n, sent, txq;
 
@@ -158,6 +169,7 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	memcpy(pkts, tb->pkts, n * sizeof(pkts[0]));
 	tb->n = 0;
 	lc->txbuf_pending &= ~(UINT64_C(1) << port);
+	lc->txbuf_unplain &= ~(UINT64_C(1) << port);
 	if (cfg->n_hooks != 0)
 		n = run_egress_hooks(lc, cfg, port, pkts, n);
 	txq = p->txq_of_worker[lc->worker_index];
@@ -167,7 +179,7 @@ vsw_txbuf_flush(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t por
 	 */
 	if (unlikely(p->is_txq_shared))
 		rte_spinlock_lock(&p->txq_locks[txq]);
-	sent = tx_burst(port, p->eth_port_id, txq, pkts, n, &bytes);
+	sent = tx_burst(port, p->eth_port_id, txq, pkts, n, is_plain, &bytes);
 	if (unlikely(p->is_txq_shared))
 		rte_spinlock_unlock(&p->txq_locks[txq]);
 	if (unlikely(sent < n)) {

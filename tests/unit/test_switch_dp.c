@@ -835,6 +835,39 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 	assert_int_equal(vsw_ext_builtin_fused_hooks(cfg->hooks, 3), 0);
 }
 
+/*
+ * A tx buffer is plain (sent mbufs go back to the pool unchecked) only while every frame in it
+ * came in a plain run: a frame put alone, or a run that is not plain, marks it until it is
+ * sent, also when the run fills the buffer and the rest starts a new one.
+ */
+static void
+test_txbuf_plain_until_sent(void **state)
+{
+	const uint64_t bit = UINT64_C(1) << ACCESS10B;
+	struct rte_mbuf *pkts[40];
+
+	(void)state;
+	for (uint8_t i = 0; i < 3; i++)
+		pkts[i] = marked(mac[ACCESS10B], mac[ACCESS10], -1, i);
+	vsw_txbuf_put_run(lc, cfg, ACCESS10B, pkts, 3, true);
+	assert_int_equal(lc->txbuf_unplain & bit, 0);
+	vsw_txbuf_put(lc, cfg, ACCESS10B, marked(mac[ACCESS10B], mac[ACCESS10], -1, 3));
+	assert_int_equal(lc->txbuf_unplain & bit, bit);
+	vsw_txbuf_flush_all(lc, cfg);
+	assert_int_equal(lc->txbuf_unplain & bit, 0);
+	expect_markers(ACCESS10B, -1, "0123");
+
+	/* 40 frames not plain: 32 leave at once, the 8 left keep the buffer marked. */
+	for (uint8_t i = 0; i < RTE_DIM(pkts); i++)
+		pkts[i] = marked(mac[ACCESS10B], mac[ACCESS10], -1, i % 10);
+	vsw_txbuf_put_run(lc, cfg, ACCESS10B, pkts, RTE_DIM(pkts), false);
+	assert_int_equal(lc->txbufs[ACCESS10B].n, 8);
+	assert_int_equal(lc->txbuf_unplain & bit, bit);
+	vsw_txbuf_flush_all(lc, cfg);
+	assert_int_equal(lc->txbuf_unplain & bit, 0);
+	expect_markers(ACCESS10B, -1, "0123456789012345678901234567890123456789");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -865,6 +898,7 @@ main(int argc, char **argv)
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_fused_builtin_hooks_match_the_stack, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_txbuf_plain_until_sent, setup, teardown),
 	};
 	char name[RTE_RING_NAMESIZE];
 	int rc;
