@@ -178,7 +178,8 @@ vsw_ext_builtin_ingress(struct vsw_ext_dp_args *a)
 	RTE_ASSERT(vsw_builtin_rx_applies(a->cfg, a->port));
 	vsw_builtin_rx_begin(&b, a->port);
 	for (uint16_t i = 0; i < a->n; i++) {
-		switch (vsw_builtin_rx_frame(&b, a->pkts[i])) {
+		switch (vsw_builtin_rx_frame(&b, a->pkts[i],
+		                             rte_pktmbuf_mtod(a->pkts[i], const uint8_t *))) {
 		case VSW_BUILTIN_PASS:
 			break;
 		case VSW_BUILTIN_SPOOFED:

@@ -53,11 +53,10 @@ vsw_builtin_rx_begin(struct vsw_builtin_rx *b, const struct vsw_dp_port *p)
 	                             .is_router_guarded = p->is_router_guarded};
 }
 
+/* @p m's verdict; @p dst is where its data starts (the caller has it at hand). */
 static __rte_always_inline enum vsw_builtin_verdict
-vsw_builtin_rx_frame(struct vsw_builtin_rx *b, const struct rte_mbuf *m)
+vsw_builtin_rx_frame(struct vsw_builtin_rx *b, const struct rte_mbuf *m, const uint8_t *dst)
 {
-	const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
-
 	b->n_seen++;
 	if (unlikely(dst[0] & 0x01)) {
 		b->n_multi++;

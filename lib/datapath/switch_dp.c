@@ -108,16 +108,16 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const bool is_tpid =
-		        rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type ==
-		        rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+		const bool is_tpid = ((const struct rte_ether_hdr *)data)->ether_type ==
+		                     rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 		enum rx_drop why;
 		uint16_t tag = 0, vlan = untagged_vlan;
 		bool is_tagged = false;
 
 		if (is_prefetched && i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		is_chained |= rte_pktmbuf_data_len(m) != rte_pktmbuf_pkt_len(m);
+		is_chained |= m->nb_segs != 1;
 		if (is_rx) {
 			m->port = eth_port_id;
 			rx_bytes += rte_pktmbuf_pkt_len(m);
@@ -139,11 +139,13 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(is_tagged))
+		if (unlikely(is_tagged)) {
 			vsw_l2_pop(m);
+			data = rte_pktmbuf_mtod(m, const uint8_t *);
+		}
 		m->vlan_tci = vlan;
 		if (builtins != NULL) {
-			const enum vsw_builtin_verdict v = vsw_builtin_rx_frame(builtins, m);
+			const enum vsw_builtin_verdict v = vsw_builtin_rx_frame(builtins, m, data);
 
 			if (unlikely(v != VSW_BUILTIN_PASS)) {
 				spoof_drops += v == VSW_BUILTIN_SPOOFED;
