@@ -19,21 +19,13 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_vhost.h>
 
+#include "rxq_sched_dp.h"
 #include "vsw/datapath.h"
 #include "vsw/ext_dp.h"
 
 extern int vsw_dp_logtype;
 #define DP_LOG(lvl, fmt, ...)                                                                      \
 	rte_log(RTE_LOG_##lvl, vsw_dp_logtype, "datapath: " fmt "\n", ##__VA_ARGS__)
-
-/* Polls in a row that found nothing before an rx queue is polled only once per gap. */
-#define RXQ_EMPTY_POLLS_BEFORE_GAP 8
-
-/* A worker's view of one rx queue's recent polls (vsw_dp_set_idle_rxq_poll()). */
-struct vsw_rxq_idle {
-	uint32_t empty_polls; /* in a row */
-	uint64_t next_tsc; /* polled again from this TSC on, once empty_polls reached the limit */
-};
 
 /* Frames waiting for one (port, tx queue) of one worker. */
 struct vsw_txbuf {
@@ -61,8 +53,8 @@ struct vsw_lcore {
 	struct vsw_port_stats stats[VSW_PORTS_MAX];
 	struct vsw_worker_stats wstats;
 	struct vsw_vport_stats vport_stats[VSW_NICSW_VPORTS_MAX];
-	/* By port and queue (queues past the array share its last entry: only a hint). */
-	struct vsw_rxq_idle rxq_idle[VSW_PORTS_MAX][VSW_WORKERS_MAX];
+	/* Active and quiet rx queues of the configuration of cfg_version (rxq_sched_dp.h). */
+	struct vsw_rxq_sched rxq_sched;
 } __rte_cache_aligned;
 
 struct vsw_dp_state {

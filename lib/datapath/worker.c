@@ -228,9 +228,12 @@ drop_held(struct vsw_lcore *lc, uint16_t port)
 	lc->txbuf_pending &= ~(UINT64_C(1) << port);
 }
 
-/* A new configuration: keep held frames only for the very ports they were queued for. */
+/*
+ * A new configuration: keep held frames only for the very ports they were queued for, and
+ * start the rx queue lists afresh.
+ */
 static void
-check_held(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
+adopt_cfg(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 {
 	for (uint64_t held = lc->txbuf_pending; held != 0; held &= held - 1) {
 		const uint16_t port = (uint16_t)__builtin_ctzll(held);
@@ -239,6 +242,9 @@ check_held(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 		if (!p->is_used || !p->is_connected || p->gen != lc->txbuf_gen[port])
 			drop_held(lc, port);
 	}
+	static_assert(RTE_DIM(cfg->workers[0].rxqs) <= VSW_RXQ_SCHED_MAX, "every rx queue fits");
+	/* Its rx queues are other ones: all active until found empty again. */
+	vsw_rxq_sched_reset(&lc->rxq_sched, cfg->workers[lc->worker_index].n_rxqs);
 	lc->cfg_version = cfg->version;
 }
 
@@ -302,38 +308,53 @@ take_injected(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 	return (uint16_t)n;
 }
 
+static inline uint16_t
+poll_rxq(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
+{
+	return likely(q->stage == VSW_DP_STAGE_VSWITCH) ? vsw_dp_switch_burst(lc, cfg, q)
+	                                                : vsw_dp_nicsw_burst(lc, cfg, q);
+}
+
 /*
  * One pass over the worker's rx queues, at TSC @p now. @return frames received.
  *
- * A poll of an empty vhost-user queue costs ~150 instructions inside the vhost library (its
- * lock, the device and ring lookups): with dozens of idle VMs that is more than the frames
- * of the busy ones cost. So a queue that found nothing RXQ_EMPTY_POLLS_BEFORE_GAP polls in a
- * row is polled once per idle_rxq_gap_cycles until a poll finds frames; those wait in the
- * guest's ring meanwhile, which holds far more than a gap's worth.
+ * The active queues are polled every pass; the quiet ones, which found nothing a few polls in
+ * a row, together once per idle_rxq_gap_cycles (rxq_sched_dp.h), after the active ones. A
+ * quiet queue's frames wait in the guest's ring meanwhile, which holds far more than a gap's
+ * worth: nothing is lost or reordered, and the first frame waits at most the gap.
+ *
+ * No cheaper "anything there?" test before the poll of a quiet vhost queue: the ring's index
+ * can only be read safely under the queue's access_lock, which the library holds while the
+ * guest's memory table is replaced (the old regions are unmapped then), and taking it is most
+ * of what an empty rte_vhost_dequeue_burst() costs; rte_vhost_rx_queue_count() even spins on
+ * it. Reading the ring through rte_vhost_get_vhost_vring()'s pointers without the lock could
+ * touch an unmapped region.
+ *
+ * Out of line: callgrind counts passes by its calls (tests/bench/vswbench/ipp.py).
  */
-static uint64_t
+static __rte_noinline uint64_t
 poll_pass(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint64_t now)
 {
 	const struct vsw_dp_worker_cfg *wc = &cfg->workers[lc->worker_index];
-	const uint64_t gap = __atomic_load_n(&vsw_dp.idle_rxq_gap_cycles, __ATOMIC_RELAXED);
+	struct vsw_rxq_sched *rs = &lc->rxq_sched;
+	/* When a queue turning quiet in this pass, or still quiet after it, is polled again. */
+	const uint64_t due = now + __atomic_load_n(&vsw_dp.idle_rxq_gap_cycles, __ATOMIC_RELAXED);
 	uint64_t n_rx = 0;
 
-	for (uint16_t i = 0; i < wc->n_rxqs; i++) {
-		const struct vsw_dp_rxq *q = &wc->rxqs[i];
-		struct vsw_rxq_idle *idle =
-		        &lc->rxq_idle[q->port][RTE_MIN(q->queue_id, VSW_WORKERS_MAX - 1)];
-		uint16_t n;
+	for (uint16_t j = 0; j < rs->n_active;) {
+		const uint16_t n = poll_rxq(lc, cfg, &wc->rxqs[rs->active[j]]);
 
-		if (idle->empty_polls >= RXQ_EMPTY_POLLS_BEFORE_GAP && now < idle->next_tsc)
-			continue;
-		n = likely(q->stage == VSW_DP_STAGE_VSWITCH) ? vsw_dp_switch_burst(lc, cfg, q)
-		                                             : vsw_dp_nicsw_burst(lc, cfg, q);
-		if (n != 0) {
-			idle->empty_polls = 0;
+		n_rx += n;
+		j = vsw_rxq_sched_active_polled(rs, j, n, due);
+	}
+	if (unlikely(vsw_rxq_sched_is_quiet_due(rs, now))) {
+		for (uint16_t j = 0; j < rs->n_quiet;) {
+			const uint16_t n = poll_rxq(lc, cfg, &wc->rxqs[rs->quiet[j]]);
+
 			n_rx += n;
-		} else if (++idle->empty_polls >= RXQ_EMPTY_POLLS_BEFORE_GAP) {
-			idle->next_tsc = now + gap;
+			j = vsw_rxq_sched_quiet_polled(rs, j, n);
 		}
+		vsw_rxq_sched_swept(rs, due);
 	}
 	if (unlikely(lc->inject != NULL))
 		n_rx += take_injected(lc, cfg);
@@ -365,10 +386,10 @@ vsw_dp_worker_main(void *arg)
 		lc->now_s = (uint32_t)(last / tsc_hz);
 		if (likely(cfg != NULL)) {
 			if (unlikely(cfg->version != lc->cfg_version))
-				check_held(lc, cfg);
+				adopt_cfg(lc, cfg);
 			n_rx = poll_pass(lc, cfg, last);
 		}
-		/* No pointer into cfg is held past this point, and mbufs only as check_held()
+		/* No pointer into cfg is held past this point, and mbufs only as adopt_cfg()
 		 * allows. */
 		rte_rcu_qsbr_quiescent(vsw_dp.qsv, lcore_id);
 		now = rte_rdtsc();

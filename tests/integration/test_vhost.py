@@ -257,6 +257,33 @@ class VhostTest(LabCase):
         self.assert_received(rb, N, {MAC_A: N})
         self.assert_counters(N)
 
+    def test_i_queue_quiet_after_traffic_is_polled_again(self):
+        """A sends N frames, falls silent (its queue turns quiet, polled once a millisecond),
+        then sends one frame at a time, each after a silence: every one reaches B, in order,
+        within a second, and none is lost. A queue never polled again once quiet, or a poll of
+        the quiet ones that dropped frames, fails here."""
+        lab = self.lab
+        topo = self.start("server")
+        with open(topo) as f:
+            text = f.read().replace("workers: { lcores: [1] }",
+                                    "workers: { lcores: [1], idle_rxq_poll_us: 1000 }")
+        self.assertIn("idle_rxq_poll_us: 1000", text)
+        with open(topo, "w") as f:
+            f.write(text)
+        lab.start_vswd(topo)
+        late = 20
+        b = lab.start_vm("b", self.sock_b, MAC_B, expect=N + late)
+        a = lab.start_vm("a", self.sock_a, MAC_A, send=N, dst=MAC_B, linger_ms=LISTEN_MS)
+        lab.wait_count("vmb", "tx_packets", N)
+        for k in range(1, late + 1):
+            time.sleep(0.05)  # thousands of empty passes: A's queue is quiet
+            os.kill(a.proc.pid, signal.SIGUSR1)
+            lab.wait_count("vmb", "tx_packets", N + k, timeout=1)
+        rb = b.result()
+        self.assertEqual(lab.finish(a)["sent"], N + late)
+        self.assert_received(rb, N + late, {MAC_A: N + late})
+        self.assert_counters(N + late)
+
 
 if __name__ == "__main__":
     vswlab.main()

@@ -90,11 +90,17 @@ class ValgrindTestpmd(procs.Testpmd):
         procs.stop([self.p])
 
 
-def calls_to(dump, name):
-    """Calls made to function @p name in a callgrind dump (names are compressed to ids)."""
-    ids, total, want = {}, 0, False
+def calls_to(dump, name, inclusive=False):
+    """Calls made to function @p name in a callgrind dump (names are compressed to ids);
+    inclusive: (calls, instructions inside those calls, callees included)."""
+    ids, total, cost, want, take_cost = {}, 0, 0, False, False
     with open(dump, errors="replace") as fh:
         for line in fh:
+            if take_cost:  # the line after calls=: position, then the call's inclusive events
+                fields = line.split()
+                cost += int(fields[1]) if len(fields) > 1 else 0
+                take_cost = False
+                continue
             if line.startswith("cfn="):
                 m = re.match(r"cfn=\((\d+)\)(?: (.*))?", line.strip())
                 if m:
@@ -110,7 +116,15 @@ def calls_to(dump, name):
             if want and line.startswith("calls="):
                 total += int(line[6:].split()[0])
                 want = False
-    return total
+                take_cost = True
+    return (total, cost) if inclusive else total
+
+
+def worker_passes(dump, polls, n_rxqs):
+    """Worker passes in a dump: calls to poll_pass(), kept out of line for this. Quiet queues
+    are polled once per workers.idle_rxq_poll_us, not every pass, so calls to
+    vsw_dp_switch_burst do not count passes; @p polls / @p n_rxqs only for a vswd from before."""
+    return calls_to(dump, "poll_pass") or polls / n_rxqs
 
 
 def _thread_totals(files):
@@ -234,6 +248,7 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
         misses = data_misses(worker, pkts) if cache_sim else None
         own = own_instructions(worker)
         polls = calls_to(worker, "vsw_dp_switch_burst") if switch == "vsw" else 0
+        passes = worker_passes(worker, polls, 2 + topo.get("n_idle", 0)) if switch == "vsw" else 0
         for p in (gen, sw):
             p.close()
         gen = sw = None
@@ -242,13 +257,13 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
             # Passes that found the loop's queues empty (valgrind's scheduling makes them,
             # 20 per busy pass was seen, and their number varies from run to run): take them
             # out at the cost of a pass over empty queues of the same topology, measured
-            # apart. One call of vsw_dp_switch_burst per rx queue per pass.
-            n_q = 2 + topo.get("n_idle", 0)
-            empty_passes = max(0.0, polls / n_q - bursts / 2)
+            # apart.
+            empty_passes = max(0.0, passes - bursts / 2)
             idle = idle_pass_cost(**topo)
             busy = (totals[worker] - empty_passes * idle["per_pass"]) / pkts
         return {"total": totals[worker] / pkts, "own": own / pkts,
                 "busy": busy, "idle_pass": idle["per_pass"] if idle else None, "packets": pkts, "per_pass": per_pass if switch == "vsw" else None,
+                "polls": polls, "passes": passes,
                 "idle_per_busy": idle_per_busy if switch == "vsw" else None,
                 "d1_misses": misses[0] if misses else None,
                 "ll_misses": misses[1] if misses else None}
@@ -263,7 +278,11 @@ def idle_pass_cost(n_idle=0, seconds=10, warmup=5, keep=None, **topo):
     """Instructions of one worker pass over empty queues, by callgrind: vm0, vm1 and @p n_idle
     idle ports connected, nothing sent. Against n_idle=0 this gives the cost of polling one
     empty vhost-user queue, free of what traffic adds (partial bursts, idle passes of the busy
-    queues). @return {per_pass, per_poll: instructions per rx queue poll, passes}."""
+    queues). Under callgrind a pass takes ~50x longer than natively, so with the default
+    idle_rxq_poll_us (in **topo) quiet queues are due nearly every pass; 0 polls every queue
+    every pass, 1000 shows the passes between polls of the quiet ones. @return {per_pass,
+    per_poll: instructions per rx queue poll, passes, polls_per_pass, in_poll: instructions
+    inside one vsw_dp_switch_burst call, between_polls: instructions per pass outside them}."""
     d = tempfile.mkdtemp(prefix="vsw-ipp-")
     sw = gen = None
     try:
@@ -284,13 +303,14 @@ def idle_pass_cost(n_idle=0, seconds=10, warmup=5, keep=None, **topo):
         worker = max(totals, key=totals.get)
         if keep:
             shutil.copy(worker, keep)
-        # One call per polled rx queue: the two loop ports and the idle ones, every pass.
-        polls = calls_to(worker, "vsw_dp_switch_burst")
+        polls, in_polls = calls_to(worker, "vsw_dp_switch_burst", inclusive=True)
         if not polls:
             raise RuntimeError("the worker polled nothing")
-        passes = polls / (2 + n_idle)
+        passes = worker_passes(worker, polls, 2 + n_idle)
         return {"per_pass": totals[worker] / passes, "per_poll": totals[worker] / polls,
-                "passes": passes}
+                "passes": passes, "polls_per_pass": polls / passes,
+                "in_poll": in_polls / polls,
+                "between_polls": (totals[worker] - in_polls) / passes}
     finally:
         for p in (gen, sw):
             if p is not None:

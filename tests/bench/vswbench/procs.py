@@ -213,10 +213,12 @@ class IdleVms:
         self.ps = [g.p for g in self.groups]
 
 
-def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=False, uplink=None):
+def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=False, uplink=None,
+                 idle_rxq_poll_us=None):
     """vswd's YAML: vm0, vm1 on the generator's sockets; n_idle more vhost-user ports whose
     sockets nobody serves; learning: trunk ports that learn (FDB scale) without spoof guard;
-    uplink: the rest of an external port's mapping (e.g. 'netdev: veth0'), in vm1's place (P2V)."""
+    uplink: the rest of an external port's mapping (e.g. 'netdev: veth0'), in vm1's place (P2V);
+    idle_rxq_poll_us: workers.idle_rxq_poll_us, None for vswd's default."""
     vlan = ', vlan: { mode: trunk, allowed: all, native: 0 }' if learning else ""
     sec = "" if guard and not learning else ", security: { mac_spoof_guard: false }"
     # no_huge: valgrind refuses the large virtual areas EAL reserves for hugepage memory.
@@ -224,7 +226,8 @@ def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=Fals
     eal = ['"%s"' % a for a in ["-l", "0,1", "--iova-mode=va", "--no-pci", "--file-prefix",
                                 prefix("v"), "--log-level", "*:error"] + mem]
     lines = ["eal: { args: [%s] }" % ", ".join(eal),
-             "workers: { lcores: [1], idle_sleep_max_us: 0 }",
+             "workers: { lcores: [1], idle_sleep_max_us: 0%s }" % (
+                 "" if idle_rxq_poll_us is None else ", idle_rxq_poll_us: %d" % idle_rxq_poll_us),
              'control: { socket: "%s/ctl.sock" }' % d,
              "fdb: { aging_s: 0, max_entries: 131072 }",
              "ports:"]
