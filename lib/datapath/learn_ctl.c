@@ -83,29 +83,44 @@ vsw_learn_now_s(const struct vsw_learn *l)
 	return (uint32_t)(rte_rdtsc() / l->tsc_hz);
 }
 
+/* Data word of the entry at hash position @p pos for @p port (include/vsw/learn.h). */
+static inline void *
+entry_data(int pos, uint16_t port)
+{
+	return (void *)((uintptr_t)(uint32_t)pos << 32 | ((uintptr_t)port + 1));
+}
+
 static void
 learn_one(struct vsw_learn *l, const struct vsw_learn_req *req, uint32_t now_s)
 {
 	void *old;
 	int pos;
 
-	if (rte_hash_lookup_data(l->hash, &req->key, &old) >= 0) {
-		if ((uintptr_t)old == (uintptr_t)req->port + 1)
+	pos = rte_hash_lookup_data(l->hash, &req->key, &old);
+	if (pos >= 0) {
+		const uint16_t old_port = vsw_learn_data_port((uintptr_t)old);
+
+		if (old_port == req->port)
 			return; /* several workers asked for the same entry */
 		l->stats.moved++;
 		DP_LOG(INFO, "fdb: mac %012" PRIx64 " vlan %u moved from port %u to port %u",
 		       req->key & 0xffffffffffff, (unsigned int)(req->key >> 48),
-		       (unsigned int)((uintptr_t)old - 1), req->port);
+		       (unsigned int)old_port, req->port);
+	} else {
+		/*
+		 * Data holds the position, known only once the key is in: until the update below,
+		 * workers find the key with no port, which they take for an unknown MAC.
+		 */
+		pos = rte_hash_add_key(l->hash, &req->key);
+		if (pos < 0) {
+			l->stats.full += pos == -ENOSPC;
+			return;
+		}
 	}
-	/* Adding an existing key replaces its data atomically: readers see old or new port. */
-	pos = rte_hash_add_key_data(l->hash, &req->key, (void *)((uintptr_t)req->port + 1));
-	if (pos == -ENOSPC) {
-		l->stats.full++;
-		return;
-	}
-	pos = rte_hash_lookup(l->hash, &req->key);
-	if (pos >= 0)
-		__atomic_store_n(&l->last_seen_s[pos], now_s, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->last_seen_s[pos], now_s, __ATOMIC_RELAXED);
+	/* Adding an existing key replaces its data atomically, in place: readers see old or new
+	 * port, and the position stays. */
+	rte_hash_add_key_data(l->hash, &req->key, entry_data(pos, req->port));
 	l->stats.learned++;
 }
 
@@ -145,7 +160,7 @@ delete_if(struct vsw_learn *l, bool (*pred)(const struct vsw_learn *, uint16_t, 
 	while ((pos = rte_hash_iterate(l->hash, &key, &data, &iter)) >= 0) {
 		const uint64_t k = *(const uint64_t *)key;
 
-		if (!pred(l, (uint16_t)((uintptr_t)data - 1), pos, arg))
+		if (!pred(l, vsw_learn_data_port((uintptr_t)data), pos, arg))
 			continue;
 		/* Deleting during iterate is allowed: the slot is reclaimed after a grace period.
 		 */
@@ -221,7 +236,7 @@ vsw_learn_next(const struct vsw_learn *l, uint32_t *iter, uint8_t mac[6], uint16
 	k = *(const uint64_t *)key;
 	memcpy(mac, &k, 6);
 	*vlan = (uint16_t)(k >> 48);
-	*port = (uint16_t)((uintptr_t)data - 1);
+	*port = vsw_learn_data_port((uintptr_t)data);
 	*idle_s = vsw_learn_now_s(l) - __atomic_load_n(&l->last_seen_s[pos], __ATOMIC_RELAXED);
 	return 0;
 }
