@@ -9,9 +9,17 @@
 #define VSW_LEARN_DP_H
 
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_ring.h>
 
 #include "vsw/learn.h"
+
+/* The table's hash of @p key (its hash_func calls this): one CRC32 instruction. */
+static inline uint32_t
+vsw_learn_hash(uint64_t key)
+{
+	return rte_hash_crc_8byte(key, 0);
+}
 
 /* Data word of @p key, 0 when it has no entry. */
 static inline uintptr_t
@@ -41,13 +49,17 @@ vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned 
                       uintptr_t *data)
 {
 	const void *key_ptrs[RTE_HASH_LOOKUP_BULK_MAX];
+	hash_sig_t sigs[RTE_HASH_LOOKUP_BULK_MAX];
 
 	RTE_ASSERT(n > 0 && n <= RTE_HASH_LOOKUP_BULK_MAX);
 	for (unsigned int i = 0; i < n; i++) {
 		key_ptrs[i] = &keys[i];
+		/* Inline here, where the library would call the table's hash_func per key. */
+		sigs[i] = vsw_learn_hash(keys[i]);
 		data[i] = 0; /* the library writes hits only */
 	}
-	rte_hash_lookup_bulk_data(l->hash, key_ptrs, n, &(uint64_t){0}, (void **)data);
+	rte_hash_lookup_with_hash_bulk_data(l->hash, key_ptrs, sigs, n, &(uint64_t){0},
+	                                    (void **)data);
 }
 
 /*
