@@ -17,6 +17,7 @@
 #ifndef VSW_LEARN_H
 #define VSW_LEARN_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "vsw/errmsg.h"
@@ -49,8 +50,30 @@ struct vsw_learn_stats {
 	uint64_t requests_dropped; /**< requests lost (workers' and the control thread's) */
 };
 
+/*
+ * An entry's data word (the rte_hash data pointer): the port index + 1 in its low 16 bits, the
+ * entry's hash position (its last_seen_s slot) in the high 32, so that a bulk lookup, which
+ * gives data but no positions, tells a worker both. 0 in the low bits: no port yet, for the
+ * moment between the control thread adding a key and giving it its data.
+ */
+static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "an entry's data word packs two fields");
+
+/** Port index of an entry's data word, or VSW_PORT_NONE (no entry, or not ready). */
+static inline uint16_t
+vsw_learn_data_port(uintptr_t data)
+{
+	return (uint16_t)((data & 0xffff) - 1);
+}
+
+/** last_seen_s slot of an entry's data word (with a port). */
+static inline uint32_t
+vsw_learn_data_slot(uintptr_t data)
+{
+	return (uint32_t)(data >> 32);
+}
+
 struct vsw_learn {
-	struct rte_hash *hash; /**< key -> (void *)(uintptr_t)(port index + 1) */
+	struct rte_hash *hash; /**< key -> data word: port index + 1 | position << 32 */
 	uint32_t *last_seen_s; /**< by hash position, vsw_learn_now_s() units */
 	struct rte_ring *requests;
 	uint32_t aging_s; /**< 0: never age */
@@ -64,10 +87,14 @@ struct vsw_learn {
 static inline uint64_t
 vsw_learn_key(const uint8_t *mac, uint16_t vlan)
 {
-	uint64_t key = 0;
+	uint32_t lo;
+	uint16_t hi;
 
-	memcpy(&key, mac, 6);
-	return key | ((uint64_t)(vlan & 0xfff) << 48);
+	/* Two loads in registers, as vsw_fdb_key(): the same key as copying the MAC into the low
+	 * six bytes of a zeroed word, on the little-endian hosts vsw runs on. */
+	memcpy(&lo, mac, sizeof(lo));
+	memcpy(&hi, mac + sizeof(lo), sizeof(hi));
+	return ((uint64_t)hi << 32 | lo) | ((uint64_t)(vlan & 0xfff) << 48);
 }
 
 /**

@@ -255,9 +255,19 @@ flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, stru
 		port_put(lc, cfg, untagged[i], m);
 }
 
+/* A unicast destination's owner (VSW_PORT_NONE: unknown) as a decision for @p in_port. */
+static inline uint16_t
+unicast_decision(uint16_t out, uint16_t in_port)
+{
+	if (out == VSW_PORT_NONE)
+		return VSW_FWD_FLOOD; /* unknown unicast: flooded in its VLAN, as a bridge does */
+	return out == in_port ? VSW_FWD_DROP : out;
+}
+
 /*
  * The destination of @p m from @p in_port, whose destination MAC is @p key (vsw_fdb_key()):
- * a port index, VSW_FWD_FLOOD or VSW_FWD_DROP.
+ * a port index, VSW_FWD_FLOOD or VSW_FWD_DROP; or VSW_PORT_NONE for a unicast MAC that is not
+ * static when there is a learned table: learn_burst() looks those up for the whole burst.
  */
 static inline uint16_t
 decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m, uint64_t key)
@@ -269,10 +279,8 @@ decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m,
 		return VSW_FWD_FLOOD;
 	out = vsw_fdb_lookup_key(&cfg->fdb, key);
 	if (out == VSW_PORT_NONE && cfg->learn != NULL)
-		out = vsw_learn_lookup(cfg->learn, dst, m->vlan_tci);
-	if (out == VSW_PORT_NONE)
-		return VSW_FWD_FLOOD; /* unknown unicast: flooded in its VLAN, as a bridge does */
-	return out == in_port ? VSW_FWD_DROP : out;
+		return VSW_PORT_NONE;
+	return unicast_decision(out, in_port);
 }
 
 /* Frames from start to the next run's start: one destination MAC, one VLAN, one decision. */
@@ -305,6 +313,76 @@ decide_runs(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *con
 		runs[n_runs++] = (struct fwd_run){.start = i, .out = decide(cfg, in_port, m, key)};
 	}
 	return n_runs;
+}
+
+/* Sources and run destinations of one burst: learn_burst() looks them up in one call. */
+static_assert(2 * VSW_BURST_MAX <= RTE_HASH_LOOKUP_BULK_MAX, "a burst's keys fit one bulk lookup");
+
+/*
+ * The learned table's part of a burst, in one bulk lookup: the sources of a learning port,
+ * once per run of equal (source, VLAN), to refresh or learn, and the destinations of the runs
+ * decide_runs() left open. Learning only asks the control thread, so no decision depends on
+ * the sources. Single lookups of the same keys cost as much each and overlap no misses.
+ */
+static void
+learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, bool is_learning,
+            struct rte_mbuf *const *pkts, uint16_t n, struct fwd_run *runs, uint16_t n_runs)
+{
+	uint64_t keys[2 * VSW_BURST_MAX];
+	uintptr_t data[2 * VSW_BURST_MAX];
+	uint16_t open_runs[VSW_BURST_MAX];
+	uint64_t prev_key = 0; /* the all-zero source in VLAN 0, which classify() drops */
+	uint16_t n_src = 0, n_open = 0;
+
+	for (uint16_t i = 0; is_learning && i < n; i++) {
+		const uint8_t *src =
+		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
+		const uint64_t key = vsw_learn_key(src, pkts[i]->vlan_tci);
+
+		/* An extension may have rewritten a source since classify() checked it. */
+		if (unlikely(src[0] & 0x01) || key == prev_key)
+			continue;
+		prev_key = key;
+		keys[n_src++] = key;
+	}
+	for (uint16_t r = 0; r < n_runs; r++) {
+		const struct rte_mbuf *m = pkts[runs[r].start];
+
+		if (runs[r].out != VSW_PORT_NONE)
+			continue;
+		open_runs[n_open] = r;
+		keys[n_src + n_open++] =
+		        vsw_learn_key(rte_pktmbuf_mtod(m, const uint8_t *), m->vlan_tci);
+	}
+	if (n_src + n_open == 0)
+		return;
+	vsw_learn_lookup_bulk(cfg->learn, keys, n_src + n_open, data);
+	for (uint16_t i = 0; i < n_src; i++)
+		vsw_learn_note_found(cfg->learn, keys[i], data[i], in_port, lc->now_s,
+		                     &lc->wstats.learn_requests_dropped);
+	for (uint16_t i = 0; i < n_open; i++)
+		runs[open_runs[i]].out =
+		        unicast_decision(vsw_learn_data_port(data[n_src + i]), in_port);
+}
+
+/*
+ * Adjacent runs with one decision in one VLAN become one. decide_runs() starts a run at every
+ * new destination MAC, but what forward_runs() does with a run depends only on where it goes
+ * and in which VLAN: frames to many hosts behind one port then reach its tx buffer in one
+ * copy, as frames to one host do. @return the runs left.
+ */
+static uint16_t
+merge_runs(struct rte_mbuf *const *pkts, struct fwd_run *runs, uint16_t n_runs)
+{
+	uint16_t n = n_runs != 0;
+
+	for (uint16_t r = 1; r < n_runs; r++) {
+		if (runs[r].out == runs[n - 1].out &&
+		    pkts[runs[r].start]->vlan_tci == pkts[runs[n - 1].start]->vlan_tci)
+			continue;
+		runs[n++] = runs[r];
+	}
+	return n;
 }
 
 static void
@@ -471,7 +549,6 @@ switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_po
               struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_copied)
 {
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
-	const bool is_learning = p->is_learning && cfg->learn != NULL;
 	const bool is_builtin_inline =
 	        cfg->n_hooks == cfg->n_fused_hooks && vsw_builtin_rx_applies(cfg, p);
 	struct fwd_run runs[VSW_BURST_MAX];
@@ -490,16 +567,11 @@ switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_po
 		if (cfg->n_hooks != 0)
 			n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
 	}
-	/* Learning only asks the control thread: no decision below depends on it. */
-	for (uint16_t i = 0; is_learning && i < n; i++) {
-		const uint8_t *src =
-		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
-
-		if (!(src[0] & 0x01))
-			vsw_learn_note_source(cfg->learn, src, pkts[i]->vlan_tci, in_port,
-			                      lc->now_s, &lc->wstats.learn_requests_dropped);
-	}
 	n_runs = decide_runs(cfg, in_port, pkts, n, runs);
+	if (cfg->learn != NULL) {
+		learn_burst(lc, cfg, in_port, p->is_learning, pkts, n, runs, n_runs);
+		n_runs = merge_runs(pkts, runs, n_runs);
+	}
 	/*
 	 * Fresh from the vhost library (the switch's pool, direct, unshared), one segment each,
 	 * and seen by no hook that could have changed that: plain (txbuf_dp.h).

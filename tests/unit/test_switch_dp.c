@@ -17,9 +17,11 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_meter.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "../../lib/datapath/dp_priv.h"
+#include "../../lib/datapath/learn_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
 #include "vsw/ext_builtin.h"
 #include "vsw/ext_dp.h"
@@ -36,6 +38,7 @@ static struct rte_ring *rx_rings[N_PORTS], *tx_rings[N_PORTS];
 static uint16_t eth_ids[N_PORTS];
 static struct vsw_dp_cfg *cfg;
 static struct vsw_lcore *lc;
+static struct rte_rcu_qsbr *qsv;
 
 static const uint8_t mac[N_PORTS][6] = {
         {0x02, 0, 0, 0, 0x10, 0x0a}, {0x02, 0, 0, 0, 0x10, 0x0b}, {0x02, 0, 0, 0, 0x20, 0x01}};
@@ -614,6 +617,184 @@ test_hostile_frames_counted_by_reason(void **state)
 	assert_int_equal(vsw_port_stats_drops(&lc->stats[TRUNK]), 1);
 }
 
+/* Host @p i of the learning tests: 02:00:00:00:ab:i. */
+static const uint8_t *
+host(uint8_t i)
+{
+	static uint8_t macs[2 * VSW_BURST_MAX][6];
+
+	macs[i][0] = 0x02;
+	macs[i][4] = 0xab;
+	macs[i][5] = i;
+	return macs[i];
+}
+
+/* What the control loop does between passes: apply the learn requests. @return them. */
+static unsigned int
+drain(void)
+{
+	return vsw_learn_drain(cfg->learn, &cfg->fdb);
+}
+
+/*
+ * The learned table's part of a burst, looked up in one bulk call: known and unknown sources
+ * (a request per run of equal ones, none for a source known on its port, a move for one known
+ * elsewhere) and known, unknown and hairpin destinations, per VLAN, in one burst each.
+ */
+static void
+test_learning_burst_sources_and_destinations(void **state)
+{
+	struct vsw_learn_stats st;
+	struct rte_mbuf *pkts[6];
+	uint64_t key;
+
+	(void)state;
+	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
+	assert_non_null(cfg->learn);
+	cfg->ports[TRUNK].is_learning = true;
+	cfg->ports[ACCESS10B].is_learning = true;
+	lc->now_s = vsw_learn_now_s(cfg->learn);
+
+	/* Unknown sources: one request per run of equal (MAC, VLAN); unknown destinations flood. */
+	pkts[0] = marked(mac[ACCESS10], host(1), 10, 0);
+	pkts[1] = marked(mac[ACCESS10], host(1), 10, 1);
+	pkts[2] = marked(host(9), host(2), 20, 2);       /* unknown: flooded in VLAN 20 */
+	pkts[3] = marked(mac[ACCESS20], host(1), 20, 3); /* host 1 in VLAN 20: another host */
+	pkts[4] = marked(mac[ACCESS10], host(1), 10, 4);
+	receive_burst(TRUNK, pkts, 5);
+	expect_markers(ACCESS10, -1, "014");
+	expect_markers(ACCESS20, -1, "23");
+	assert_int_equal(rte_ring_count(cfg->learn->requests), 4);
+	assert_int_equal(drain(), 4);
+	vsw_learn_stats_get(cfg->learn, &st);
+	assert_int_equal(st.n_entries, 3);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(1), 10), TRUNK);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(1), 20), TRUNK);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(2), 20), TRUNK);
+
+	/* Known sources on their port: refreshed, no request. A backdated entry is seen now. */
+	key = vsw_learn_key(host(2), 20);
+	cfg->learn->last_seen_s[rte_hash_lookup(cfg->learn->hash, &key)] = lc->now_s - 100;
+	pkts[0] = marked(mac[ACCESS10], host(1), 10, 0);
+	pkts[1] = marked(mac[ACCESS20], host(2), 20, 1);
+	receive_burst(TRUNK, pkts, 2);
+	expect_markers(ACCESS10, -1, "0");
+	expect_markers(ACCESS20, -1, "1");
+	assert_int_equal(rte_ring_count(cfg->learn->requests), 0);
+	assert_int_equal(cfg->learn->last_seen_s[rte_hash_lookup(cfg->learn->hash, &key)],
+	                 lc->now_s);
+
+	/* Learned destinations per VLAN, from a port that does not learn: host 1 and 2 are behind
+	 * the trunk in VLAN 20, host 2 unknown in VLAN 10 (flooded to ACCESS10B and the trunk). */
+	pkts[0] = marked(host(1), mac[ACCESS20], -1, 0);
+	pkts[1] = marked(host(2), mac[ACCESS20], -1, 1);
+	pkts[2] = marked(host(1), mac[ACCESS20], -1, 2);
+	receive_burst(ACCESS20, pkts, 3);
+	expect_markers(TRUNK, 20, "012");
+	pkts[0] = marked(host(2), mac[ACCESS10], -1, 0);
+	pkts[1] = marked(host(1), mac[ACCESS10], -1, 1);
+	receive_burst(ACCESS10, pkts, 2);
+	expect_markers(ACCESS10B, -1, "0");
+	expect_markers(TRUNK, 10, "01");
+	assert_int_equal(rte_ring_count(cfg->learn->requests), 0);
+
+	/*
+	 * Host 1 moves to ACCESS10B (VLAN 10) while host 3 shows up there; in the same burst a
+	 * frame to host 1 still goes to the trunk (the move counts from the next burst on), and
+	 * one to host 3 floods. From the trunk, a frame to host 2 in VLAN 20 is a hairpin.
+	 */
+	pkts[0] = marked(host(1), host(3), -1, 0);
+	pkts[1] = marked(mac[ACCESS10], host(1), -1, 1);
+	pkts[2] = marked(host(3), host(1), -1, 2);
+	receive_burst(ACCESS10B, pkts, 3);
+	expect_markers(TRUNK, 10, "02");
+	expect_markers(ACCESS10, -1, "12");
+	assert_int_equal(drain(), 2); /* host 1 twice in a row: one request */
+	vsw_learn_stats_get(cfg->learn, &st);
+	assert_int_equal(st.moved, 1);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(1), 10), ACCESS10B);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(3), 10), ACCESS10B);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(1), 20), TRUNK);
+	pkts[0] = marked(host(1), host(2), 10, 0);
+	pkts[1] = marked(host(2), host(1), 20, 1);
+	receive_burst(TRUNK, pkts, 2);
+	expect_markers(ACCESS10B, -1, "0");
+	assert_int_equal(lc->stats[TRUNK].drop_no_dest, 1);
+	assert_int_equal(drain(), 1); /* host 2 in VLAN 10 */
+	vsw_learn_free(cfg->learn);
+	cfg->learn = NULL;
+}
+
+/*
+ * A full burst of distinct sources and destinations, the most one bulk lookup takes (32 + 32
+ * keys): every even destination learned behind ACCESS10B, every odd one unknown.
+ */
+static void
+test_learning_full_burst_of_distinct_macs(void **state)
+{
+	struct rte_mbuf *pkts[VSW_BURST_MAX];
+	char unicast_and_flood[VSW_BURST_MAX + 1], flood[VSW_BURST_MAX / 2 + 1];
+	struct vsw_learn_stats st;
+
+	(void)state;
+	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
+	assert_non_null(cfg->learn);
+	cfg->ports[TRUNK].is_learning = true;
+	cfg->ports[ACCESS10B].is_learning = true;
+	lc->now_s = vsw_learn_now_s(cfg->learn);
+	for (uint8_t i = 0; i < VSW_BURST_MAX; i += 2)
+		vsw_learn_note_source(cfg->learn, host(VSW_BURST_MAX + i), 10, ACCESS10B, lc->now_s,
+		                      &lc->wstats.learn_requests_dropped);
+	assert_int_equal(drain(), VSW_BURST_MAX / 2);
+	for (uint8_t i = 0; i < VSW_BURST_MAX; i++) {
+		pkts[i] = marked(host(VSW_BURST_MAX + i), host(i), 10, i);
+		unicast_and_flood[i] = (char)('0' + i);
+		if (i % 2)
+			flood[i / 2] = (char)('0' + i);
+	}
+	unicast_and_flood[VSW_BURST_MAX] = flood[VSW_BURST_MAX / 2] = '\0';
+	receive_burst(TRUNK, pkts, VSW_BURST_MAX);
+	expect_markers(ACCESS10B, -1, unicast_and_flood);
+	expect_markers(ACCESS10, -1, flood);
+	assert_int_equal(drain(), VSW_BURST_MAX);
+	vsw_learn_stats_get(cfg->learn, &st);
+	assert_int_equal(st.n_entries, VSW_BURST_MAX + VSW_BURST_MAX / 2);
+	for (uint8_t i = 0; i < VSW_BURST_MAX; i++)
+		assert_int_equal(vsw_learn_lookup(cfg->learn, host(i), 10), TRUNK);
+	vsw_learn_free(cfg->learn);
+	cfg->learn = NULL;
+}
+
+/*
+ * Frames to different hosts behind one port share a run once their decisions are known, but
+ * only within one VLAN: host 4's entry points at ACCESS10B in VLAN 20, where ACCESS10B is not,
+ * so that frame floods in VLAN 20 while its neighbours go to ACCESS10B.
+ */
+static void
+test_learning_runs_merge_per_vlan(void **state)
+{
+	struct rte_mbuf *pkts[5];
+
+	(void)state;
+	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
+	assert_non_null(cfg->learn);
+	lc->now_s = vsw_learn_now_s(cfg->learn);
+	for (uint8_t i = 1; i <= 4; i++)
+		vsw_learn_note_source(cfg->learn, host(i), i == 4 ? 20 : 10, ACCESS10B, lc->now_s,
+		                      &lc->wstats.learn_requests_dropped);
+	assert_int_equal(drain(), 4);
+	pkts[0] = marked(host(1), host(9), 10, 0);
+	pkts[1] = marked(host(2), host(9), 10, 1);
+	pkts[2] = marked(host(4), host(9), 20, 2);
+	pkts[3] = marked(host(3), host(9), 10, 3);
+	pkts[4] = marked(host(1), host(9), 10, 4);
+	receive_burst(TRUNK, pkts, 5);
+	expect_markers(ACCESS10B, -1, "0134");
+	expect_markers(ACCESS20, -1, "2");
+	vsw_learn_free(cfg->learn);
+	cfg->learn = NULL;
+}
+
 /* A ring ethdev is ready for bursts once configured with its one queue pair and started. */
 static int
 start_port(uint16_t id)
@@ -899,6 +1080,11 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_fused_builtin_hooks_match_the_stack, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_txbuf_plain_until_sent, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_learning_burst_sources_and_destinations, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_learning_full_burst_of_distinct_macs, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_learning_runs_merge_per_vlan, setup, teardown),
 	};
 	char name[RTE_RING_NAMESIZE];
 	int rc;
@@ -922,7 +1108,11 @@ main(int argc, char **argv)
 	}
 	if (pool == NULL)
 		return 1;
+	qsv = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE), RTE_CACHE_LINE_SIZE);
+	if (qsv == NULL || rte_rcu_qsbr_init(qsv, RTE_MAX_LCORE) != 0)
+		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_free(qsv);
 	rte_eal_cleanup();
 	return rc;
 }
