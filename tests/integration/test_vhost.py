@@ -236,11 +236,8 @@ class VhostTest(LabCase):
         self.assertEqual(lab.finish(a)["sent"], 5000)
         self.assertEqual((rb["rx_test"], rb["rx_in_order"], rb["rx_dup"]), (5000, 5000, 0), rb)
 
-    def test_h_quiet_queue_polled_less_loses_nothing(self):
-        """With idle_rxq_poll_us at its highest (1 ms), A's queue, quiet until A sends, is
-        polled once a millisecond: its first frames wait in A's ring, none is lost or
-        reordered, and once they flow the queue is polled every pass again."""
-        lab = self.lab
+    def start_vswd_polling_quiet_queues_every_ms(self):
+        """vswd on the server topology with idle_rxq_poll_us at its highest, 1 ms."""
         topo = self.start("server")
         with open(topo) as f:
             text = f.read().replace("workers: { lcores: [1] }",
@@ -248,7 +245,14 @@ class VhostTest(LabCase):
         self.assertIn("idle_rxq_poll_us: 1000", text)
         with open(topo, "w") as f:
             f.write(text)
-        lab.start_vswd(topo)
+        self.lab.start_vswd(topo)
+
+    def test_h_quiet_queue_polled_less_loses_nothing(self):
+        """With idle_rxq_poll_us at its highest (1 ms), A's queue, quiet until A sends, is
+        polled once a millisecond: its first frames wait in A's ring, none is lost or
+        reordered, and once they flow the queue is polled every pass again."""
+        lab = self.lab
+        self.start_vswd_polling_quiet_queues_every_ms()
         b = lab.start_vm("b", self.sock_b, MAC_B, expect=N)
         # A's queue is polled empty while its link comes up: quiet before its first frame.
         a = lab.start_vm("a", self.sock_a, MAC_A, send=N, dst=MAC_B, linger_ms=LISTEN_MS)
@@ -263,14 +267,7 @@ class VhostTest(LabCase):
         within a second, and none is lost. A queue never polled again once quiet, or a poll of
         the quiet ones that dropped frames, fails here."""
         lab = self.lab
-        topo = self.start("server")
-        with open(topo) as f:
-            text = f.read().replace("workers: { lcores: [1] }",
-                                    "workers: { lcores: [1], idle_rxq_poll_us: 1000 }")
-        self.assertIn("idle_rxq_poll_us: 1000", text)
-        with open(topo, "w") as f:
-            f.write(text)
-        lab.start_vswd(topo)
+        self.start_vswd_polling_quiet_queues_every_ms()
         late = 20
         b = lab.start_vm("b", self.sock_b, MAC_B, expect=N + late)
         a = lab.start_vm("a", self.sock_a, MAC_A, send=N, dst=MAC_B, linger_ms=LISTEN_MS)

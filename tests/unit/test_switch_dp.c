@@ -636,6 +636,17 @@ drain(void)
 	return vsw_learn_drain(cfg->learn, &cfg->fdb);
 }
 
+/* A learned table, learning on TRUNK and ACCESS10B, the worker's clock on its. */
+static void
+learn_on_trunk_and_access10b(void)
+{
+	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
+	assert_non_null(cfg->learn);
+	cfg->ports[TRUNK].is_learning = true;
+	cfg->ports[ACCESS10B].is_learning = true;
+	lc->now_s = vsw_learn_now_s(cfg->learn);
+}
+
 /*
  * The learned table's part of a burst, looked up in one bulk call: known and unknown sources
  * (a request per run of equal ones, none for a source known on its port, a move for one known
@@ -649,11 +660,7 @@ test_learning_burst_sources_and_destinations(void **state)
 	uint64_t key;
 
 	(void)state;
-	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
-	assert_non_null(cfg->learn);
-	cfg->ports[TRUNK].is_learning = true;
-	cfg->ports[ACCESS10B].is_learning = true;
-	lc->now_s = vsw_learn_now_s(cfg->learn);
+	learn_on_trunk_and_access10b();
 
 	/* Unknown sources: one request per run of equal (MAC, VLAN); unknown destinations flood. */
 	pkts[0] = marked(mac[ACCESS10], host(1), 10, 0);
@@ -737,11 +744,7 @@ test_learning_full_burst_of_distinct_macs(void **state)
 	struct vsw_learn_stats st;
 
 	(void)state;
-	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
-	assert_non_null(cfg->learn);
-	cfg->ports[TRUNK].is_learning = true;
-	cfg->ports[ACCESS10B].is_learning = true;
-	lc->now_s = vsw_learn_now_s(cfg->learn);
+	learn_on_trunk_and_access10b();
 	for (uint8_t i = 0; i < VSW_BURST_MAX; i += 2)
 		vsw_learn_note_source(cfg->learn, host(VSW_BURST_MAX + i), 10, ACCESS10B, lc->now_s,
 		                      &lc->wstats.learn_requests_dropped);
