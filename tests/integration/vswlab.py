@@ -165,6 +165,7 @@ class Lab:
         self.log_reporters = []  # more text for dump_logs (a guest's console)
         self.reports = []  # sanitizer reports found in the processes' output
         self._n = itertools.count(1)
+        self._huge_by_prefix = {}
         _open_labs.append(self)
 
     # --- files and topology -----------------------------------------------------------
@@ -178,7 +179,12 @@ class Lab:
         lcores = ["-l", "0,1"] if n_workers == 1 else [
             "--lcores", "0@0," + ",".join("%d@1" % (w + 1) for w in range(n_workers))]
         args = lcores + ["--no-pci", "-m", "256", "--file-prefix", prefix]
-        if hugepages_free() >= HUGEPAGES_MIN:
+        # Decided once per prefix: a topology that reloads a running vswd must repeat its EAL
+        # arguments, whatever the pages it and other processes took since (vswd refuses a
+        # reload that changes them).
+        if prefix not in self._huge_by_prefix:
+            self._huge_by_prefix[prefix] = hugepages_free() >= HUGEPAGES_MIN
+        if self._huge_by_prefix[prefix]:
             return args + ["--in-memory"]
         return args + ["--no-huge", "--no-shconf"]
 
