@@ -6,26 +6,29 @@
  * Static entries (the VMs' configured MACs) live in the published struct vsw_fdb instead and
  * always win: a static MAC is never learned.
  *
- * Thread-safety. The table is an rte_hash with lock-free readers
- * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF) and one writer, the control thread; deleted slots
- * are reclaimed only after a QSBR grace period (rte_hash_rcu_qsbr_add). Workers look up and
- * refresh an entry's last-seen time (a relaxed store to a per-slot word; any worker's recent
- * time is as good as another's). A worker that sees an unknown or moved source posts a learn
- * request on an MP/SC ring; the control thread applies requests, ages entries and flushes a
- * port's entries when its NIC goes away. A full ring drops the request and counts it.
+ * Thread-safety. One writer, the control thread; workers read without locks or retries. The
+ * table is vsw's own: buckets of four (key, port, last seen) slots, one cache line each, and
+ * two candidate buckets per key, so that a lookup reads one line (two for the few keys in
+ * their second bucket) and a worker can prefetch a burst's lines before comparing any. The
+ * writer orders its stores so that a reader never sees a key with another key's port and never
+ * misses a key that stays in the table (lib/datapath/learn_ctl.c tells how). Workers look up
+ * and refresh an entry's last-seen time (a relaxed store to the entry's own word; any worker's
+ * recent time is as good as another's). A worker that sees an unknown or moved source posts a
+ * learn request on an MP/SC ring; the control thread applies requests, ages entries and
+ * flushes a port's entries when its NIC goes away. A full ring drops the request and counts
+ * it.
  */
 #ifndef VSW_LEARN_H
 #define VSW_LEARN_H
 
 #include <assert.h>
+#include <stdalign.h>
 #include <stdint.h>
 
 #include "vsw/errmsg.h"
 #include "vsw/fdb.h"
 
-struct rte_hash;
 struct rte_ring;
-struct rte_rcu_qsbr;
 
 /** Learn requests waiting for the control thread; beyond this they are dropped and counted. */
 #define VSW_LEARN_RING_SIZE 4096
@@ -46,26 +49,40 @@ struct vsw_learn_stats {
 	uint64_t moved;
 	uint64_t aged;
 	uint64_t flushed;
-	uint64_t full;             /**< requests refused: table at max_entries */
+	uint64_t full; /**< requests refused: table at max_entries, or the key's buckets full */
 	uint64_t requests_dropped; /**< requests lost (workers' and the control thread's) */
 };
 
+/** Entries of one bucket. */
+#define VSW_LEARN_BUCKET_SLOTS 4
+
 /*
- * An entry's data word (the rte_hash data pointer): the port index + 1 in its low 16 bits, the
- * entry's hash position (its last_seen_s slot) in the high 32, so that a bulk lookup, which
- * gives data but no positions, tells a worker both. 0 in the low bits: no port yet, for the
- * moment between the control thread adding a key and giving it its data.
+ * One cache line: a key (vsw_learn_key(); 0: free), the port it was learned on and when a
+ * worker last saw it as a source. The writer fills a slot's port before its key and empties
+ * it by clearing the key alone.
+ */
+struct vsw_learn_bucket {
+	alignas(64) uint64_t keys[VSW_LEARN_BUCKET_SLOTS];
+	uint16_t ports[VSW_LEARN_BUCKET_SLOTS];
+	uint32_t last_seen_s[VSW_LEARN_BUCKET_SLOTS]; /**< vsw_learn_now_s() units */
+};
+static_assert(sizeof(struct vsw_learn_bucket) == 64, "a bucket is one cache line");
+
+/*
+ * What a lookup gives for a key: 0 when it has no entry; else the port index + 1 in the low 16
+ * bits and the entry's slot (bucket * VSW_LEARN_BUCKET_SLOTS + index) in the high 32, so that
+ * a worker refreshes the entry it found without a second lookup.
  */
 static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "an entry's data word packs two fields");
 
-/** Port index of an entry's data word, or VSW_PORT_NONE (no entry, or not ready). */
+/** Port index of an entry's data word, or VSW_PORT_NONE (no entry). */
 static inline uint16_t
 vsw_learn_data_port(uintptr_t data)
 {
 	return (uint16_t)((data & 0xffff) - 1);
 }
 
-/** last_seen_s slot of an entry's data word (with a port). */
+/** Slot of an entry's data word (with a port). */
 static inline uint32_t
 vsw_learn_data_slot(uintptr_t data)
 {
@@ -73,17 +90,29 @@ vsw_learn_data_slot(uintptr_t data)
 }
 
 struct vsw_learn {
-	struct rte_hash *hash; /**< key -> data word: port index + 1 | position << 32 */
-	uint32_t *last_seen_s; /**< by hash position, vsw_learn_now_s() units */
-	struct rte_ring *requests;
-	uint32_t aging_s; /**< 0: never age */
+	struct vsw_learn_bucket *buckets;
+	uint32_t bucket_mask; /**< buckets - 1, a power of two */
+	uint32_t n_entries;
 	uint32_t max_entries;
+	uint32_t aging_s; /**< 0: never age */
+	struct rte_ring *requests;
 	uint64_t tsc_hz;
 	uint64_t requests_dropped; /**< control thread only: requests it could not put back */
 	struct vsw_learn_stats stats;
 };
 
-/** Key of (MAC, VLAN): the 48-bit MAC with the 12-bit VLAN id above it. */
+/** The last-seen word of @p slot (vsw_learn_data_slot()). */
+static inline uint32_t *
+vsw_learn_seen_word(const struct vsw_learn *l, uint32_t slot)
+{
+	return &l->buckets[slot / VSW_LEARN_BUCKET_SLOTS]
+	                .last_seen_s[slot % VSW_LEARN_BUCKET_SLOTS];
+}
+
+/** Set in every key, so that 0 marks a free slot (vsw_learn_bucket) even for MAC 0 in VLAN 0. */
+#define VSW_LEARN_KEY_USED (UINT64_C(1) << 63)
+
+/** Key of (MAC, VLAN): the 48-bit MAC, the 12-bit VLAN id above it, VSW_LEARN_KEY_USED. */
 static inline uint64_t
 vsw_learn_key(const uint8_t *mac, uint16_t vlan)
 {
@@ -94,16 +123,21 @@ vsw_learn_key(const uint8_t *mac, uint16_t vlan)
 	 * six bytes of a zeroed word, on the little-endian hosts vsw runs on. */
 	memcpy(&lo, mac, sizeof(lo));
 	memcpy(&hi, mac + sizeof(lo), sizeof(hi));
-	return ((uint64_t)hi << 32 | lo) | ((uint64_t)(vlan & 0xfff) << 48);
+	return ((uint64_t)hi << 32 | lo) | ((uint64_t)(vlan & 0xfff) << 48) | VSW_LEARN_KEY_USED;
+}
+
+/** VLAN id of key @p key. */
+static inline uint16_t
+vsw_learn_key_vlan(uint64_t key)
+{
+	return (uint16_t)(key >> 48 & 0xfff);
 }
 
 /**
  * Create an empty table of @p max_entries that ages entries not seen for @p aging_s seconds
- * (0 = never), reclaiming deleted slots after grace periods of @p qsv. Control thread.
- * @return the table, or NULL with @p em explained.
+ * (0 = never). Control thread. @return the table, or NULL with @p em explained.
  */
-struct vsw_learn *vsw_learn_create(uint32_t max_entries, uint32_t aging_s, struct rte_rcu_qsbr *qsv,
-                                   struct vsw_errmsg *em);
+struct vsw_learn *vsw_learn_create(uint32_t max_entries, uint32_t aging_s, struct vsw_errmsg *em);
 
 /** Free the table. No worker may use it any more. */
 void vsw_learn_free(struct vsw_learn *l);

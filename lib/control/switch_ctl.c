@@ -104,7 +104,7 @@ vsw_ctl_init(const struct vsw_topo *topo, struct vsw_errmsg *em)
 	}
 	ctl->learn = vsw_learn_create(
 	        topo->fdb_entries_max != 0 ? topo->fdb_entries_max : CTL_FDB_ENTRIES,
-	        topo->fdb_entries_max != 0 ? topo->fdb_aging_s : CTL_FDB_AGING_S, vsw_dp_qsv(), em);
+	        topo->fdb_entries_max != 0 ? topo->fdb_aging_s : CTL_FDB_AGING_S, em);
 	if (ctl->learn == NULL) {
 		rc = -ENOMEM;
 		goto err_pool;

@@ -8,7 +8,6 @@
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
-#include <rte_hash.h>
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
@@ -20,72 +19,42 @@
 #define LEARN_DRAIN_MAX 1024
 
 /*
- * Hash and compare of the 8-byte keys, which rte_hash calls through pointers for every key a
- * worker looks up: its defaults take any length (a CRC loop, memcmp()), ~35 instructions each
- * per key in callgrind where one CRC32 instruction and one compare do.
+ * How the writer keeps lock-free readers right (lib/datapath/learn_dp.h reads):
+ * - a slot is filled port first, key last (release), and emptied by clearing its key alone, so
+ *   a reader that finds a key reads its port, and one that reads the key again after the port
+ *   and still finds it read that key's port, whatever the slot held before;
+ * - a key is in its first or its second bucket; to make room, an entry moves from its first
+ *   bucket to its second only, copied before it is cleared, and readers look in the first
+ *   bucket first, so none misses it on the way.
+ * Buckets hold twice max_entries, so a bucket pair is rarely full; when both are, one entry of
+ * either moves to its second bucket, which almost always has room.
  */
-static uint32_t
-key_hash(const void *key, uint32_t len, uint32_t init)
-{
-	uint64_t k;
-
-	RTE_ASSERT(len == sizeof(k));
-	(void)len;
-	memcpy(&k, key, sizeof(k));
-	RTE_ASSERT(init == 0);
-	(void)init;
-	return vsw_learn_hash(k);
-}
-
-static int
-key_cmp(const void *a, const void *b, size_t len)
-{
-	uint64_t ka, kb;
-
-	RTE_ASSERT(len == sizeof(ka));
-	(void)len;
-	memcpy(&ka, a, sizeof(ka));
-	memcpy(&kb, b, sizeof(kb));
-	return ka != kb;
-}
 
 struct vsw_learn *
-vsw_learn_create(uint32_t max_entries, uint32_t aging_s, struct rte_rcu_qsbr *qsv,
-                 struct vsw_errmsg *em)
+vsw_learn_create(uint32_t max_entries, uint32_t aging_s, struct vsw_errmsg *em)
 {
-	static unsigned int n_created; /* rte_hash and rte_ring names must be unique */
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters hp = {
-	        .name = name,
-	        .entries = max_entries,
-	        .key_len = sizeof(uint64_t),
-	        .hash_func = key_hash,
-	        .socket_id = (int)rte_socket_id(),
-	        .extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
-	};
-	struct rte_hash_rcu_config rcu = {.v = qsv, .mode = RTE_HASH_QSBR_MODE_DQ};
+	static unsigned int n_created; /* rte_ring names must be unique */
+	char name[RTE_RING_NAMESIZE];
 	struct vsw_learn *l;
+	uint32_t n_buckets;
 
 	if (max_entries < VSW_LEARN_ENTRIES_MIN || max_entries > VSW_LEARN_ENTRIES_MAX) {
 		vsw_errmsg_set(em, "fdb: max_entries %u out of range %u..%u", max_entries,
 		               VSW_LEARN_ENTRIES_MIN, VSW_LEARN_ENTRIES_MAX);
 		return NULL;
 	}
+	n_buckets = rte_align32pow2(2 * max_entries / VSW_LEARN_BUCKET_SLOTS);
 	l = rte_zmalloc("vsw_learn", sizeof(*l), RTE_CACHE_LINE_SIZE);
 	if (l == NULL)
 		goto err_nomem;
 	snprintf(name, sizeof(name), "vsw_learn%u", n_created++);
-	l->hash = rte_hash_create(&hp);
-	/* Slots are positions of the hash, which has a few more than entries (bucket rounding). */
-	l->last_seen_s = rte_zmalloc("vsw_learn_seen", sizeof(uint32_t) * (max_entries + 64) * 2,
-	                             RTE_CACHE_LINE_SIZE);
+	l->buckets = rte_zmalloc_socket("vsw_learn_buckets", sizeof(*l->buckets) * n_buckets,
+	                                RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	l->requests = rte_ring_create_elem(name, sizeof(struct vsw_learn_req), VSW_LEARN_RING_SIZE,
 	                                   (int)rte_socket_id(), RING_F_SC_DEQ);
-	if (l->hash == NULL || l->last_seen_s == NULL || l->requests == NULL)
+	if (l->buckets == NULL || l->requests == NULL)
 		goto err_free;
-	rte_hash_set_cmp_func(l->hash, key_cmp);
-	if (rte_hash_rcu_qsbr_add(l->hash, &rcu) != 0)
-		goto err_free;
+	l->bucket_mask = n_buckets - 1;
 	l->aging_s = aging_s;
 	l->max_entries = max_entries;
 	l->tsc_hz = rte_get_tsc_hz();
@@ -104,9 +73,8 @@ vsw_learn_free(struct vsw_learn *l)
 {
 	if (l == NULL)
 		return;
-	rte_hash_free(l->hash);
 	rte_ring_free(l->requests);
-	rte_free(l->last_seen_s);
+	rte_free(l->buckets);
 	rte_free(l);
 }
 
@@ -116,44 +84,107 @@ vsw_learn_now_s(const struct vsw_learn *l)
 	return (uint32_t)(rte_rdtsc() / l->tsc_hz);
 }
 
-/* Data word of the entry at hash position @p pos for @p port (include/vsw/learn.h). */
-static inline void *
-entry_data(int pos, uint16_t port)
+static void
+slot_fill(struct vsw_learn_bucket *bk, unsigned int s, uint64_t key, uint16_t port, uint32_t seen_s)
 {
-	return (void *)((uintptr_t)(uint32_t)pos << 32 | ((uintptr_t)port + 1));
+	__atomic_store_n(&bk->last_seen_s[s], seen_s, __ATOMIC_RELAXED);
+	__atomic_store_n(&bk->ports[s], port, __ATOMIC_RELEASE);
+	__atomic_store_n(&bk->keys[s], key, __ATOMIC_RELEASE);
+}
+
+static void
+slot_clear(struct vsw_learn *l, struct vsw_learn_bucket *bk, unsigned int s)
+{
+	__atomic_store_n(&bk->keys[s], 0, __ATOMIC_RELEASE);
+	l->n_entries--;
+}
+
+/* A free slot of bucket @p b, or -1. */
+static int
+free_slot(const struct vsw_learn *l, uint32_t b)
+{
+	for (unsigned int s = 0; s < VSW_LEARN_BUCKET_SLOTS; s++)
+		if (l->buckets[b].keys[s] == 0)
+			return (int)s;
+	return -1;
+}
+
+/*
+ * Empty a slot of full bucket @p b by moving one of its entries that is in its first bucket
+ * to its second, if that has room. @return the slot emptied, or -1.
+ */
+static int
+make_room(struct vsw_learn *l, uint32_t b)
+{
+	struct vsw_learn_bucket *bk = &l->buckets[b];
+
+	for (unsigned int s = 0; s < VSW_LEARN_BUCKET_SLOTS; s++) {
+		const uint64_t key = bk->keys[s];
+		uint32_t b2;
+		int to;
+
+		if (vsw_learn_bucket1(l, key) != b || (b2 = vsw_learn_bucket2(l, key)) == b ||
+		    (to = free_slot(l, b2)) < 0)
+			continue;
+		slot_fill(&l->buckets[b2], (unsigned int)to, key, bk->ports[s],
+		          __atomic_load_n(&bk->last_seen_s[s], __ATOMIC_RELAXED));
+		__atomic_store_n(&bk->keys[s], 0, __ATOMIC_RELEASE);
+		return (int)s;
+	}
+	return -1;
+}
+
+/* Put new @p key on @p port. @return 0, or -ENOSPC. */
+static int
+insert(struct vsw_learn *l, uint64_t key, uint16_t port, uint32_t now_s)
+{
+	const uint32_t b1 = vsw_learn_bucket1(l, key), b2 = vsw_learn_bucket2(l, key);
+	uint32_t b = b1;
+	int s;
+
+	if (l->n_entries >= l->max_entries)
+		return -ENOSPC;
+	if ((s = free_slot(l, b1)) < 0) {
+		b = b2;
+		if ((s = free_slot(l, b2)) < 0) {
+			b = b1;
+			if ((s = make_room(l, b1)) < 0) {
+				b = b2;
+				s = make_room(l, b2);
+			}
+		}
+	}
+	if (s < 0)
+		return -ENOSPC;
+	slot_fill(&l->buckets[b], (unsigned int)s, key, port, now_s);
+	l->n_entries++;
+	return 0;
 }
 
 static void
 learn_one(struct vsw_learn *l, const struct vsw_learn_req *req, uint32_t now_s)
 {
-	void *old;
-	int pos;
+	const uintptr_t data = learn_data(l, req->key);
 
-	pos = rte_hash_lookup_data(l->hash, &req->key, &old);
-	if (pos >= 0) {
-		const uint16_t old_port = vsw_learn_data_port((uintptr_t)old);
+	if (data != 0) {
+		struct vsw_learn_bucket *bk =
+		        &l->buckets[vsw_learn_data_slot(data) / VSW_LEARN_BUCKET_SLOTS];
+		const unsigned int s = vsw_learn_data_slot(data) % VSW_LEARN_BUCKET_SLOTS;
+		const uint16_t old_port = vsw_learn_data_port(data);
 
 		if (old_port == req->port)
 			return; /* several workers asked for the same entry */
 		l->stats.moved++;
 		DP_LOG(INFO, "fdb: mac %012" PRIx64 " vlan %u moved from port %u to port %u",
-		       req->key & 0xffffffffffff, (unsigned int)(req->key >> 48),
+		       req->key & 0xffffffffffff, (unsigned int)vsw_learn_key_vlan(req->key),
 		       (unsigned int)old_port, req->port);
-	} else {
-		/*
-		 * Data holds the position, known only once the key is in: until the update below,
-		 * workers find the key with no port, which they take for an unknown MAC.
-		 */
-		pos = rte_hash_add_key(l->hash, &req->key);
-		if (pos < 0) {
-			l->stats.full += pos == -ENOSPC;
-			return;
-		}
+		/* Readers see the old port or the new one. */
+		__atomic_store_n(&bk->last_seen_s[s], now_s, __ATOMIC_RELAXED);
+		__atomic_store_n(&bk->ports[s], req->port, __ATOMIC_RELEASE);
+	} else if (insert(l, req->key, req->port, now_s) != 0) {
+		l->stats.full++;
+		return;
 	}
-	__atomic_store_n(&l->last_seen_s[pos], now_s, __ATOMIC_RELAXED);
-	/* Adding an existing key replaces its data atomically, in place: readers see old or new
-	 * port, and the position stays. */
-	rte_hash_add_key_data(l->hash, &req->key, entry_data(pos, req->port));
 	l->stats.learned++;
 }
 
@@ -179,48 +210,53 @@ vsw_learn_drain(struct vsw_learn *l, const struct vsw_fdb *fdb)
 	return total;
 }
 
-/* Delete entries matching @p pred(l, key, port, pos, arg). */
+/* Delete entries for which @p pred(l, bucket, slot, arg) holds; @return how many. */
 static unsigned int
-delete_if(struct vsw_learn *l, bool (*pred)(const struct vsw_learn *, uint16_t, int, uint32_t),
+delete_if(struct vsw_learn *l,
+          bool (*pred)(const struct vsw_learn *, const struct vsw_learn_bucket *, unsigned int,
+                       uint32_t),
           uint32_t arg, uint64_t *counter)
 {
-	const void *key;
-	void *data;
-	uint32_t iter = 0;
 	unsigned int n = 0;
-	int pos;
 
-	while ((pos = rte_hash_iterate(l->hash, &key, &data, &iter)) >= 0) {
-		const uint64_t k = *(const uint64_t *)key;
+	for (uint32_t b = 0; b <= l->bucket_mask; b++) {
+		struct vsw_learn_bucket *bk = &l->buckets[b];
 
-		if (!pred(l, vsw_learn_data_port((uintptr_t)data), pos, arg))
-			continue;
-		/* Deleting during iterate is allowed: the slot is reclaimed after a grace period.
-		 */
-		if (rte_hash_del_key(l->hash, &k) >= 0)
+		for (unsigned int s = 0; s < VSW_LEARN_BUCKET_SLOTS; s++) {
+			if (bk->keys[s] == 0 || !pred(l, bk, s, arg))
+				continue;
+			slot_clear(l, bk, s);
 			n++;
+		}
 	}
 	*counter += n;
 	return n;
 }
 
-static bool
-is_stale(const struct vsw_learn *l, uint16_t port, int pos, uint32_t now_s)
+/* Idle seconds of an entry at @p now_s. */
+static uint32_t
+idle_s(const struct vsw_learn_bucket *bk, unsigned int s, uint32_t now_s)
 {
 	/* Workers stamp with their own pass's clock, which may be a second ahead of @p now_s. */
-	const int32_t idle_s =
-	        (int32_t)(now_s - __atomic_load_n(&l->last_seen_s[pos], __ATOMIC_RELAXED));
+	const int32_t idle =
+	        (int32_t)(now_s - __atomic_load_n(&bk->last_seen_s[s], __ATOMIC_RELAXED));
 
-	(void)port;
-	return idle_s >= 0 && (uint32_t)idle_s >= l->aging_s;
+	return idle > 0 ? (uint32_t)idle : 0;
 }
 
 static bool
-is_on_port(const struct vsw_learn *l, uint16_t port, int pos, uint32_t target)
+is_stale(const struct vsw_learn *l, const struct vsw_learn_bucket *bk, unsigned int s,
+         uint32_t now_s)
+{
+	return idle_s(bk, s, now_s) >= l->aging_s;
+}
+
+static bool
+is_on_port(const struct vsw_learn *l, const struct vsw_learn_bucket *bk, unsigned int s,
+           uint32_t port)
 {
 	(void)l;
-	(void)pos;
-	return port == target;
+	return bk->ports[s] == port;
 }
 
 unsigned int
@@ -257,27 +293,31 @@ vsw_learn_flush_port(struct vsw_learn *l, uint16_t port)
 
 int
 vsw_learn_next(const struct vsw_learn *l, uint32_t *iter, uint8_t mac[6], uint16_t *vlan,
-               uint16_t *port, uint32_t *idle_s)
+               uint16_t *port, uint32_t *idle)
 {
-	const void *key;
-	void *data;
-	int pos = rte_hash_iterate(l->hash, &key, &data, iter);
-	uint64_t k;
+	const uint32_t n_slots = (l->bucket_mask + 1) * VSW_LEARN_BUCKET_SLOTS;
 
-	if (pos < 0)
-		return -ENOENT;
-	k = *(const uint64_t *)key;
-	memcpy(mac, &k, 6);
-	*vlan = (uint16_t)(k >> 48);
-	*port = vsw_learn_data_port((uintptr_t)data);
-	*idle_s = vsw_learn_now_s(l) - __atomic_load_n(&l->last_seen_s[pos], __ATOMIC_RELAXED);
-	return 0;
+	for (; *iter < n_slots; (*iter)++) {
+		const struct vsw_learn_bucket *bk = &l->buckets[*iter / VSW_LEARN_BUCKET_SLOTS];
+		const unsigned int s = *iter % VSW_LEARN_BUCKET_SLOTS;
+		const uint64_t k = bk->keys[s];
+
+		if (k == 0)
+			continue;
+		memcpy(mac, &k, 6);
+		*vlan = vsw_learn_key_vlan(k);
+		*port = bk->ports[s];
+		*idle = idle_s(bk, s, vsw_learn_now_s(l));
+		(*iter)++;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 void
 vsw_learn_stats_get(const struct vsw_learn *l, struct vsw_learn_stats *out)
 {
 	*out = l->stats;
-	out->n_entries = (uint64_t)rte_hash_count(l->hash);
+	out->n_entries = l->n_entries;
 	out->requests_dropped = l->requests_dropped;
 }

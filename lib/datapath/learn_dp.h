@@ -8,28 +8,68 @@
 #ifndef VSW_LEARN_DP_H
 #define VSW_LEARN_DP_H
 
-#include <rte_hash.h>
+#include <rte_branch_prediction.h>
+#include <rte_debug.h>
 #include <rte_hash_crc.h>
+#include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "vsw/learn.h"
 
-/* The table's hash of @p key (its hash_func calls this): one CRC32 instruction. */
+/* Keys looked up by one vsw_learn_lookup_bulk() call, at most. */
+#define VSW_LEARN_BULK_MAX 64
+
+/*
+ * First and second bucket of @p key: a CRC32 instruction, and a multiplication. Not a second
+ * CRC with another seed: CRC is linear, so that would be the first bucket XOR a constant, and
+ * every key of a bucket would share its second bucket, leaving no room to move entries into.
+ */
 static inline uint32_t
-vsw_learn_hash(uint64_t key)
+vsw_learn_bucket1(const struct vsw_learn *l, uint64_t key)
 {
-	return rte_hash_crc_8byte(key, 0);
+	return rte_hash_crc_8byte(key, 0) & l->bucket_mask;
 }
 
-/* Data word of @p key, 0 when it has no entry. */
+static inline uint32_t
+vsw_learn_bucket2(const struct vsw_learn *l, uint64_t key)
+{
+	return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & l->bucket_mask;
+}
+
+/*
+ * Data word of @p key in bucket @p b, 0 when not there. The port is read between two reads of
+ * the key: a slot the writer emptied and filled again meanwhile shows another key the second
+ * time, and is a miss, not another key's port (the writer fills the port before the key).
+ */
+static inline uintptr_t
+vsw_learn_bucket_find(const struct vsw_learn *l, uint32_t b, uint64_t key)
+{
+	const struct vsw_learn_bucket *bk = &l->buckets[b];
+
+	for (unsigned int s = 0; s < VSW_LEARN_BUCKET_SLOTS; s++) {
+		uint16_t port;
+
+		if (__atomic_load_n(&bk->keys[s], __ATOMIC_ACQUIRE) != key)
+			continue;
+		port = __atomic_load_n(&bk->ports[s], __ATOMIC_ACQUIRE);
+		if (unlikely(__atomic_load_n(&bk->keys[s], __ATOMIC_RELAXED) != key))
+			return 0;
+		return (uintptr_t)(b * VSW_LEARN_BUCKET_SLOTS + s) << 32 | ((uintptr_t)port + 1);
+	}
+	return 0;
+}
+
+/*
+ * Data word of @p key, 0 when it has no entry. The first bucket first: the writer only ever
+ * moves an entry from its first bucket to its second, copying before it clears, so a key that
+ * stays in the table is in one of the two whenever each is read.
+ */
 static inline uintptr_t
 learn_data(const struct vsw_learn *l, uint64_t key)
 {
-	void *data;
+	const uintptr_t data = vsw_learn_bucket_find(l, vsw_learn_bucket1(l, key), key);
 
-	if (rte_hash_lookup_data(l->hash, &key, &data) < 0)
-		return 0;
-	return (uintptr_t)data;
+	return data != 0 ? data : vsw_learn_bucket_find(l, vsw_learn_bucket2(l, key), key);
 }
 
 /* Port index of (mac, vlan), or VSW_PORT_NONE. */
@@ -40,26 +80,36 @@ vsw_learn_lookup(const struct vsw_learn *l, const uint8_t *mac, uint16_t vlan)
 }
 
 /*
- * Data words of @p n keys (vsw_learn_key()), at most RTE_HASH_LOOKUP_BULK_MAX, into @p data:
- * 0 for a key without an entry. The library computes every key's hash and prefetches its
- * buckets before comparing any, so the misses of a large table overlap.
+ * Data words of @p n keys (vsw_learn_key()), at most VSW_LEARN_BULK_MAX, into @p data: 0 for
+ * a key without an entry. Every first bucket is prefetched before any is read, then the second
+ * buckets of the keys not found, so the misses of a large table overlap.
  */
 static inline void
 vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned int n,
                       uintptr_t *data)
 {
-	const void *key_ptrs[RTE_HASH_LOOKUP_BULK_MAX];
-	hash_sig_t sigs[RTE_HASH_LOOKUP_BULK_MAX];
+	uint32_t buckets[VSW_LEARN_BULK_MAX];
+	uint8_t second[VSW_LEARN_BULK_MAX];
+	unsigned int n_second = 0;
 
-	RTE_ASSERT(n > 0 && n <= RTE_HASH_LOOKUP_BULK_MAX);
+	RTE_ASSERT(n > 0 && n <= VSW_LEARN_BULK_MAX);
 	for (unsigned int i = 0; i < n; i++) {
-		key_ptrs[i] = &keys[i];
-		/* Inline here, where the library would call the table's hash_func per key. */
-		sigs[i] = vsw_learn_hash(keys[i]);
-		data[i] = 0; /* the library writes hits only */
+		buckets[i] = vsw_learn_bucket1(l, keys[i]);
+		rte_prefetch0(&l->buckets[buckets[i]]);
 	}
-	rte_hash_lookup_with_hash_bulk_data(l->hash, key_ptrs, sigs, n, &(uint64_t){0},
-	                                    (void **)data);
+	for (unsigned int i = 0; i < n; i++) {
+		data[i] = vsw_learn_bucket_find(l, buckets[i], keys[i]);
+		if (unlikely(data[i] == 0)) {
+			buckets[i] = vsw_learn_bucket2(l, keys[i]);
+			rte_prefetch0(&l->buckets[buckets[i]]);
+			second[n_second++] = (uint8_t)i;
+		}
+	}
+	for (unsigned int j = 0; j < n_second; j++) {
+		const unsigned int i = second[j];
+
+		data[i] = vsw_learn_bucket_find(l, buckets[i], keys[i]);
+	}
 }
 
 /*
@@ -74,7 +124,7 @@ vsw_learn_note_found(struct vsw_learn *l, uint64_t key, uintptr_t data, uint16_t
 	struct vsw_learn_req req;
 
 	if (likely(vsw_learn_data_port(data) == port)) {
-		uint32_t *seen = &l->last_seen_s[vsw_learn_data_slot(data)];
+		uint32_t *seen = vsw_learn_seen_word(l, vsw_learn_data_slot(data));
 
 		/* Write only when the second changes: the line is shared by every worker. */
 		if (__atomic_load_n(seen, __ATOMIC_RELAXED) != now_s)

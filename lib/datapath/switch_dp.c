@@ -316,7 +316,7 @@ decide_runs(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *con
 }
 
 /* Sources and run destinations of one burst: learn_burst() looks them up in one call. */
-static_assert(2 * VSW_BURST_MAX <= RTE_HASH_LOOKUP_BULK_MAX, "a burst's keys fit one bulk lookup");
+static_assert(2 * VSW_BURST_MAX <= VSW_LEARN_BULK_MAX, "a burst's keys fit one bulk lookup");
 
 /*
  * The learned table's part of a burst, in one bulk lookup: the sources of a learning port,
@@ -331,7 +331,7 @@ learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port
 	uint64_t keys[2 * VSW_BURST_MAX];
 	uintptr_t data[2 * VSW_BURST_MAX];
 	uint16_t open_runs[VSW_BURST_MAX];
-	uint64_t prev_key = 0; /* the all-zero source in VLAN 0, which classify() drops */
+	uint64_t prev_key = 0; /* matches no source: every key has VSW_LEARN_KEY_USED */
 	uint16_t n_src = 0, n_open = 0;
 
 	for (uint16_t i = 0; is_learning && i < n; i++) {

@@ -2,18 +2,23 @@
 /*
  * Unit tests of MAC learning (include/vsw/learn.h, lib/datapath/learn_dp.h): requests from
  * the datapath side, learning, refresh, moves, aging, the size limit, flushing a port, static
- * MACs never learned. Runs an EAL without hugepages or devices (rte_hash needs its memory).
+ * MACs never learned, a table filled to its size, lookups while the control thread churns it.
+ * Runs an EAL without hugepages or devices (the table lives in rte_malloc memory).
  */
+#define _GNU_SOURCE /* pthread_setaffinity_np() */
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
-#include <rte_hash.h>
 #include <rte_malloc.h>
-#include <rte_rcu_qsbr.h>
+#include <rte_random.h>
 
 #include "../../lib/datapath/learn_dp.h"
 #include "vsw/learn.h"
@@ -22,7 +27,6 @@
 
 #define ARG(text) ((char *)(uintptr_t)(text))
 
-static struct rte_rcu_qsbr *qsv;
 static struct vsw_fdb statics;
 static uint64_t dropped; /* a worker's count of refused learn requests */
 
@@ -35,10 +39,20 @@ static struct vsw_learn *
 new_table(uint32_t entries, uint32_t aging_s)
 {
 	struct vsw_errmsg em = {0};
-	struct vsw_learn *l = vsw_learn_create(entries, aging_s, qsv, &em);
+	struct vsw_learn *l = vsw_learn_create(entries, aging_s, &em);
 
 	assert_non_null(l);
 	return l;
+}
+
+/* The last-seen word of @p key's entry, which must exist. */
+static uint32_t *
+seen_word(struct vsw_learn *l, uint64_t key)
+{
+	const uintptr_t data = learn_data(l, key);
+
+	assert_true(data != 0);
+	return vsw_learn_seen_word(l, vsw_learn_data_slot(data));
 }
 
 /* What a worker does with a frame from @p port, then what the control loop does. */
@@ -102,15 +116,12 @@ test_aging(void **state)
 	struct vsw_learn *l = new_table(1024, 5);
 	const uint64_t key = vsw_learn_key(mac_host, 0);
 	uint8_t mac2[6] = {0x02, 0, 0, 0, 0xee, 0x02};
-	int pos;
 
 	(void)state;
 	see(l, mac_host, 0, UPLINK);
 	see(l, mac2, 0, UPLINK);
 	assert_int_equal(vsw_learn_age(l), 0);
-	pos = rte_hash_lookup(l->hash, &key);
-	assert_true(pos >= 0);
-	l->last_seen_s[pos] = vsw_learn_now_s(l) - 5;
+	*seen_word(l, key) = vsw_learn_now_s(l) - 5;
 	assert_int_equal(vsw_learn_age(l), 1);
 	assert_int_equal(vsw_learn_lookup(l, mac_host, 0), VSW_PORT_NONE);
 	assert_int_equal(vsw_learn_lookup(l, mac2, 0), UPLINK);
@@ -125,7 +136,7 @@ test_aging_zero_never_ages(void **state)
 
 	(void)state;
 	see(l, mac_host, 0, UPLINK);
-	l->last_seen_s[rte_hash_lookup(l->hash, &key)] = 0;
+	*seen_word(l, key) = 0;
 	assert_int_equal(vsw_learn_age(l), 0);
 	assert_int_equal(vsw_learn_lookup(l, mac_host, 0), UPLINK);
 	vsw_learn_free(l);
@@ -191,7 +202,7 @@ test_aging_entry_refreshed_in_the_next_second(void **state)
 	(void)state;
 	see(l, mac_host, 0, UPLINK);
 	/* What vsw_learn_note_source() stores from a worker whose pass started 1 s later. */
-	l->last_seen_s[rte_hash_lookup(l->hash, &key)] = vsw_learn_now_s(l) + 1;
+	*seen_word(l, key) = vsw_learn_now_s(l) + 1;
 	assert_int_equal(vsw_learn_age(l), 0); /* the freshest entry stays */
 	assert_int_equal(vsw_learn_lookup(l, mac_host, 0), UPLINK);
 	vsw_learn_free(l);
@@ -223,9 +234,168 @@ test_bad_size_refused(void **state)
 	struct vsw_errmsg em = {0};
 
 	(void)state;
-	assert_null(vsw_learn_create(VSW_LEARN_ENTRIES_MIN - 1, 300, qsv, &em));
+	assert_null(vsw_learn_create(VSW_LEARN_ENTRIES_MIN - 1, 300, &em));
 	assert_non_null(strstr(em.msg, "max_entries"));
-	assert_null(vsw_learn_create(VSW_LEARN_ENTRIES_MAX + 1, 300, qsv, NULL));
+	assert_null(vsw_learn_create(VSW_LEARN_ENTRIES_MAX + 1, 300, NULL));
+}
+
+/* MAC 0 in VLAN 0 is a key like any other, not a free slot (VSW_LEARN_KEY_USED). */
+static void
+test_mac_zero_is_an_entry_like_any(void **state)
+{
+	static const uint8_t zero[6];
+	struct vsw_learn *l = new_table(VSW_LEARN_ENTRIES_MIN, 300);
+	uint64_t key = vsw_learn_key(zero, 0);
+	uintptr_t data;
+
+	(void)state;
+	vsw_learn_lookup_bulk(l, &key, 1, &data);
+	assert_int_equal(data, 0); /* an empty table finds nothing, not an empty slot */
+	see(l, zero, 0, TRUNK);
+	assert_int_equal(vsw_learn_lookup(l, zero, 0), TRUNK);
+	assert_int_equal(vsw_learn_flush_port(l, TRUNK), 1);
+	assert_int_equal(vsw_learn_lookup(l, zero, 0), VSW_PORT_NONE);
+	vsw_learn_free(l);
+}
+
+/* A random MAC, locally administered unicast. */
+static void
+random_mac(uint8_t mac[6])
+{
+	const uint64_t r = rte_rand();
+
+	memcpy(mac, &r, 6);
+	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
+}
+
+/*
+ * max_entries random MACs all fit (the table makes room by moving entries to their second
+ * bucket when both of a key's buckets are full: without that, a full 64K table refuses
+ * hundreds), every one is found on its port by single and bulk lookups, and the next is refused.
+ */
+static void
+test_fills_to_max_entries(void **state)
+{
+	enum { N = 65536 };
+	struct vsw_learn *l = new_table(N, 300);
+	static uint64_t keys[N];
+	struct vsw_learn_stats st;
+	uint8_t mac[6];
+
+	(void)state;
+	for (unsigned int i = 0; i < N; i++) {
+		random_mac(mac);
+		keys[i] = vsw_learn_key(mac, (uint16_t)(i % 7));
+		vsw_learn_note_found(l, keys[i], 0, (uint16_t)(i % 5), vsw_learn_now_s(l),
+		                     &dropped);
+		if (i % 1024 == 1023)
+			vsw_learn_drain(l, &statics);
+	}
+	vsw_learn_stats_get(l, &st);
+	assert_int_equal(st.full, 0);
+	/* Random MACs may repeat: those were learned twice and count once. */
+	assert_true(st.n_entries >= N - 2 && st.n_entries <= N);
+	for (unsigned int i = 0; i < N; i += VSW_LEARN_BULK_MAX) {
+		uintptr_t data[VSW_LEARN_BULK_MAX];
+
+		vsw_learn_lookup_bulk(l, &keys[i], VSW_LEARN_BULK_MAX, data);
+		for (unsigned int j = 0; j < VSW_LEARN_BULK_MAX; j++) {
+			assert_int_equal(vsw_learn_data_port(data[j]), (i + j) % 5);
+			assert_int_equal(data[j], learn_data(l, keys[i + j]));
+		}
+	}
+	while (st.n_entries < N) { /* top up what repeats left */
+		random_mac(mac);
+		see(l, mac, 0, UPLINK);
+		vsw_learn_stats_get(l, &st);
+	}
+	random_mac(mac);
+	see(l, mac, 0, UPLINK);
+	vsw_learn_stats_get(l, &st);
+	assert_int_equal(st.full, 1);
+	assert_int_equal(vsw_learn_lookup(l, mac, 0), VSW_PORT_NONE);
+	vsw_learn_free(l);
+}
+
+/* A worker's view: keys that stay in the table, looked up in bursts until told to stop. */
+struct churn_reader {
+	const struct vsw_learn *l;
+	const uint64_t *keys;
+	unsigned int n_keys;
+	bool stop;
+	uint64_t lookups, wrong;
+};
+
+static void *
+churn_read(void *arg)
+{
+	struct churn_reader *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		for (unsigned int i = 0; i + VSW_LEARN_BULK_MAX <= r->n_keys;
+		     i += VSW_LEARN_BULK_MAX) {
+			uintptr_t data[VSW_LEARN_BULK_MAX];
+
+			vsw_learn_lookup_bulk(r->l, &r->keys[i], VSW_LEARN_BULK_MAX, data);
+			for (unsigned int j = 0; j < VSW_LEARN_BULK_MAX; j++)
+				r->wrong += vsw_learn_data_port(data[j]) != UPLINK;
+			r->lookups += VSW_LEARN_BULK_MAX;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A reader thread looks up keys that stay in the table, on UPLINK, while the control thread
+ * fills the rest of the table with keys on TRUNK and flushes them, round after round: slots are
+ * emptied and filled again and entries move to make room under the reader, which must find
+ * every one of its keys on UPLINK every time.
+ */
+static void
+test_lookups_while_the_table_churns(void **state)
+{
+	enum { N = 4096, ROUNDS = 300 };
+	struct vsw_learn *l = new_table(N, 300);
+	static uint64_t stay[N / 2];
+	struct churn_reader r = {.keys = stay, .n_keys = N / 2};
+	struct vsw_learn_stats st;
+	pthread_t reader;
+	uint8_t mac[6];
+
+	(void)state;
+	for (unsigned int i = 0; i < N / 2; i++) {
+		random_mac(mac);
+		stay[i] = vsw_learn_key(mac, 0);
+		see(l, mac, 0, UPLINK);
+	}
+	r.l = l;
+	assert_int_equal(pthread_create(&reader, NULL, churn_read, &r), 0);
+	/* Beside the EAL's thread on CPU 0, not taking turns with it there. */
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		cpu_set_t cpus;
+
+		CPU_ZERO(&cpus);
+		CPU_SET(1, &cpus);
+		assert_int_equal(pthread_setaffinity_np(reader, sizeof(cpus), &cpus), 0);
+	}
+	for (unsigned int round = 0; round < ROUNDS; round++) {
+		for (unsigned int i = 0; i < N / 2; i++) {
+			random_mac(mac);
+			vsw_learn_note_source(l, mac, 1, TRUNK, vsw_learn_now_s(l), &dropped);
+			if (i % 1024 == 1023)
+				vsw_learn_drain(l, &statics);
+		}
+		vsw_learn_flush_port(l, TRUNK);
+	}
+	__atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+	pthread_join(reader, NULL);
+	vsw_learn_stats_get(l, &st);
+	print_message("churn: %" PRIu64 " lookups, %" PRIu64 " learned, %" PRIu64 " refused\n",
+	              r.lookups, st.learned, st.full);
+	assert_true(st.learned > ROUNDS * (N / 4));
+	assert_true(r.lookups > 0);
+	assert_int_equal(r.wrong, 0);
+	vsw_learn_free(l);
 }
 
 int
@@ -247,19 +417,18 @@ main(int argc, char **argv)
 	        cmocka_unit_test(test_bad_size_refused),
 	        cmocka_unit_test(test_flush_then_stale_request),
 	        cmocka_unit_test(test_aging_entry_refreshed_in_the_next_second),
+	        cmocka_unit_test(test_mac_zero_is_an_entry_like_any),
+	        cmocka_unit_test(test_fills_to_max_entries),
+	        cmocka_unit_test(test_lookups_while_the_table_churns),
 	};
 	int rc;
 
 	(void)argc;
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
 		return 1;
-	qsv = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE), RTE_CACHE_LINE_SIZE);
-	if (qsv == NULL || rte_rcu_qsbr_init(qsv, RTE_MAX_LCORE) != 0)
-		return 1;
 	vsw_fdb_init(&statics);
 	vsw_fdb_add(&statics, mac_vm, VM);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_free(qsv);
 	rte_eal_cleanup();
 	return rc;
 }

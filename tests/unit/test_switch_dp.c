@@ -640,7 +640,7 @@ drain(void)
 static void
 learn_on_trunk_and_access10b(void)
 {
-	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
+	cfg->learn = vsw_learn_create(1024, 300, NULL);
 	assert_non_null(cfg->learn);
 	cfg->ports[TRUNK].is_learning = true;
 	cfg->ports[ACCESS10B].is_learning = true;
@@ -681,15 +681,17 @@ test_learning_burst_sources_and_destinations(void **state)
 
 	/* Known sources on their port: refreshed, no request. A backdated entry is seen now. */
 	key = vsw_learn_key(host(2), 20);
-	cfg->learn->last_seen_s[rte_hash_lookup(cfg->learn->hash, &key)] = lc->now_s - 100;
+	*vsw_learn_seen_word(cfg->learn, vsw_learn_data_slot(learn_data(cfg->learn, key))) =
+	        lc->now_s - 100;
 	pkts[0] = marked(mac[ACCESS10], host(1), 10, 0);
 	pkts[1] = marked(mac[ACCESS20], host(2), 20, 1);
 	receive_burst(TRUNK, pkts, 2);
 	expect_markers(ACCESS10, -1, "0");
 	expect_markers(ACCESS20, -1, "1");
 	assert_int_equal(rte_ring_count(cfg->learn->requests), 0);
-	assert_int_equal(cfg->learn->last_seen_s[rte_hash_lookup(cfg->learn->hash, &key)],
-	                 lc->now_s);
+	assert_int_equal(
+	        *vsw_learn_seen_word(cfg->learn, vsw_learn_data_slot(learn_data(cfg->learn, key))),
+	        lc->now_s);
 
 	/* Learned destinations per VLAN, from a port that does not learn: host 1 and 2 are behind
 	 * the trunk in VLAN 20, host 2 unknown in VLAN 10 (flooded to ACCESS10B and the trunk). */
@@ -779,7 +781,7 @@ test_learning_runs_merge_per_vlan(void **state)
 	struct rte_mbuf *pkts[5];
 
 	(void)state;
-	cfg->learn = vsw_learn_create(1024, 300, qsv, NULL);
+	cfg->learn = vsw_learn_create(1024, 300, NULL);
 	assert_non_null(cfg->learn);
 	lc->now_s = vsw_learn_now_s(cfg->learn);
 	for (uint8_t i = 1; i <= 4; i++)
