@@ -126,6 +126,14 @@ vsw_learn_key(const uint8_t *mac, uint16_t vlan)
 	return ((uint64_t)hi << 32 | lo) | ((uint64_t)(vlan & 0xfff) << 48) | VSW_LEARN_KEY_USED;
 }
 
+/** Key of the MAC in static-FDB key @p fdb_key (vsw_fdb_key()) in @p vlan. */
+static inline uint64_t
+vsw_learn_key_of_fdb(uint64_t fdb_key, uint16_t vlan)
+{
+	return (fdb_key & (VSW_FDB_KEY_USED - 1)) | ((uint64_t)(vlan & 0xfff) << 48) |
+	       VSW_LEARN_KEY_USED;
+}
+
 /** VLAN id of key @p key. */
 static inline uint16_t
 vsw_learn_key_vlan(uint64_t key)

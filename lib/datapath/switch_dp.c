@@ -287,81 +287,87 @@ decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m,
 struct fwd_run {
 	uint16_t start;
 	uint16_t out; /* decide()'s */
+	uint16_t vlan;
 };
+
+/*
+ * What a burst asks of the learned table, gathered by decide_runs() as it reads each frame's
+ * header once: the sources of a learning port, once per run of equal (source, VLAN), then the
+ * destinations of the runs decide() left open (keys[n_src..]), and those runs.
+ */
+struct learn_ask {
+	uint16_t n_src, n_open;
+	uint64_t keys[2 * VSW_BURST_MAX];
+	uint64_t open_keys[VSW_BURST_MAX];
+	uint16_t open_runs[VSW_BURST_MAX];
+};
+static_assert(2 * VSW_BURST_MAX <= VSW_LEARN_BULK_MAX, "a burst's keys fit one bulk lookup");
 
 /*
  * decide() for a burst, by runs of frames to the same MAC in the same VLAN: a burst mostly
  * goes to one MAC, so most frames need no lookup, and forward_runs() checks the destination
  * once per run. The FDB is fixed for the burst; a MAC the control thread learns meanwhile
- * counts from the next burst on, as if it had been learned a moment later. @return the runs.
+ * counts from the next burst on, as if it had been learned a moment later. With a learned
+ * table (@p ask), also what learn_burst() looks up. @return the runs.
  */
-static uint16_t
+static __rte_always_inline uint16_t
 decide_runs(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *const *pkts,
-            uint16_t n, struct fwd_run *runs)
+            uint16_t n, struct fwd_run *runs, struct learn_ask *ask, bool is_learning)
 {
-	uint64_t prev_key = 0; /* matches no frame: every key has VSW_FDB_KEY_USED */
+	/* Match no frame: every key has VSW_FDB_KEY_USED, every source key VSW_LEARN_KEY_USED. */
+	uint64_t prev_key = 0, prev_src = 0;
 	uint16_t prev_vlan = 0, n_runs = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
-		const uint64_t key = vsw_fdb_key(rte_pktmbuf_mtod(m, const uint8_t *));
+		const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+		const uint64_t key = vsw_fdb_key(eth);
+		uint16_t out;
 
+		if (ask != NULL && is_learning) {
+			const uint8_t *src = eth + RTE_ETHER_ADDR_LEN;
+			const uint64_t src_key = vsw_learn_key(src, m->vlan_tci);
+
+			/* An extension may have rewritten a source since classify() checked it. */
+			if (likely(!(src[0] & 0x01)) && src_key != prev_src)
+				ask->keys[ask->n_src++] = prev_src = src_key;
+		}
 		if (likely(key == prev_key && m->vlan_tci == prev_vlan))
 			continue;
 		prev_key = key;
 		prev_vlan = m->vlan_tci;
-		runs[n_runs++] = (struct fwd_run){.start = i, .out = decide(cfg, in_port, m, key)};
+		out = decide(cfg, in_port, m, key);
+		if (ask != NULL && out == VSW_PORT_NONE) {
+			ask->open_keys[ask->n_open] = vsw_learn_key_of_fdb(key, prev_vlan);
+			ask->open_runs[ask->n_open++] = n_runs;
+		}
+		runs[n_runs++] = (struct fwd_run){.start = i, .out = out, .vlan = prev_vlan};
 	}
 	return n_runs;
 }
 
-/* Sources and run destinations of one burst: learn_burst() looks them up in one call. */
-static_assert(2 * VSW_BURST_MAX <= VSW_LEARN_BULK_MAX, "a burst's keys fit one bulk lookup");
-
 /*
- * The learned table's part of a burst, in one bulk lookup: the sources of a learning port,
- * once per run of equal (source, VLAN), to refresh or learn, and the destinations of the runs
- * decide_runs() left open. Learning only asks the control thread, so no decision depends on
- * the sources. Single lookups of the same keys cost as much each and overlap no misses.
+ * The learned table's part of a burst, in one bulk lookup of what decide_runs() asked: refresh
+ * or learn the sources, decide the open runs. Learning only asks the control thread, so no
+ * decision depends on the sources. Single lookups of the same keys cost as much each and
+ * overlap no misses.
  */
 static void
-learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, bool is_learning,
-            struct rte_mbuf *const *pkts, uint16_t n, struct fwd_run *runs, uint16_t n_runs)
+learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+            struct learn_ask *ask, struct fwd_run *runs)
 {
-	uint64_t keys[2 * VSW_BURST_MAX];
 	uintptr_t data[2 * VSW_BURST_MAX];
-	uint16_t open_runs[VSW_BURST_MAX];
-	uint64_t prev_key = 0; /* matches no source: every key has VSW_LEARN_KEY_USED */
-	uint16_t n_src = 0, n_open = 0;
+	const uint16_t n_src = ask->n_src;
 
-	for (uint16_t i = 0; is_learning && i < n; i++) {
-		const uint8_t *src =
-		        rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN);
-		const uint64_t key = vsw_learn_key(src, pkts[i]->vlan_tci);
-
-		/* An extension may have rewritten a source since classify() checked it. */
-		if (unlikely(src[0] & 0x01) || key == prev_key)
-			continue;
-		prev_key = key;
-		keys[n_src++] = key;
-	}
-	for (uint16_t r = 0; r < n_runs; r++) {
-		const struct rte_mbuf *m = pkts[runs[r].start];
-
-		if (runs[r].out != VSW_PORT_NONE)
-			continue;
-		open_runs[n_open] = r;
-		keys[n_src + n_open++] =
-		        vsw_learn_key(rte_pktmbuf_mtod(m, const uint8_t *), m->vlan_tci);
-	}
-	if (n_src + n_open == 0)
+	if (n_src + ask->n_open == 0)
 		return;
-	vsw_learn_lookup_bulk(cfg->learn, keys, n_src + n_open, data);
+	memcpy(&ask->keys[n_src], ask->open_keys, sizeof(ask->keys[0]) * ask->n_open);
+	vsw_learn_lookup_bulk(cfg->learn, ask->keys, n_src + ask->n_open, data);
 	for (uint16_t i = 0; i < n_src; i++)
-		vsw_learn_note_found(cfg->learn, keys[i], data[i], in_port, lc->now_s,
+		vsw_learn_note_found(cfg->learn, ask->keys[i], data[i], in_port, lc->now_s,
 		                     &lc->wstats.learn_requests_dropped);
-	for (uint16_t i = 0; i < n_open; i++)
-		runs[open_runs[i]].out =
+	for (uint16_t i = 0; i < ask->n_open; i++)
+		runs[ask->open_runs[i]].out =
 		        unicast_decision(vsw_learn_data_port(data[n_src + i]), in_port);
 }
 
@@ -372,13 +378,12 @@ learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port
  * copy, as frames to one host do. @return the runs left.
  */
 static uint16_t
-merge_runs(struct rte_mbuf *const *pkts, struct fwd_run *runs, uint16_t n_runs)
+merge_runs(struct fwd_run *runs, uint16_t n_runs)
 {
 	uint16_t n = n_runs != 0;
 
 	for (uint16_t r = 1; r < n_runs; r++) {
-		if (runs[r].out == runs[n - 1].out &&
-		    pkts[runs[r].start]->vlan_tci == pkts[runs[n - 1].start]->vlan_tci)
+		if (runs[r].out == runs[n - 1].out && runs[r].vlan == runs[n - 1].vlan)
 			continue;
 		runs[n++] = runs[r];
 	}
@@ -567,10 +572,15 @@ switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_po
 		if (cfg->n_hooks != 0)
 			n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
 	}
-	n_runs = decide_runs(cfg, in_port, pkts, n, runs);
 	if (cfg->learn != NULL) {
-		learn_burst(lc, cfg, in_port, p->is_learning, pkts, n, runs, n_runs);
-		n_runs = merge_runs(pkts, runs, n_runs);
+		struct learn_ask ask;
+
+		ask.n_src = ask.n_open = 0;
+		n_runs = decide_runs(cfg, in_port, pkts, n, runs, &ask, p->is_learning);
+		learn_burst(lc, cfg, in_port, &ask, runs);
+		n_runs = merge_runs(runs, n_runs);
+	} else {
+		n_runs = decide_runs(cfg, in_port, pkts, n, runs, NULL, false);
 	}
 	/*
 	 * Fresh from the vhost library (the switch's pool, direct, unshared), one segment each,
