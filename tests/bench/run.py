@@ -15,7 +15,9 @@ vsw-loopgen), port scale (62 connected idle vhost-user ports beside the 2 busy o
 also simulated cache misses), and vsw's instructions per packet in the V2V loop (callgrind). `--only p2v` (not in the default run): the P2V loop, VM -> vsw -> uplink on a
 veth -> the generator's af_xdp port in a netns -> back, vsw's uplink on AF_XDP (`netdev:`)
 against af_packet (`device:`), alternating (vswbench/p2v.py). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
-forwarding thread waited for a CPU. Writes docs/bench/results.{md,json,png}; prints the table.
+forwarding thread waited for a CPU, or whose generator needed more than 1.3x its fewest
+cycles/packet for that switch and case (a host slow phase, which slows every thread alike).
+Writes docs/bench/results.{md,json,png}; prints the table.
 
 Installs its peers from Debian when missing (dpdk, openvswitch-switch-dpdk, python3-matplotlib)
 and runs OVS privately (own db and run dir, own netns, --no-pci), never as a service.
@@ -40,6 +42,7 @@ SWITCHES = {
 }
 # (label, pairs per direction): 2 x pairs MACs learned.
 FDB_CASES = (("2 MACs", 1), ("1K MACs", 512), ("64K MACs", 32768))
+DEBIAN_PYTHON = "/usr/bin/python3"
 # 62 idle VM ports beside the 2 busy ones: vswd's 64 (VM ports take no ethdev).
 N_IDLE = 62
 PORT_CASES = (("0 idle ports", 0), ("%d idle ports" % N_IDLE, N_IDLE))
@@ -60,6 +63,10 @@ def ensure_peers(need_ovs, need_kernel_pmds=False):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
+        # Another interpreter first on PATH (pyenv) does not see Debian's python3 packages.
+        if os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON) and \
+                os.path.exists(DEBIAN_PYTHON):
+            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON] + sys.argv)
         pkgs.append("python3-matplotlib")
     if pkgs:
         print("installing " + " ".join(pkgs), flush=True)
@@ -71,18 +78,33 @@ def ensure_peers(need_ovs, need_kernel_pmds=False):
                        capture_output=True)
 
 
+def _n(v, fmt="%.0f"):
+    return fmt % v if v is not None else "?"
+
+
+def _flags(r):
+    return (" NOISY" if r.get("noisy") else "") + (" (host slow phase)" if r.get("slow") else "")
+
+
 def v2v(a, res):
     names = [s for s in a.switches.split(",") if s]
     for size in a.sizes:
         block = res["v2v"].setdefault(str(size), {n: [] for n in names})
+        def one(n):
+            return trial.run_gated(n, SWITCHES[n], trial.gen_testpmd(size), a,
+                                   gate_key=("v2v", size, n))
+
         for t in range(a.trials):
             for n in names:
-                r = trial.run_gated(n, SWITCHES[n], trial.gen_testpmd(size), a)
+                r = one(n)
                 block[n].append(r)
                 print("v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s%s"
-                      % (size + 4, t, n, r["mpps"], r["cycles"], r["gen_cycles"],
-                         r.get("sw_wait_pct"), r.get("gen_wait_pct"),
-                         " NOISY" if r.get("noisy") else ""), flush=True)
+                      % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
+                         _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
+                         _flags(r)), flush=True)
+        for n in names:
+            trial.rerun_slow(a, "v2v %dB %s" % (size + 4, n), block[n], ("v2v", size, n),
+                             lambda n=n: one(n))
 
 
 def p2v(a, res):
@@ -92,16 +114,23 @@ def p2v(a, res):
         for size in a.sizes:
             block = res.setdefault("p2v", {}).setdefault(
                 str(size), {n: [] for n in p2vmod.UPLINKS})
+            def one(n):
+                return trial.run_gated(n, lambda d: p2vmod.P2vVsw(d, veth, n),
+                                       lambda d: p2vmod.P2vGen(d, size, veth), a,
+                                       gate_key=("p2v", size, n))
+
             for t in range(a.trials):
                 for n in p2vmod.UPLINKS:
-                    r = trial.run_gated(n, lambda d, n=n: p2vmod.P2vVsw(d, veth, n),
-                                        lambda d: p2vmod.P2vGen(d, size, veth), a)
+                    r = one(n)
                     block[n].append(r)
                     print("p2v %4dB trial %d %-24s %6.2f Mpps  cycles/pkt %s  gen %s  "
                           "wait %s/%s  uplink %s%s"
-                          % (size + 4, t, n, r["mpps"], r["cycles"], r["gen_cycles"],
-                             r.get("sw_wait_pct"), r.get("gen_wait_pct"), r.get("uplink"),
-                             " NOISY" if r.get("noisy") else ""), flush=True)
+                          % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
+                             _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
+                             r.get("uplink"), _flags(r)), flush=True)
+            for n in p2vmod.UPLINKS:
+                trial.rerun_slow(a, "p2v %dB %s" % (size + 4, n), block[n], ("p2v", size, n),
+                                 lambda n=n: one(n))
     finally:
         veth.close()
 
@@ -119,14 +148,21 @@ def scale(a, res, key, cases, make):
     if a.trials == 0:  # --trials 0: callgrind only
         return
     block = res[key] = {label: [] for label, _ in cases}
+
+    def one(label, v):
+        sw, gen, check = make(v)
+        return trial.run_gated(label, sw, gen, a, gate_key=(key, label), ready_check=check)
+
     for t in range(a.trials):
         for label, v in cases:
-            sw, gen, check = make(v)
-            r = trial.run_gated(label, sw, gen, a, ready_check=check)
+            r = one(label, v)
             block[label].append(r)
-            print("%s trial %d %-14s %6.2f Mpps  cycles/pkt %s%s" % (
-                key, t, label, r["mpps"], r["cycles"], " NOISY" if r.get("noisy") else ""),
+            print("%s trial %d %-14s %6.2f Mpps  cycles/pkt %s  gen %s%s" % (
+                key, t, label, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]), _flags(r)),
                 flush=True)
+    for label, v in cases:
+        trial.rerun_slow(a, "%s %s" % (key, label), block[label], (key, label),
+                         lambda label=label, v=v: one(label, v))
 
 
 def scale_ipp(res, key, cases, cache_sim, kw):
@@ -164,6 +200,9 @@ def main():
                     help="seconds to wait for that before a trial runs anyway")
     ap.add_argument("--delay-pct", type=float, default=5,
                     help="noisy when a forwarding thread waited this %% of the window")
+    ap.add_argument("--no-slow-gate", action="store_true",
+                    help="keep trials whose generator ran > %.1fx its best cycles/packet (a "
+                    "host slow phase) instead of rerunning them" % trial.SLOW_FACTOR)
     ap.add_argument("--no-callgrind", action="store_true",
                     help="fdb, ports: Mpps trials only, no instructions/packet")
     ap.add_argument("--out", default=os.path.join(procs.ROOT, "docs", "bench"))
@@ -171,6 +210,7 @@ def main():
     if a.quick:
         a.trials, a.seconds = 3, 5
     a.sizes = [int(s) for s in a.sizes.split(",") if s]
+    a.slow_gate = None if a.no_slow_gate else trial.SlowGate()
     only = set(a.only.split(","))
     ensure_peers("v2v" in only and "ovs" in a.switches, "p2v" in only)
     res = {"machine": report.machine(), "args": {"trials": a.trials, "seconds": a.seconds,

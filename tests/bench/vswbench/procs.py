@@ -129,6 +129,7 @@ class LoopGen:
         self.pid = self.p.pid
         self.fwd_tid_hint = None
         self.buf = b""
+        self.marks = []  # (rx, busy_tsc) of the last two rx_total() calls
 
     def _lines(self, timeout):
         """Complete lines that arrived within @p timeout (all that are there if any). Reads
@@ -163,11 +164,16 @@ class LoopGen:
             got = [l for l in self._lines(end - time.monotonic()) if l.startswith("{")]
             if got:
                 s = json.loads(got[-1])
+                self.marks = (self.marks + [(s["rx"], s.get("busy_tsc"))])[-2:]
                 return s["rx"], s["t_ns"] / 1e9
         raise RuntimeError("vsw-loopgen reports nothing")
 
     def cycles(self):
-        return None
+        """Busy cycles per frame between the last two rx_total() calls."""
+        if len(self.marks) < 2 or None in (self.marks[0][1], self.marks[1][1]):
+            return None
+        (n0, c0), (n1, c1) = self.marks
+        return round((c1 - c0) / (n1 - n0)) if n1 > n0 else None
 
     def close(self):
         stop([self.p])

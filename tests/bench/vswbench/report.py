@@ -81,12 +81,12 @@ def markdown(res):
            "section and keeps the others). Switches alternate within each trial; Mpps = frames the generator receives per second (both directions). "
            "Cycles/packet: the switch's own busy cycles per packet (vsw `show pmd stats`, "
            "testpmd --record-core-cycles, OVS pmd-stats-show), steadier than Mpps on this "
-           "shared machine; gen = the generator's (testpmd) cycles/packet: above ~1.3x its "
-           "lowest the host was in a slow phase. Wait %% = share of the window the switch's "
+           "shared machine; gen = the generator's (testpmd) cycles/packet: above 1.3x its "
+           "lowest for the same switch the host was in a slow phase, and the trial was rerun. Wait %% = share of the window the switch's "
            "and the generator's forwarding threads were runnable but waiting for their CPU "
            "(schedstat), others %% = other processes' CPU use (percent of one CPU) before the "
            "trial: what limited the numbers. Noisy = trials kept after the noise-gate reruns "
-           "ran out."
+           "ran out (noisy, or still in a slow phase)."
            % (m["date"], m["cpu"], m["cpus"], m["kernel"], m["dpdk"], m["ovs"], m["vsw"]), ""]
     if res.get("ipp"):
         out += [_run_line(res, "ipp"), ""]
