@@ -170,7 +170,6 @@ vsw_ctl_fini(void)
 	vsw_bpf_ext_unload_all();
 	vsw_ext_unregister_all();
 	vsw_ctl_reload_forget();
-	/* Before vsw_dp_fini(): rte_hash_free() reclaims its defer queue against the qsv. */
 	vsw_learn_free(ctl->learn);
 	ctl->learn = NULL;
 	vsw_dp_fini();

@@ -16,7 +16,7 @@ also simulated cache misses), and vsw's instructions per packet in the V2V loop 
 veth -> the generator's af_xdp port in a netns -> back, vsw's uplink on AF_XDP (`netdev:`)
 against af_packet (`device:`), alternating (vswbench/p2v.py). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
 forwarding thread waited for a CPU, or whose generator needed more than 1.3x its fewest
-cycles/packet for that switch and case (a host slow phase, which slows every thread alike).
+cycles/packet in that loop (a host slow phase, which slows every thread alike).
 Writes docs/bench/results.{md,json,png}; prints the table.
 
 Installs its peers from Debian when missing (dpdk, openvswitch-switch-dpdk, python3-matplotlib)
@@ -92,7 +92,7 @@ def v2v(a, res):
         block = res["v2v"].setdefault(str(size), {n: [] for n in names})
         def one(n):
             return trial.run_gated(n, SWITCHES[n], trial.gen_testpmd(size), a,
-                                   gate_key=("v2v", size, n))
+                                   gate_key=("v2v", size))
 
         for t in range(a.trials):
             for n in names:
@@ -103,7 +103,7 @@ def v2v(a, res):
                          _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
                          _flags(r)), flush=True)
         for n in names:
-            trial.rerun_slow(a, "v2v %dB %s" % (size + 4, n), block[n], ("v2v", size, n),
+            trial.rerun_slow(a, "v2v %dB %s" % (size + 4, n), block[n], ("v2v", size),
                              lambda n=n: one(n))
 
 
@@ -117,7 +117,7 @@ def p2v(a, res):
             def one(n):
                 return trial.run_gated(n, lambda d: p2vmod.P2vVsw(d, veth, n),
                                        lambda d: p2vmod.P2vGen(d, size, veth), a,
-                                       gate_key=("p2v", size, n))
+                                       gate_key=("p2v", size))
 
             for t in range(a.trials):
                 for n in p2vmod.UPLINKS:
@@ -129,7 +129,7 @@ def p2v(a, res):
                              _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
                              r.get("uplink"), _flags(r)), flush=True)
             for n in p2vmod.UPLINKS:
-                trial.rerun_slow(a, "p2v %dB %s" % (size + 4, n), block[n], ("p2v", size, n),
+                trial.rerun_slow(a, "p2v %dB %s" % (size + 4, n), block[n], ("p2v", size),
                                  lambda n=n: one(n))
     finally:
         veth.close()

@@ -78,16 +78,21 @@ def run(make_switch, make_gen, seconds, warmup, quiet_pct=15.0, delay_pct=5.0,
         shutil.rmtree(d, ignore_errors=True)
 
 
-# A trial whose generator needed more than this times its fewest cycles/packet (for the same
-# switch and case in this run) ran while the host was in a slow phase.
+# A trial whose generator needed more than this times its fewest cycles/packet in the same
+# loop (gate key) in this run ran while the host was in a slow phase.
 SLOW_FACTOR = 1.3
 
 
 class SlowGate:
     """The host of this machine has slow phases that slow every thread alike, the generator as
     much as the switch, with no other process running and no thread waiting for a CPU: the
-    other gates do not see them. The generator's own cycles/packet does: its work per packet
-    is the same in every trial of one switch and case."""
+    other gates do not see them (a register-only loop pinned to either CPU runs 0.72 to 1.39
+    TSC cycles per iteration from one second to the next). The generator's own cycles/packet
+    does: its work per packet is the same in every trial of one loop, whichever switch
+    forwards (the V2V loop's: 110-160 in fast phases with each of the four). Keys: the V2V
+    and P2V loops per frame size, all switches together, so that a switch whose trials all
+    fell in slow phases is judged by the others'; FDB and port scale per case (vsw-loopgen's
+    work grows with its MAC table)."""
 
     def __init__(self):
         self.best = {}
