@@ -96,7 +96,7 @@ def markdown(res):
                 "; ".join("%s: total %.0f, own %.0f" % (k, v[0], v[1])
                           for k, v in res["ipp"].items()), ""]
     for size, block in sorted(res.get("v2v", {}).items(), key=lambda kv: int(kv[0])):
-        out += ["## V2V loop, %d B" % (int(size) + 4), "", _run_line(res, "v2v"), "",
+        out += ["## V2V loop, %d B" % (int(size) + 4), "", _run_line(res, "v2v", size), "",
                 "| switch | min | median | max Mpps | cycles/pkt (median, best) | gen c/p | "
                 "vsw / this, paired (median, min-max) | wait % sw/gen, others % | noisy |",
                 "|---|---|---|---|---|---|---|---|---|"]
@@ -134,6 +134,7 @@ def clean_pairs_line(block):
 
 
 SECTIONS = ("v2v", "fdb", "ports", "ipp", "p2v", "fdb_ipp", "ports_ipp")
+SIZED = ("v2v", "p2v")  # sections with a block per frame size
 
 SCALE_TITLES = {
     "fdb": "FDB scale (vsw, trunk ports learning, vsw-loopgen rotating MAC pairs so that "
@@ -165,8 +166,9 @@ def run_info(res):
             "warmup": a["warmup"]}
 
 
-def _run_line(res, key):
-    r = (res.get("runs") or {}).get(key) or run_info(res)
+def _run_line(res, key, size=None):
+    runs = res.get("runs") or {}
+    r = (size is not None and runs.get("%s/%s" % (key, size))) or runs.get(key) or run_info(res)
     return "*Run of %s, vsw %s: %s trials x %g s after %g s warm-up.*" % (
         r["date"], r["vsw"], r["trials"], r["seconds"], r["warmup"])
 
@@ -175,12 +177,28 @@ def merge(res, old):
     """Sections this run did not measure are taken from the previous results, each with the
     run it came from, so that `--only p2v` does not erase the V2V tables."""
     runs = res.setdefault("runs", {})
+    old_runs = old.get("runs") or {}
+
+    def old_run(key, size=None):
+        return (size is not None and old_runs.get("%s/%s" % (key, size))) or \
+            old_runs.get(key) or run_info(old)
+
     for key in SECTIONS:
         if res.get(key):
             runs[key] = run_info(res)
+            if key in SIZED:
+                # Per frame size: a run with `--sizes 60` keeps an earlier run's 1518 B table.
+                for size in res[key]:
+                    runs["%s/%s" % (key, size)] = runs[key]
+                for size, block in (old.get(key) or {}).items():
+                    if size not in res[key]:
+                        res[key][size] = block
+                        runs["%s/%s" % (key, size)] = old_run(key, size)
         elif old.get(key):
             res[key] = old[key]
-            runs[key] = (old.get("runs") or {}).get(key) or run_info(old)
+            runs[key] = old_run(key)
+            for size in (res[key] if key in SIZED else ()):
+                runs["%s/%s" % (key, size)] = old_run(key, size)
     return res
 
 
@@ -302,8 +320,8 @@ def p2v_markdown(res):
     out = []
     for size, block in sorted((res.get("p2v") or {}).items(), key=lambda kv: int(kv[0])):
         names = list(block)
-        out += ["## P2V loop through the kernel, %d B" % (int(size) + 4), "", _run_line(res, "p2v"),
-                ""]
+        out += ["## P2V loop through the kernel, %d B" % (int(size) + 4), "",
+                _run_line(res, "p2v", size), ""]
         if len(out) == 4:  # what the loop is, once above the first size's table
             out += ["VM (testpmd virtio_user) -> vsw -> uplink on a veth -> the same testpmd's "
                     "af_xdp port in a netns (io forwarding) -> back, both directions at once "
