@@ -23,6 +23,8 @@
  * First and second bucket of @p key: a CRC32 instruction, and a multiplication. Not a second
  * CRC with another seed: CRC is linear, so that would be the first bucket XOR a constant, and
  * every key of a bucket would share its second bucket, leaving no room to move entries into.
+ * The high half is folded in before multiplying: a product's bits depend only on the factor's
+ * lower ones, and the VLAN would not reach a small table's bucket bits.
  */
 static inline uint32_t
 vsw_learn_bucket1(const struct vsw_learn *l, uint64_t key)
@@ -33,7 +35,8 @@ vsw_learn_bucket1(const struct vsw_learn *l, uint64_t key)
 static inline uint32_t
 vsw_learn_bucket2(const struct vsw_learn *l, uint64_t key)
 {
-	return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & l->bucket_mask;
+	return (uint32_t)(((key ^ key >> 29) * UINT64_C(0x9e3779b97f4a7c15)) >> 32) &
+	       l->bucket_mask;
 }
 
 /*
