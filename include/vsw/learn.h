@@ -101,12 +101,18 @@ struct vsw_learn {
 	struct vsw_learn_stats stats;
 };
 
-/** The last-seen word of @p slot (vsw_learn_data_slot()). */
+/** Bucket of @p slot (vsw_learn_data_slot()); its index there is slot % VSW_LEARN_BUCKET_SLOTS. */
+static inline struct vsw_learn_bucket *
+vsw_learn_bucket_of(const struct vsw_learn *l, uint32_t slot)
+{
+	return &l->buckets[slot / VSW_LEARN_BUCKET_SLOTS];
+}
+
+/** The last-seen word of @p slot. */
 static inline uint32_t *
 vsw_learn_seen_word(const struct vsw_learn *l, uint32_t slot)
 {
-	return &l->buckets[slot / VSW_LEARN_BUCKET_SLOTS]
-	                .last_seen_s[slot % VSW_LEARN_BUCKET_SLOTS];
+	return &vsw_learn_bucket_of(l, slot)->last_seen_s[slot % VSW_LEARN_BUCKET_SLOTS];
 }
 
 /** Set in every key, so that 0 marks a free slot (vsw_learn_bucket) even for MAC 0 in VLAN 0. */

@@ -134,31 +134,29 @@ make_room(struct vsw_learn *l, uint32_t b)
 	return -1;
 }
 
-/* Put new @p key on @p port. @return 0, or -ENOSPC. */
+/* Put new @p key on @p port: in a free slot of either bucket, else in room made. @return 0,
+ * or -ENOSPC. */
 static int
 insert(struct vsw_learn *l, uint64_t key, uint16_t port, uint32_t now_s)
 {
-	const uint32_t b1 = vsw_learn_bucket1(l, key), b2 = vsw_learn_bucket2(l, key);
-	uint32_t b = b1;
-	int s;
+	const uint32_t buckets[2] = {vsw_learn_bucket1(l, key), vsw_learn_bucket2(l, key)};
 
 	if (l->n_entries >= l->max_entries)
 		return -ENOSPC;
-	if ((s = free_slot(l, b1)) < 0) {
-		b = b2;
-		if ((s = free_slot(l, b2)) < 0) {
-			b = b1;
-			if ((s = make_room(l, b1)) < 0) {
-				b = b2;
-				s = make_room(l, b2);
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		for (unsigned int i = 0; i < RTE_DIM(buckets); i++) {
+			const int s =
+			        pass == 0 ? free_slot(l, buckets[i]) : make_room(l, buckets[i]);
+
+			if (s >= 0) {
+				slot_fill(&l->buckets[buckets[i]], (unsigned int)s, key, port,
+				          now_s);
+				l->n_entries++;
+				return 0;
 			}
 		}
 	}
-	if (s < 0)
-		return -ENOSPC;
-	slot_fill(&l->buckets[b], (unsigned int)s, key, port, now_s);
-	l->n_entries++;
-	return 0;
+	return -ENOSPC;
 }
 
 static void
@@ -167,8 +165,7 @@ learn_one(struct vsw_learn *l, const struct vsw_learn_req *req, uint32_t now_s)
 	const uintptr_t data = learn_data(l, req->key);
 
 	if (data != 0) {
-		struct vsw_learn_bucket *bk =
-		        &l->buckets[vsw_learn_data_slot(data) / VSW_LEARN_BUCKET_SLOTS];
+		struct vsw_learn_bucket *bk = vsw_learn_bucket_of(l, vsw_learn_data_slot(data));
 		const unsigned int s = vsw_learn_data_slot(data) % VSW_LEARN_BUCKET_SLOTS;
 		const uint16_t old_port = vsw_learn_data_port(data);
 
@@ -298,7 +295,7 @@ vsw_learn_next(const struct vsw_learn *l, uint32_t *iter, uint8_t mac[6], uint16
 	const uint32_t n_slots = (l->bucket_mask + 1) * VSW_LEARN_BUCKET_SLOTS;
 
 	for (; *iter < n_slots; (*iter)++) {
-		const struct vsw_learn_bucket *bk = &l->buckets[*iter / VSW_LEARN_BUCKET_SLOTS];
+		const struct vsw_learn_bucket *bk = vsw_learn_bucket_of(l, *iter);
 		const unsigned int s = *iter % VSW_LEARN_BUCKET_SLOTS;
 		const uint64_t k = bk->keys[s];
 

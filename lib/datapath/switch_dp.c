@@ -447,7 +447,7 @@ forward_runs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_por
 		struct rte_mbuf **run = &pkts[runs[r].start];
 		const uint16_t len = end - runs[r].start;
 
-		if (likely(is_plain_dest(cfg, out, run[0]->vlan_tci))) {
+		if (likely(is_plain_dest(cfg, out, runs[r].vlan))) {
 			vsw_txbuf_put_run(lc, cfg, out, run, len, is_plain);
 			continue;
 		}
