@@ -371,25 +371,6 @@ learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port
 		        unicast_decision(vsw_learn_data_port(data[n_src + i]), in_port);
 }
 
-/*
- * Adjacent runs with one decision in one VLAN become one. decide_runs() starts a run at every
- * new destination MAC, but what forward_runs() does with a run depends only on where it goes
- * and in which VLAN: frames to many hosts behind one port then reach its tx buffer in one
- * copy, as frames to one host do. @return the runs left.
- */
-static uint16_t
-merge_runs(struct fwd_run *runs, uint16_t n_runs)
-{
-	uint16_t n = n_runs != 0;
-
-	for (uint16_t r = 1; r < n_runs; r++) {
-		if (runs[r].out == runs[n - 1].out && runs[r].vlan == runs[n - 1].vlan)
-			continue;
-		runs[n++] = runs[r];
-	}
-	return n;
-}
-
 static void
 forward(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *m,
         uint16_t out)
@@ -432,8 +413,11 @@ is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
 }
 
 /*
- * forward() for a burst's runs (decide_runs()). A run to a plain destination goes to the tx
- * buffer in one copy, after the checks forward() makes per frame made once; any other run
+ * forward() for a burst's runs (decide_runs()). Adjacent runs with one decision in one VLAN
+ * are taken as one: decide_runs() starts a run at every new destination MAC, but what happens
+ * to a run depends only on where it goes and in which VLAN, so frames to many hosts behind
+ * one port reach its tx buffer in one copy, as frames to one host do. A run to a plain
+ * destination goes there after the checks forward() makes per frame made once; any other run
  * takes forward() frame by frame.
  */
 static void
@@ -441,13 +425,18 @@ forward_runs(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_por
              struct rte_mbuf **pkts, uint16_t n, const struct fwd_run *runs, uint16_t n_runs,
              bool is_plain)
 {
-	for (uint16_t r = 0; r < n_runs; r++) {
-		const uint16_t end = r + 1 < n_runs ? runs[r + 1].start : n;
-		const uint16_t out = runs[r].out;
-		struct rte_mbuf **run = &pkts[runs[r].start];
-		const uint16_t len = end - runs[r].start;
+	uint16_t next;
 
-		if (likely(is_plain_dest(cfg, out, runs[r].vlan))) {
+	for (uint16_t r = 0; r < n_runs; r = next) {
+		const uint16_t out = runs[r].out, vlan = runs[r].vlan;
+		struct rte_mbuf **run = &pkts[runs[r].start];
+		uint16_t len;
+
+		for (next = r + 1; next < n_runs; next++)
+			if (runs[next].out != out || runs[next].vlan != vlan)
+				break;
+		len = (next < n_runs ? runs[next].start : n) - runs[r].start;
+		if (likely(is_plain_dest(cfg, out, vlan))) {
 			vsw_txbuf_put_run(lc, cfg, out, run, len, is_plain);
 			continue;
 		}
@@ -578,7 +567,6 @@ switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_po
 		ask.n_src = ask.n_open = 0;
 		n_runs = decide_runs(cfg, in_port, pkts, n, runs, &ask, p->is_learning);
 		learn_burst(lc, cfg, in_port, &ask, runs);
-		n_runs = merge_runs(runs, n_runs);
 	} else {
 		n_runs = decide_runs(cfg, in_port, pkts, n, runs, NULL, false);
 	}
