@@ -166,12 +166,14 @@ def scale(a, res, key, cases, make):
 
 
 def scale_ipp(res, key, cases, cache_sim, kw):
-    """Instructions (and with cache_sim, data misses) per packet of each case, by callgrind."""
+    """Instructions (and with cache_sim, data misses and mispredicted branches) per packet of
+    each case, by callgrind."""
     from vswbench import ipp
     block = res[key + "_ipp"] = {}
     for label, v in cases:
         try:
-            r = block[label] = ipp.measure(60, cache_sim=cache_sim, **kw(v))
+            r = block[label] = ipp.measure(60, cache_sim=cache_sim, branch_sim=cache_sim,
+                                           **kw(v))
         except (RuntimeError, OSError) as e:
             print("%s callgrind %s: %s" % (key, label, e), flush=True)
             continue
@@ -179,8 +181,9 @@ def scale_ipp(res, key, cases, cache_sim, kw):
               "passes per busy one) over %d packets, %.1f packets/pass%s" % (
                   key, label, "%.0f" % r["busy"] if r["busy"] else "?", r["total"], r["own"],
                   r["idle_per_busy"], r["packets"], r["per_pass"],
-                                  ", D1 %.2f LL %.3f misses/pkt" % (r["d1_misses"], r["ll_misses"])
-                                  if r["d1_misses"] is not None else ""), flush=True)
+                  ", D1 %.2f LL %.3f misses/pkt, %.2f mispredicts/pkt" % (
+                      r["d1_misses"], r["ll_misses"], r["mispredicts"] or 0)
+                  if r["d1_misses"] is not None else ""), flush=True)
 
 
 def main():
@@ -225,8 +228,9 @@ def main():
             wait_learned(2 * pairs)))
         report.write(dict(res), a.out)  # the trials are kept whatever callgrind does
         if not a.no_callgrind:
-            # Callgrind simulates caches only when asked, and the misses are what 64K MACs
-            # could cost: both are counted in one run (instruction counts do not change).
+            # Callgrind simulates caches and branches only when asked, and misses are what
+            # 64K MACs could cost: all are counted in one run (instruction counts do not
+            # change).
             scale_ipp(res, "fdb", FDB_CASES, True, lambda pairs: {"macs": pairs})
     if "ports" in only:
         scale(a, res, "ports", PORT_CASES, lambda n: (

@@ -44,7 +44,7 @@ class ValgrindVsw(procs.Vsw):
     name = "vsw (callgrind)"
     ctl_timeout = 120  # valgrind runs one thread at a time: the control thread waits its turn
 
-    def __init__(self, d, cache_sim=False, **topo):
+    def __init__(self, d, cache_sim=False, branch_sim=False, **topo):
         self.d = d
         path = os.path.join(d, "vsw.yaml")
         with open(path, "w") as f:
@@ -52,7 +52,8 @@ class ValgrindVsw(procs.Vsw):
         self.out = os.path.join(d, "cg.out")
         self.p = subprocess.Popen(
             ["valgrind", "--tool=callgrind", "--separate-threads=yes", "--fair-sched=yes",
-             "--cache-sim=%s" % ("yes" if cache_sim else "no")]
+             "--cache-sim=%s" % ("yes" if cache_sim else "no"),
+             "--branch-sim=%s" % ("yes" if branch_sim else "no")]
             + (["--LL=" + l2_cache()] if cache_sim and l2_cache() else [])
             + ["--callgrind-out-file=" + self.out, procs.VSWD, "-c", path],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -138,9 +139,8 @@ def _thread_totals(files):
     return out
 
 
-def data_misses(dump, pkts):
-    """(D1, LL) data misses per packet from a --cache-sim=yes dump: read + write misses of the
-    simulated first-level and last-level caches (callgrind's model, not this CPU's)."""
+def _events(dump):
+    """The totals of a dump by event name (Ir, D1mr, Bcm...), or None."""
     events, totals = None, None
     with open(dump, errors="replace") as fh:
         for line in fh:
@@ -151,9 +151,27 @@ def data_misses(dump, pkts):
                 totals = [int(v) for v in m.group(1).split()]
     if not events or not totals:
         return None
-    ev = dict(zip(events, totals))
+    return dict(zip(events, totals))
+
+
+def data_misses(dump, pkts):
+    """(D1, LL) data misses per packet from a --cache-sim=yes dump: read + write misses of the
+    simulated first-level and last-level caches (callgrind's model, not this CPU's)."""
+    ev = _events(dump)
+    if ev is None:
+        return None
     return ((ev.get("D1mr", 0) + ev.get("D1mw", 0)) / pkts,
             (ev.get("DLmr", 0) + ev.get("DLmw", 0)) / pkts)
+
+
+def mispredicts(dump, pkts):
+    """Mispredicted branches per packet from a --branch-sim=yes dump: conditional and indirect
+    (callgrind's simple predictor model: a stand-in for the misses a layout change adds or
+    removes, not this CPU's count), or None."""
+    ev = _events(dump)
+    if ev is None or "Bcm" not in ev:
+        return None
+    return (ev["Bcm"] + ev.get("Bim", 0)) / pkts
 
 
 def own_instructions(dump):
@@ -173,21 +191,22 @@ def own_instructions(dump):
 
 
 def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, cache_sim=False,
-            **topo):
+            branch_sim=False, **topo):
     """@return {total: instructions per packet, own: of which in vswd's own code, busy: total
     without the passes that found nothing, packets,
     per_pass: packets per busy worker pass, d1_misses, ll_misses: data misses per packet or
     None}. keep: a path to copy the worker thread's callgrind dump to, for
     callgrind_annotate. macs: vsw-loopgen spreads the frames over that many MAC pairs per
     direction, which vsw learns (FDB scale) before the window opens. cache_sim: callgrind's
-    cache simulator on (slower): without it, callgrind counts instructions only, no misses."""
+    cache simulator on (slower): without it, callgrind counts instructions only, no misses.
+    branch_sim: its branch predictor model too, for mispredicts per packet."""
     d = tempfile.mkdtemp(prefix="vsw-ipp-")
     sw = gen = None
     try:
         if switch == "vsw":
             if macs:
                 topo["learning"] = True
-            sw = ValgrindVsw(d, cache_sim=cache_sim, **topo)
+            sw = ValgrindVsw(d, cache_sim=cache_sim, branch_sim=branch_sim, **topo)
             # More than the vrings hold: every poll of the slowed-down switch finds a full
             # burst whatever was lost while it came up, so the per-burst costs are spread alike.
             gen = procs.LoopGen(d, size, macs, in_flight=512) if macs else procs.TestpmdGen(d, size)
@@ -246,6 +265,7 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
             if bursts:
                 pkts = bursts * per_pass / 2
         misses = data_misses(worker, pkts) if cache_sim else None
+        mispredicted = mispredicts(worker, pkts) if branch_sim else None
         own = own_instructions(worker)
         polls = calls_to(worker, "vsw_dp_switch_burst") if switch == "vsw" else 0
         passes = worker_passes(worker, polls, 2 + topo.get("n_idle", 0)) if switch == "vsw" else 0
@@ -266,7 +286,8 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
                 "polls": polls, "passes": passes,
                 "idle_per_busy": idle_per_busy if switch == "vsw" else None,
                 "d1_misses": misses[0] if misses else None,
-                "ll_misses": misses[1] if misses else None}
+                "ll_misses": misses[1] if misses else None,
+                "mispredicts": mispredicted}
     finally:
         for p in (gen, sw):
             if p is not None:

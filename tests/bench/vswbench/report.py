@@ -247,18 +247,21 @@ def scale_markdown(res, key):
                     "default LL would be the L3, which no table here overflows), a second "
                     "level; not this CPU's counters), data read + write misses per "
                     "packet, empty passes included: an LL miss here is an L2 miss, served by "
-                    "L3 or memory." if key == "fdb"
+                    "L3 or memory. Mispredicts/pkt: callgrind's branch predictor model "
+                    "(--branch-sim=yes), conditional and indirect, a stand-in for this CPU's." if key == "fdb"
                     else "Pkts/pass = packets per busy worker pass under callgrind (the "
                     "slowed switch finds full bursts)."), "",
                 "| case | **busy** instr/pkt | vs %s | total instr/pkt | own | pkts/pass | "
-                "empty/busy passes | idle pass instr | D1 misses/pkt | LL misses/pkt |" % base,
-                "|---|---|---|---|---|---|---|---|---|---|"]
+                "empty/busy passes | idle pass instr | D1 misses/pkt | LL misses/pkt | "
+                "mispredicts/pkt |" % base,
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, c in cg.items():
-            out.append("| %s | **%s** | %s | %.0f | %.0f | %s | %s | %s | %s | %s |" % (
+            out.append("| %s | **%s** | %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s |" % (
                 name, _f(c.get("busy"), "%.0f"), _pct(c.get("busy"), cb.get("busy")),
                 c["total"], c["own"], _f(c.get("per_pass"), "%.1f"),
                 _f(c.get("idle_per_busy"), "%.1f"), _f(c.get("idle_pass"), "%.0f"),
-                _f(c.get("d1_misses"), "%.2f"), _f(c.get("ll_misses"), "%.3f")))
+                _f(c.get("d1_misses"), "%.2f"), _f(c.get("ll_misses"), "%.3f"),
+                _f(c.get("mispredicts"), "%.2f")))
         out.append("")
     out += scale_verdict(res, key, base)
     return out
