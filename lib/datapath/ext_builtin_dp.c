@@ -24,14 +24,9 @@ count_classes(struct vsw_ext_dp_args *a, uint64_t *unicast, uint64_t *multicast,
 {
 	uint64_t n_multi = 0, n_bcast = 0;
 
-	for (uint16_t i = 0; i < a->n; i++) {
-		const uint8_t *dst = rte_pktmbuf_mtod(a->pkts[i], const uint8_t *);
-
-		if (dst[0] & 0x01) {
-			n_multi++;
-			n_bcast += rte_is_broadcast_ether_addr((const struct rte_ether_addr *)dst);
-		}
-	}
+	for (uint16_t i = 0; i < a->n; i++)
+		vsw_builtin_count_class(rte_pktmbuf_mtod(a->pkts[i], const uint8_t *), &n_multi,
+		                        &n_bcast);
 	vsw_counter_add(unicast, a->n - n_multi);
 	vsw_counter_add(multicast, n_multi - n_bcast);
 	vsw_counter_add(broadcast, n_bcast);
@@ -78,17 +73,12 @@ spoof_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 	RTE_SET_USED(ctx);
 	if (!p->is_spoof_guarded)
 		return;
-	/* Most ports have one MAC: one compare of 48-bit keys per frame. 0 matches no key. */
-	first = p->n_macs != 0 ? vsw_fdb_key(p->macs[0]) : 0;
-	for (uint16_t i = 0; i < a->n; i++) {
-		const uint64_t key = vsw_fdb_key(
-		        rte_pktmbuf_mtod_offset(a->pkts[i], const uint8_t *, RTE_ETHER_ADDR_LEN));
-
-		if (likely(key == first))
-			continue;
-		if (!vsw_builtin_is_other_own_mac(p, key))
+	first = vsw_builtin_first_mac(p);
+	for (uint16_t i = 0; i < a->n; i++)
+		if (vsw_builtin_is_spoofed(p, first,
+		                           rte_pktmbuf_mtod_offset(a->pkts[i], const uint8_t *,
+		                                                   RTE_ETHER_ADDR_LEN)))
 			a->verdicts[i] = VSW_EXT_DROP;
-	}
 }
 
 /*

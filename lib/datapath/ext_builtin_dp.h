@@ -43,11 +43,40 @@ vsw_builtin_rx_applies(const struct vsw_dp_cfg *cfg, const struct vsw_dp_port *p
 /* Whether @p key (vsw_fdb_key()) is one of the port's MACs past the first. */
 bool vsw_builtin_is_other_own_mac(const struct vsw_dp_port *p, uint64_t key);
 
+/* Key of the port's first MAC, 0 (which matches no key) when it has none. */
+static inline uint64_t
+vsw_builtin_first_mac(const struct vsw_dp_port *p)
+{
+	return p->n_macs != 0 ? vsw_fdb_key(p->macs[0]) : 0;
+}
+
+/*
+ * The spoof guard's judgement: @p src is none of the port's MACs. Most ports have one MAC:
+ * one compare of keys per frame, against @p first_mac (vsw_builtin_first_mac()).
+ */
+static inline bool
+vsw_builtin_is_spoofed(const struct vsw_dp_port *p, uint64_t first_mac, const uint8_t *src)
+{
+	const uint64_t key = vsw_fdb_key(src);
+
+	return unlikely(key != first_mac) && !vsw_builtin_is_other_own_mac(p, key);
+}
+
+/* Count a frame to @p dst in @p n_multi (multicast, broadcast included) and @p n_bcast. */
+static inline void
+vsw_builtin_count_class(const uint8_t *dst, uint64_t *n_multi, uint64_t *n_bcast)
+{
+	if (unlikely(dst[0] & 0x01)) {
+		(*n_multi)++;
+		*n_bcast += rte_is_broadcast_ether_addr((const struct rte_ether_addr *)dst);
+	}
+}
+
 static inline void
 vsw_builtin_rx_begin(struct vsw_builtin_rx *b, const struct vsw_dp_port *p)
 {
 	*b = (struct vsw_builtin_rx){.port = p,
-	                             .first_mac = p->n_macs != 0 ? vsw_fdb_key(p->macs[0]) : 0,
+	                             .first_mac = vsw_builtin_first_mac(p),
 	                             .is_spoof_guarded = p->is_spoof_guarded,
 	                             .is_dhcp_guarded = p->is_dhcp_guarded,
 	                             .is_router_guarded = p->is_router_guarded};
@@ -58,36 +87,23 @@ static __rte_always_inline enum vsw_builtin_verdict
 vsw_builtin_rx_frame(struct vsw_builtin_rx *b, const struct rte_mbuf *m, const uint8_t *dst)
 {
 	b->n_seen++;
-	if (unlikely(dst[0] & 0x01)) {
-		b->n_multi++;
-		b->n_bcast += rte_is_broadcast_ether_addr((const struct rte_ether_addr *)dst);
-	}
-	if (b->is_spoof_guarded) {
-		const uint64_t src_key = vsw_fdb_key(dst + RTE_ETHER_ADDR_LEN);
-
-		if (unlikely(src_key != b->first_mac) &&
-		    !vsw_builtin_is_other_own_mac(b->port, src_key))
-			return VSW_BUILTIN_SPOOFED;
-	}
+	vsw_builtin_count_class(dst, &b->n_multi, &b->n_bcast);
+	if (b->is_spoof_guarded &&
+	    vsw_builtin_is_spoofed(b->port, b->first_mac, dst + RTE_ETHER_ADDR_LEN))
+		return VSW_BUILTIN_SPOOFED;
 	if (!b->is_dhcp_guarded && !b->is_router_guarded)
 		return VSW_BUILTIN_PASS;
-	switch (vsw_guard_classify_l3(m)) {
+	switch (vsw_guard_judge(m, b->is_dhcp_guarded, b->is_router_guarded)) {
 	case VSW_L3_PASS:
-		break;
+		return VSW_BUILTIN_PASS;
 	case VSW_L3_DHCP_SERVER:
-		if (b->is_dhcp_guarded) {
-			b->dhcp_drops++;
-			return VSW_BUILTIN_GUARDED;
-		}
+		b->dhcp_drops++;
 		break;
 	case VSW_L3_ROUTER:
-		if (b->is_router_guarded) {
-			b->router_drops++;
-			return VSW_BUILTIN_GUARDED;
-		}
+		b->router_drops++;
 		break;
 	}
-	return VSW_BUILTIN_PASS;
+	return VSW_BUILTIN_GUARDED;
 }
 
 /* The burst's class and guard counts, on @p lc's counters of port @p port_index. */

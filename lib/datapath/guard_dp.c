@@ -212,22 +212,17 @@ l3_guard_ingress(void *ctx, struct vsw_ext_dp_args *a)
 	if (likely(!p->is_dhcp_guarded && !p->is_router_guarded))
 		return;
 	for (uint16_t i = 0; i < a->n; i++) {
-		switch (vsw_guard_classify_l3(a->pkts[i])) {
+		switch (vsw_guard_judge(a->pkts[i], p->is_dhcp_guarded, p->is_router_guarded)) {
 		case VSW_L3_PASS:
-			break;
+			continue;
 		case VSW_L3_DHCP_SERVER:
-			if (p->is_dhcp_guarded) {
-				a->verdicts[i] = VSW_EXT_DROP_COUNTED;
-				dhcp_drops++;
-			}
+			dhcp_drops++;
 			break;
 		case VSW_L3_ROUTER:
-			if (p->is_router_guarded) {
-				a->verdicts[i] = VSW_EXT_DROP_COUNTED;
-				router_drops++;
-			}
+			router_drops++;
 			break;
 		}
+		a->verdicts[i] = VSW_EXT_DROP_COUNTED;
 	}
 	if (dhcp_drops != 0)
 		vsw_counter_add(&a->lc->stats[a->port_index].drop_dhcp_guard, dhcp_drops);

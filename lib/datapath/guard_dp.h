@@ -67,4 +67,20 @@ vsw_guard_classify_l3(const struct rte_mbuf *m)
 	return vsw_guard_classify_l3_slow(m);
 }
 
+/*
+ * The guard, of those a port has, that drops @p m: VSW_L3_DHCP_SERVER or VSW_L3_ROUTER, or
+ * VSW_L3_PASS when none does. The one place that says which guard drops what, for the guard
+ * hook (guard_dp.c) and the fused built-ins (ext_builtin_dp.h).
+ */
+static inline enum vsw_l3_verdict
+vsw_guard_judge(const struct rte_mbuf *m, bool is_dhcp_guarded, bool is_router_guarded)
+{
+	const enum vsw_l3_verdict v = vsw_guard_classify_l3(m);
+
+	if ((v == VSW_L3_DHCP_SERVER && is_dhcp_guarded) ||
+	    (v == VSW_L3_ROUTER && is_router_guarded))
+		return v;
+	return VSW_L3_PASS;
+}
+
 #endif /* VSW_GUARD_DP_H */

@@ -1000,6 +1000,26 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 		assert_int_equal(out.classes.rx_multicast, 1);
 		assert_int_equal(out.classes.rx_broadcast, 1);
 	}
+	/* One L3 guard on: the frames only the other one drops pass, in every mode. */
+	{
+		const enum guard_kind l3[] = {GK_DHCP_SERVER, GK_ICMP_REDIRECT, GK_RA,
+		                              GK_DHCP_OPTIONS};
+		struct guard_outcome out;
+
+		p->is_spoof_guarded = false;
+		for (enum builtin_mode mode = BUILTINS_STACKED; mode <= BUILTINS_INLINE; mode++) {
+			p->is_dhcp_guarded = true;
+			p->is_router_guarded = false;
+			guard_burst(l3, RTE_DIM(l3), mode, &out);
+			assert_int_equal(out.drop_dhcp, 2);
+			assert_int_equal(out.drop_router, 0);
+			p->is_dhcp_guarded = false;
+			p->is_router_guarded = true;
+			guard_burst(l3, RTE_DIM(l3), mode, &out);
+			assert_int_equal(out.drop_dhcp, 0);
+			assert_int_equal(out.drop_router, 2);
+		}
+	}
 	/* A storm limit on the port (the fused pass has none): the hooks one by one. */
 	{
 		struct rte_meter_srtcm_params limit = {.cir = 1, .cbs = 2, .ebs = 0};
