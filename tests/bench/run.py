@@ -86,6 +86,20 @@ def _flags(r):
     return (" NOISY" if r.get("noisy") else "") + (" (host slow phase)" if r.get("slow") else "")
 
 
+def alternate(a, block, names, one, gate_key, line, title):
+    """a.trials rounds of one trial of each of @p names in turn (A B C A B C ...): @p one(name)
+    runs it, @p line(round, name, result) prints it, into @p block[name]. Then each trial that
+    ran in a host slow phase seen only later is run again (trial.rerun_slow(), gated by
+    @p gate_key(name))."""
+    for t in range(a.trials):
+        for n in names:
+            r = one(n)
+            block[n].append(r)
+            print(line(t, n, r), flush=True)
+    for n in names:
+        trial.rerun_slow(a, "%s %s" % (title, n), block[n], gate_key(n), lambda n=n: one(n))
+
+
 def v2v(a, res):
     names = [s for s in a.switches.split(",") if s]
     for size in a.sizes:
@@ -94,17 +108,11 @@ def v2v(a, res):
             return trial.run_gated(n, SWITCHES[n], trial.gen_testpmd(size), a,
                                    gate_key=("v2v", size))
 
-        for t in range(a.trials):
-            for n in names:
-                r = one(n)
-                block[n].append(r)
-                print("v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s%s"
-                      % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
-                         _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
-                         _flags(r)), flush=True)
-        for n in names:
-            trial.rerun_slow(a, "v2v %dB %s" % (size + 4, n), block[n], ("v2v", size),
-                             lambda n=n: one(n))
+        alternate(a, block, names, one, lambda n: ("v2v", size), lambda t, n, r:
+                  "v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s%s"
+                  % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
+                     _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
+                     _flags(r)), "v2v %dB" % (size + 4))
 
 
 def p2v(a, res):
@@ -119,18 +127,12 @@ def p2v(a, res):
                                        lambda d: p2vmod.P2vGen(d, size, veth), a,
                                        gate_key=("p2v", size))
 
-            for t in range(a.trials):
-                for n in p2vmod.UPLINKS:
-                    r = one(n)
-                    block[n].append(r)
-                    print("p2v %4dB trial %d %-24s %6.2f Mpps  cycles/pkt %s  gen %s  "
-                          "wait %s/%s  uplink %s%s"
-                          % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
-                             _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
-                             r.get("uplink"), _flags(r)), flush=True)
-            for n in p2vmod.UPLINKS:
-                trial.rerun_slow(a, "p2v %dB %s" % (size + 4, n), block[n], ("p2v", size),
-                                 lambda n=n: one(n))
+            alternate(a, block, p2vmod.UPLINKS, one, lambda n: ("p2v", size),
+                      lambda t, n, r: "p2v %4dB trial %d %-24s %6.2f Mpps  cycles/pkt %s  gen %s"
+                      "  wait %s/%s  uplink %s%s"
+                      % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
+                         _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
+                         r.get("uplink"), _flags(r)), "p2v %dB" % (size + 4))
     finally:
         veth.close()
 
@@ -153,16 +155,12 @@ def scale(a, res, key, cases, make):
         sw, gen, check = make(v)
         return trial.run_gated(label, sw, gen, a, gate_key=(key, label), ready_check=check)
 
-    for t in range(a.trials):
-        for label, v in cases:
-            r = one(label, v)
-            block[label].append(r)
-            print("%s trial %d %-14s %6.2f Mpps  cycles/pkt %s  gen %s%s" % (
-                key, t, label, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]), _flags(r)),
-                flush=True)
-    for label, v in cases:
-        trial.rerun_slow(a, "%s %s" % (key, label), block[label], (key, label),
-                         lambda label=label, v=v: one(label, v))
+    values = dict(cases)
+    alternate(a, block, list(values), lambda label: one(label, values[label]),
+              lambda label: (key, label), lambda t, label, r:
+              "%s trial %d %-14s %6.2f Mpps  cycles/pkt %s  gen %s%s" % (
+                  key, t, label, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]), _flags(r)),
+              key)
 
 
 def scale_ipp(res, key, cases, cache_sim, kw):
