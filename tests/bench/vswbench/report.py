@@ -309,10 +309,11 @@ def scale_verdict(res, key, base):
         out += ["Per idle port: **%.0f instructions per empty rx poll** (idle passes: %.0f "
                 "instructions with %d idle ports, %.0f with none). Per packet that is "
                 "%.0f / packets per pass: at %.0f (full bursts, as under callgrind) %d idle "
-                "ports add %s and **62 would add %s** to the %.0f instructions/packet of the "
-                "busy path%s." % (
+                "ports add **%s**%s to the %.0f instructions/packet of the busy path%s." % (
                     per_poll, cg[top]["idle_pass"], n, cg[base]["idle_pass"], per_poll, full,
-                    n, _pct(b + n * per_poll / full, b), _pct(b + 62 * per_poll / full, b), b,
+                    n, _pct(b + n * per_poll / full, b),
+                    "" if n == 62 else " and 62 would add **%s**" % _pct(
+                        b + 62 * per_poll / full, b), b,
                     "; at the %.1f packets per pass measured at full speed with no idle "
                     "port, 62 would add %s" % (pp, _pct(b + 62 * per_poll / pp, b))
                     if pp else ""), ""]
