@@ -43,10 +43,14 @@ struct rx_port {
 	bool is_learning;
 };
 
-/* @p is_tpid: the frame's EtherType is 802.1Q (read once by the caller, which needs it too). */
+/*
+ * @p is_tpid: the frame's EtherType is 802.1Q (read once by the caller, which needs it too).
+ * @p passed_src: the last source that passed the loop check in this burst (0: none yet), so
+ * that a run of frames from one station probes the FDB once, as it is looked up for learning.
+ */
 static inline enum rx_drop
 rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *in,
-         const struct rte_mbuf *m, bool is_tpid)
+         const struct rte_mbuf *m, bool is_tpid, uint64_t *passed_src)
 {
 	const uint8_t *src = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN);
 	const uint16_t data_len = rte_pktmbuf_data_len(m);
@@ -69,9 +73,14 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
 	 * ports, where the spoof guard decides.
 	 */
 	if (in->is_learning) {
-		owner = vsw_fdb_lookup(&cfg->fdb, src);
+		const uint64_t src_key = vsw_fdb_key(src);
+
+		if (src_key == *passed_src)
+			return RX_KEEP;
+		owner = vsw_fdb_lookup_key(&cfg->fdb, src_key);
 		if (unlikely(owner != VSW_PORT_NONE && owner != in_port))
 			return RX_LOOP;
+		*passed_src = src_key;
 	}
 	return RX_KEEP;
 }
@@ -102,6 +111,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 	const struct vsw_vlan_cfg *vlan_cfg = &p->vlan;
 	const uint16_t untagged_vlan = vsw_vlan_ingress(vlan_cfg, false, 0);
 	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0, spoof_drops = 0, rx_bytes = 0;
+	uint64_t passed_src = 0; /* vsw_fdb_key() never gives 0 */
 	uint16_t kept = 0;
 
 	for (uint16_t i = 0; is_prefetched && i < n && i < PREFETCH_AHEAD; i++)
@@ -122,7 +132,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 			m->port = eth_port_id;
 			rx_bytes += rte_pktmbuf_pkt_len(m);
 		}
-		why = rx_check(cfg, in_port, &in, m, is_tpid);
+		why = rx_check(cfg, in_port, &in, m, is_tpid, &passed_src);
 		if (unlikely(why != RX_KEEP)) {
 			drops[why]++;
 			rte_pktmbuf_free(m);

@@ -580,7 +580,7 @@ raw_frame(const uint8_t *dst, const uint8_t *src, uint16_t len)
  * Hostile frames, each dropped on ingress and counted by its reason on the port it came in,
  * before any hook, learning or forwarding sees it: runts and cut tags, a two-segment frame
  * over the MTU, multicast/broadcast/zero sources, and a VM's own MAC coming back from the
- * (learning) trunk. A frame exactly at the limit still passes.
+ * (learning) trunk, also between frames that pass. A frame exactly at the limit still passes.
  */
 static void
 test_hostile_frames_counted_by_reason(void **state)
@@ -588,6 +588,7 @@ test_hostile_frames_counted_by_reason(void **state)
 	static const uint8_t zero[6], mcast[6] = {0x01, 0, 0x5e, 0, 0, 1};
 	struct rte_mbuf *big = raw_frame(bcast, mac[ACCESS10], 1500), *seg2;
 	struct rte_mbuf *cut_tag = raw_frame(mac_far, mac[ACCESS10], 16);
+	struct rte_mbuf *pkts[6];
 
 	(void)state;
 	for (uint16_t i = 0; i < N_PORTS; i++)
@@ -615,6 +616,14 @@ test_hostile_frames_counted_by_reason(void **state)
 	assert_int_equal(lc->stats[TRUNK].drop_loop, 1);
 	assert_int_equal(vsw_port_stats_drops(&lc->stats[ACCESS10]), 6);
 	assert_int_equal(vsw_port_stats_drops(&lc->stats[TRUNK]), 1);
+
+	/* In one burst, each frame from a VM's MAC is a loop, after a loop or a passed frame. */
+	for (uint8_t i = 0; i < RTE_DIM(pkts); i++)
+		pkts[i] = marked(mac[ACCESS20],
+		                 i == 2 || i == 3 || i == 5 ? mac[ACCESS10] : mac_far, 20, i);
+	receive_burst(TRUNK, pkts, RTE_DIM(pkts));
+	expect_markers(ACCESS20, -1, "014");
+	assert_int_equal(lc->stats[TRUNK].drop_loop, 1 + 3);
 }
 
 /* Host @p i of the learning tests: 02:00:00:00:ab:i. */
