@@ -178,6 +178,17 @@ class Qmp:
             if "event" in reply:
                 self.events.append(reply)
 
+    def drain(self, timeout=0.3):
+        """Take the events QEMU sent without being asked (its SHUTDOWN says why it quit)."""
+        try:
+            while True:
+                reply = self._read(time.monotonic() + timeout)
+                if "event" in reply:
+                    self.events.append(reply)
+        except (GuestError, OSError, ValueError):
+            pass
+        return self.events
+
     def close(self):
         self.sock.close()
 
@@ -263,9 +274,11 @@ class Guest:
     # --- failure reports ----------------------------------------------------------------
 
     def report(self):
-        return "guest %s: console %s (last lines)\n%s--- QEMU output\n%s" % (
+        events = self.qmp.drain() if self.qmp is not None else []
+        return "guest %s: console %s (last lines)\n%s--- QEMU output\n%s--- QMP events\n%s" % (
             self.name, self.console, vswlab.tail(self.console, 30),
-            vswlab.tail(self.proc.out, 20))
+            vswlab.tail(self.proc.out, 20),
+            "\n".join(json.dumps(ev) for ev in events[-10:]))
 
     def _explain(self, what):
         try:  # a channel that just broke: let a dying QEMU be reaped, to say so

@@ -46,7 +46,8 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 exec </dev/console >/dev/console 2>&1
-echo 0 > /proc/sys/kernel/printk
+# Emergencies only: at 0 even a panic or an oops would leave the console empty.
+echo 1 > /proc/sys/kernel/printk
 while read -r m args; do
 	insmod /lib/modules/$m $args || echo "VSWG-ERROR insmod $m"
 done </lib/modules/load.order
@@ -67,6 +68,8 @@ echo "VSWG-READY uptime $(cut -d' ' -f1 /proc/uptime)"
 		echo "VSWG-END $id $rc"
 	done
 } <&3 >&3 2>&1
+# Only a failed read of ttyS1 gets here; the console says so before QEMU exits.
+echo "VSWG-EXIT command channel read failed; powering off"
 poweroff -f
 """
 
