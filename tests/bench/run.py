@@ -108,11 +108,12 @@ def v2v(a, res):
             return trial.run_gated(n, SWITCHES[n], trial.gen_testpmd(size), a,
                                    gate_key=("v2v", size))
 
-        alternate(a, block, names, one, lambda n: ("v2v", size), lambda t, n, r:
-                  "v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s%s"
-                  % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
-                     _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
-                     _flags(r)), "v2v %dB" % (size + 4))
+        def line(t, n, r):
+            return "v2v %4dB trial %d %-11s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s%s" % (
+                size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
+                _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"), _flags(r))
+
+        alternate(a, block, names, one, lambda n: ("v2v", size), line, "v2v %dB" % (size + 4))
 
 
 def p2v(a, res):
@@ -127,12 +128,15 @@ def p2v(a, res):
                                        lambda d: p2vmod.P2vGen(d, size, veth), a,
                                        gate_key=("p2v", size))
 
-            alternate(a, block, p2vmod.UPLINKS, one, lambda n: ("p2v", size),
-                      lambda t, n, r: "p2v %4dB trial %d %-24s %6.2f Mpps  cycles/pkt %s  gen %s"
-                      "  wait %s/%s  uplink %s%s"
-                      % (size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
-                         _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
-                         r.get("uplink"), _flags(r)), "p2v %dB" % (size + 4))
+            def line(t, n, r):
+                return ("p2v %4dB trial %d %-24s %6.2f Mpps  cycles/pkt %s  gen %s  wait %s/%s"
+                        "  uplink %s%s" % (
+                            size + 4, t, n, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]),
+                            _n(r.get("sw_wait_pct"), "%.1f"), _n(r.get("gen_wait_pct"), "%.1f"),
+                            r.get("uplink"), _flags(r)))
+
+            alternate(a, block, p2vmod.UPLINKS, one, lambda n: ("p2v", size), line,
+                      "p2v %dB" % (size + 4))
     finally:
         veth.close()
 
@@ -155,12 +159,13 @@ def scale(a, res, key, cases, make):
         sw, gen, check = make(v)
         return trial.run_gated(label, sw, gen, a, gate_key=(key, label), ready_check=check)
 
+    def line(t, label, r):
+        return "%s trial %d %-14s %6.2f Mpps  cycles/pkt %s  gen %s%s" % (
+            key, t, label, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]), _flags(r))
+
     values = dict(cases)
     alternate(a, block, list(values), lambda label: one(label, values[label]),
-              lambda label: (key, label), lambda t, label, r:
-              "%s trial %d %-14s %6.2f Mpps  cycles/pkt %s  gen %s%s" % (
-                  key, t, label, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]), _flags(r)),
-              key)
+              lambda label: (key, label), line, key)
 
 
 def scale_ipp(res, key, cases, cache_sim, kw):
