@@ -273,12 +273,36 @@ class Guest:
 
     # --- failure reports ----------------------------------------------------------------
 
+    def threads(self):
+        """What each of QEMU's threads waits in (state, kernel wait channel, kernel stack top):
+        a vCPU blocked on the big lock looks unlike one halted with nothing to wake it."""
+        rows = []
+        base = "/proc/%d/task" % self.proc.proc.pid
+        try:
+            tids = sorted(os.listdir(base), key=int)
+        except OSError:
+            return "(QEMU gone)\n"
+        for tid in tids:
+            def read(name):
+                try:
+                    with open(os.path.join(base, tid, name)) as f:
+                        return f.read().strip()
+                except OSError:
+                    return "?"
+            stat = read("stat")
+            state = stat.rsplit(")", 1)[-1].split()[0] if ")" in stat else "?"
+            stack = [l.split()[-1] for l in read("stack").splitlines()[:4]]
+            rows.append("%s %-16s %s %-24s %s" % (tid, read("comm"), state, read("wchan"),
+                                                  " < ".join(stack)))
+        return "\n".join(rows) + "\n"
+
     def report(self):
         events = self.qmp.drain() if self.qmp is not None else []
-        return "guest %s: console %s (last lines)\n%s--- QEMU output\n%s--- QMP events\n%s" % (
-            self.name, self.console, vswlab.tail(self.console, 30),
-            vswlab.tail(self.proc.out, 20),
-            "\n".join(json.dumps(ev) for ev in events[-10:]))
+        return ("guest %s: console %s (last lines)\n%s--- QEMU output\n%s--- QEMU threads\n%s"
+                "--- QMP events\n%s" % (
+                    self.name, self.console, vswlab.tail(self.console, 30),
+                    vswlab.tail(self.proc.out, 20), self.threads(),
+                    "\n".join(json.dumps(ev) for ev in events[-10:])))
 
     def _explain(self, what):
         try:  # a channel that just broke: let a dying QEMU be reaped, to say so
@@ -588,6 +612,22 @@ class Guest:
             if s is not None:
                 s.close()
         self.qmp = self.cmd = None
+
+
+# What the guest's kernel prints when it dies or hangs (its console shows emergencies only).
+KERNEL_CRASH_RX = re.compile(r"Kernel panic|BUG: |Oops: |general protection fault|soft lockup")
+
+
+def kernel_crash(g):
+    """The console line where guest g's kernel said it crashed or locked up, else None."""
+    try:
+        with open(g.console, errors="replace") as f:
+            for line in f:
+                if KERNEL_CRASH_RX.search(line):
+                    return line.strip()
+    except OSError:
+        pass
+    return None
 
 
 def add_tap(lab):

@@ -81,10 +81,34 @@ class MigrationTest(GuestCase):
 
     def setUp(self):
         super().setUp()
+        self.network_and_b()
+
+    def network_and_b(self):
         lab = self.lab
         self.ns, br, self.wires, (self.leg_a, self.leg_b) = lab.add_bridge_netns(2)
         vswlab.run(["ip", "-n", self.ns, "addr", "add", NS_IP + "/24", "dev", br])
         self.sock_b, self.ctl_b = self.host("b", self.wires[1])
+
+    def twice_if_guest_crashes(self, body):
+        """body(), and once more in a new lab when it failed because the guest's kernel
+        crashed. QEMU 7.2 under TCG corrupts the migrated guest now and then when a failover
+        primary is unplugged during a migration under traffic (README.md, "Known
+        faults"): a panic or a soft lockup on the destination, which no vswd causes alone."""
+        try:
+            return body()
+        except AssertionError:
+            crash = guest.kernel_crash(self.g) if getattr(self, "g", None) else None
+            if crash is None:
+                raise
+        self.note("the guest's kernel crashed on %s (%s): vswd logs below, test run again in "
+                  "a new lab" % (self.g.name, crash))
+        self.lab.dump_logs()
+        self.lab.close()
+        if self.lab.reports:
+            self.fail("sanitizer reports:\n" + "\n".join(self.lab.reports))
+        self.lab = vswlab.Lab(self._testMethodName.replace("test_", "")[:12])
+        self.network_and_b()
+        return body()
 
     def guest_up(self, ifname):
         self.g.set_ip(ifname, VM1_IP + "/24")
@@ -119,13 +143,17 @@ class MigrationTest(GuestCase):
             if now["vm1_rx"] > before["vm1_rx"] and now["vm1_tx"] > before["vm1_tx"]:
                 return time.monotonic() - t0
             if time.monotonic() - t0 > timeout:
+                try:  # a guest that does not answer is the news: the counters still are
+                    seen = self.g.run("cat /proc/interrupts; ip -s link; cat /proc/net/arp",
+                                      timeout=10)[1]
+                except guest.GuestError as e:
+                    seen = str(e)
                 self.fail("no ping through B %s s after the migration: B %s -> %s, A %s\n%s"
                           "--- guest\n%s" % (
                               timeout, before, now, self.counts(self.ctl_a),
                               vswlab.run(["ip", "-n", self.ns, "neigh"], check=False).stdout +
                               vswlab.run(["bridge", "-n", self.ns, "fdb"], check=False).stdout,
-                              self.g.run("cat /proc/interrupts; ip -s link; cat /proc/net/arp",
-                                         timeout=10)[1]))
+                              seen))
             time.sleep(0.05)
 
     def migrate_pinged(self, before_a, during=None, announce=False):
@@ -200,6 +228,9 @@ class MigrationTest(GuestCase):
         """A net_failover guest on A's VF when migration starts: QEMU unplugs the primary,
         the guest falls back to its standby on vm1, and vswd A sees it on the synthetic path
         before the guest leaves A."""
+        self.twice_if_guest_crashes(self.migrate_from_vf)
+
+    def migrate_from_vf(self):
         lab = self.lab
         self.failover, self.nic_id = True, "standby0"
         tap = guest.add_tap(lab)
