@@ -155,17 +155,17 @@ def scale(a, res, key, cases, make):
         return
     block = res[key] = {label: [] for label, _ in cases}
 
-    def one(label, v):
-        sw, gen, check = make(v)
+    values = dict(cases)
+
+    def one(label):
+        sw, gen, check = make(values[label])
         return trial.run_gated(label, sw, gen, a, gate_key=(key, label), ready_check=check)
 
     def line(t, label, r):
         return "%s trial %d %-14s %6.2f Mpps  cycles/pkt %s  gen %s%s" % (
             key, t, label, r["mpps"], _n(r["cycles"]), _n(r["gen_cycles"]), _flags(r))
 
-    values = dict(cases)
-    alternate(a, block, list(values), lambda label: one(label, values[label]),
-              lambda label: (key, label), line, key)
+    alternate(a, block, list(values), one, lambda label: (key, label), line, key)
 
 
 def scale_ipp(res, key, cases, cache_sim, kw):

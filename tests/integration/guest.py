@@ -276,24 +276,26 @@ class Guest:
     def threads(self):
         """What each of QEMU's threads waits in (state, kernel wait channel, kernel stack top):
         a vCPU blocked on the big lock looks unlike one halted with nothing to wake it."""
-        rows = []
         base = "/proc/%d/task" % self.proc.proc.pid
+
+        def read(tid, name):
+            try:
+                with open(os.path.join(base, tid, name)) as f:
+                    return f.read().strip()
+            except OSError:
+                return "?"
+
         try:
             tids = sorted(os.listdir(base), key=int)
         except OSError:
             return "(QEMU gone)\n"
+        rows = []
         for tid in tids:
-            def read(name):
-                try:
-                    with open(os.path.join(base, tid, name)) as f:
-                        return f.read().strip()
-                except OSError:
-                    return "?"
-            stat = read("stat")
+            stat = read(tid, "stat")
             state = stat.rsplit(")", 1)[-1].split()[0] if ")" in stat else "?"
-            stack = [l.split()[-1] for l in read("stack").splitlines()[:4]]
-            rows.append("%s %-16s %s %-24s %s" % (tid, read("comm"), state, read("wchan"),
-                                                  " < ".join(stack)))
+            stack = [l.split()[-1] for l in read(tid, "stack").splitlines()[:4]]
+            rows.append("%s %-16s %s %-24s %s" % (tid, read(tid, "comm"), state,
+                                                  read(tid, "wchan"), " < ".join(stack)))
         return "\n".join(rows) + "\n"
 
     def report(self):

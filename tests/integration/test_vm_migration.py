@@ -93,7 +93,7 @@ class MigrationTest(GuestCase):
         """body(), and once more in a new lab when it failed because the guest's kernel
         crashed. QEMU 7.2 under TCG corrupts the migrated guest now and then when a failover
         primary is unplugged during a migration under traffic (README.md, "Known
-        faults"): a panic or a soft lockup on the destination, which no vswd causes alone."""
+        faults"): a panic or a soft lockup on the destination, never seen without the unplug."""
         try:
             return body()
         except AssertionError:
@@ -102,11 +102,7 @@ class MigrationTest(GuestCase):
                 raise
         self.note("the guest's kernel crashed on %s (%s): vswd logs below, test run again in "
                   "a new lab" % (self.g.name, crash))
-        self.lab.dump_logs()
-        self.lab.close()
-        if self.lab.reports:
-            self.fail("sanitizer reports:\n" + "\n".join(self.lab.reports))
-        self.lab = vswlab.Lab(self._testMethodName.replace("test_", "")[:12])
+        self.restart_lab()
         self.network_and_b()
         return body()
 

@@ -665,10 +665,22 @@ class LabCase(unittest.TestCase):
                 self.fail("%s not built (set VSWD, VSWCTL, VSW_VM or build the tree)" % exe)
         if os.geteuid() != 0:
             self.skipTest("needs root")
-        self.lab = Lab(self._testMethodName.replace("test_", "")[:12])
+        self.lab = self._new_lab()
         self.n_problems = self._problems()
         self.addCleanup(self._close_lab)
         self.t0 = time.monotonic()
+
+    def _new_lab(self):
+        return Lab(self._testMethodName.replace("test_", "")[:12])
+
+    def restart_lab(self):
+        """Close this test's lab, its logs printed and its sanitizer reports failing the test
+        as at the end, and give the test a new one: for a test that runs its body again."""
+        self.lab.dump_logs()
+        self.lab.close()
+        if self.lab.reports:
+            self.fail("sanitizer reports:\n" + "\n".join(self.lab.reports))
+        self.lab = self._new_lab()
 
     def _problems(self):
         """Failures and errors recorded so far in this run (unittest keeps no per-test flag

@@ -195,8 +195,8 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
     """@return {total: instructions per packet, own: of which in vswd's own code, busy: total
     without the passes that found nothing, packets,
     per_pass: packets per busy worker pass, d1_misses, ll_misses: data misses per packet or
-    None, mispredicts: mispredicted branches per packet or None}. keep: a path to copy the worker thread's callgrind dump to, for
-    callgrind_annotate. macs: vsw-loopgen spreads the frames over that many MAC pairs per
+    None, mispredicts: mispredicted branches per packet or None}. keep: a path to copy the
+    worker thread's callgrind dump to, for callgrind_annotate. macs: vsw-loopgen spreads the frames over that many MAC pairs per
     direction, which vsw learns (FDB scale) before the window opens. cache_sim: callgrind's
     cache simulator on (slower): without it, callgrind counts instructions only, no misses.
     branch_sim: its branch predictor model too, for mispredicts per packet."""
