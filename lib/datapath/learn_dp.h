@@ -2,8 +2,9 @@
 /*
  * The workers' side of MAC learning (include/vsw/learn.h): look up destinations, and note
  * sources: refresh one when known on this port, otherwise ask the control thread to learn it.
- * The vSwitch stage looks a whole burst's keys up at once (vsw_learn_lookup_bulk()); the
- * single lookups serve tests and callers with one frame. Any worker, lock-free.
+ * The vSwitch stage fetches each key's first bucket as it meets the key and looks the burst's
+ * keys up at once (vsw_learn_fetch(), vsw_learn_find_bulk()); the single lookups serve tests
+ * and callers with one frame. Any worker, lock-free.
  */
 #ifndef VSW_LEARN_DP_H
 #define VSW_LEARN_DP_H
@@ -19,7 +20,7 @@
 
 #include "vsw/learn.h"
 
-/* Keys looked up by one vsw_learn_lookup_bulk() call, at most. */
+/* Keys looked up by one bulk call, at most. */
 #define VSW_LEARN_BULK_MAX 64
 
 /*
@@ -92,24 +93,31 @@ vsw_learn_lookup(const struct vsw_learn *l, const uint8_t *mac, uint16_t vlan)
 	return vsw_learn_data_port(learn_data(l, vsw_learn_key(mac, vlan)));
 }
 
+/* First bucket of @p key, its line prefetched for a lookup to come (vsw_learn_find_bulk()). */
+static inline uint32_t
+vsw_learn_fetch(const struct vsw_learn *l, uint64_t key)
+{
+	const uint32_t b = vsw_learn_bucket1(l, key);
+
+	rte_prefetch0(&l->buckets[b]);
+	return b;
+}
+
 /*
  * Data words of @p n keys (vsw_learn_key()), at most VSW_LEARN_BULK_MAX, into @p data: 0 for
- * a key without an entry. Every first bucket is prefetched before any is read, then the second
- * buckets of the keys not found, so the misses of a large table overlap.
+ * a key without an entry. @p buckets holds each key's first bucket from vsw_learn_fetch(),
+ * called early enough that the lines have come; the keys not found there are looked up in
+ * their second buckets after all first ones, so those misses overlap too. @p buckets is
+ * scratch afterwards.
  */
 static inline void
-vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned int n,
-                      uintptr_t *data)
+vsw_learn_find_bulk(const struct vsw_learn *l, const uint64_t *keys, uint32_t *buckets,
+                    unsigned int n, uintptr_t *data)
 {
-	uint32_t buckets[VSW_LEARN_BULK_MAX];
 	uint8_t second[VSW_LEARN_BULK_MAX];
 	unsigned int n_second = 0;
 
 	RTE_ASSERT(n > 0 && n <= VSW_LEARN_BULK_MAX);
-	for (unsigned int i = 0; i < n; i++) {
-		buckets[i] = vsw_learn_bucket1(l, keys[i]);
-		rte_prefetch0(&l->buckets[buckets[i]]);
-	}
 	for (unsigned int i = 0; i < n; i++) {
 		data[i] = vsw_learn_bucket_find(l, buckets[i], keys[i]);
 		if (unlikely(data[i] == 0)) {
@@ -123,6 +131,19 @@ vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned 
 
 		data[i] = vsw_learn_bucket_find(l, buckets[i], keys[i]);
 	}
+}
+
+/* vsw_learn_find_bulk() of @p n keys not fetched before: every first bucket is prefetched first. */
+static inline void
+vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned int n,
+                      uintptr_t *data)
+{
+	uint32_t buckets[VSW_LEARN_BULK_MAX];
+
+	RTE_ASSERT(n > 0 && n <= VSW_LEARN_BULK_MAX);
+	for (unsigned int i = 0; i < n; i++)
+		buckets[i] = vsw_learn_fetch(l, keys[i]);
+	vsw_learn_find_bulk(l, keys, buckets, n, data);
 }
 
 /*

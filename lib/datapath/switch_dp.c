@@ -85,6 +85,130 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
 	return RX_KEEP;
 }
 
+/* A unicast destination's owner (VSW_PORT_NONE: unknown) as a decision for @p in_port. */
+static inline uint16_t
+unicast_decision(uint16_t out, uint16_t in_port)
+{
+	if (out == VSW_PORT_NONE)
+		return VSW_FWD_FLOOD; /* unknown unicast: flooded in its VLAN, as a bridge does */
+	return out == in_port ? VSW_FWD_DROP : out;
+}
+
+/*
+ * The destination of a frame from @p in_port to @p dst, whose key is @p key (vsw_fdb_key()):
+ * a port index, VSW_FWD_FLOOD or VSW_FWD_DROP; or VSW_PORT_NONE for a unicast MAC that is not
+ * static when there is a learned table: learn_burst() looks those up for the whole burst.
+ */
+static inline uint16_t
+decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const uint8_t *dst, uint64_t key)
+{
+	uint16_t out;
+
+	if (dst[0] & 0x01)
+		return VSW_FWD_FLOOD;
+	out = vsw_fdb_lookup_key(&cfg->fdb, key);
+	if (out == VSW_PORT_NONE && cfg->learn != NULL)
+		return VSW_PORT_NONE;
+	return unicast_decision(out, in_port);
+}
+
+/* Frames from start to the next run's start: one destination MAC, one VLAN, one decision. */
+struct fwd_run {
+	uint16_t start;
+	uint16_t out; /* decide()'s */
+	uint16_t vlan;
+};
+
+/*
+ * What a burst asks of the learned table: the sources of a learning port, once per run of
+ * equal (source, VLAN), then the destinations of the runs decide() left open (keys[n_src..]),
+ * and those runs; each key with its first bucket, fetched when the key was met.
+ */
+struct learn_ask {
+	uint16_t n_src, n_open;
+	uint64_t keys[2 * VSW_BURST_MAX];
+	uint32_t buckets[2 * VSW_BURST_MAX];
+	uint64_t open_keys[VSW_BURST_MAX];
+	uint32_t open_buckets[VSW_BURST_MAX];
+	uint16_t open_runs[VSW_BURST_MAX];
+};
+static_assert(2 * VSW_BURST_MAX <= VSW_LEARN_BULK_MAX, "a burst's keys fit one bulk lookup");
+
+/*
+ * How a burst is forwarded, planned frame by frame (plan_frame()) as each frame's header is
+ * read: by runs of frames to one MAC in one VLAN, since a burst mostly goes to one MAC, so most
+ * frames need no lookup and forward_runs() checks the destination once per run; with a learned
+ * table, what learn_burst() looks up. The FDB is fixed for the burst; a MAC the control thread
+ * learns meanwhile counts from the next burst on, as if it had been learned a moment later.
+ */
+struct burst_plan {
+	const struct vsw_learn *learn; /* NULL: no learned table */
+	bool is_learning;              /* the sources are asked for too */
+	uint16_t n_runs;
+	uint16_t prev_vlan;
+	uint64_t prev_key, prev_src; /* match no frame at first: keys have their USED bit */
+	struct learn_ask ask;
+	struct fwd_run runs[VSW_BURST_MAX];
+};
+
+static inline void
+plan_begin(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, const struct vsw_dp_port *in)
+{
+	plan->learn = cfg->learn;
+	plan->is_learning = cfg->learn != NULL && in->is_learning;
+	plan->n_runs = plan->prev_vlan = 0;
+	plan->prev_key = plan->prev_src = 0;
+	plan->ask.n_src = plan->ask.n_open = 0;
+}
+
+/*
+ * Frame @p i of the burst, its Ethernet header at @p eth, in @p vlan. Each key the learned
+ * table is asked for is hashed and its line fetched here: with more MACs than the caches hold
+ * each is a miss, and the rest of the burst's classification runs while it is served.
+ */
+static __rte_always_inline void
+plan_frame(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+           const uint8_t *eth, uint16_t vlan, uint16_t i)
+{
+	struct learn_ask *ask = &plan->ask;
+	const uint64_t key = vsw_fdb_key(eth);
+	uint16_t out;
+
+	if (plan->is_learning) {
+		const uint8_t *src = eth + RTE_ETHER_ADDR_LEN;
+		const uint64_t src_key = vsw_learn_key(src, vlan);
+
+		/* An extension may have rewritten a source since classify() checked it. */
+		if (likely(!(src[0] & 0x01)) && src_key != plan->prev_src) {
+			ask->buckets[ask->n_src] = vsw_learn_fetch(plan->learn, src_key);
+			ask->keys[ask->n_src++] = plan->prev_src = src_key;
+		}
+	}
+	if (likely(key == plan->prev_key && vlan == plan->prev_vlan))
+		return;
+	plan->prev_key = key;
+	plan->prev_vlan = vlan;
+	out = decide(cfg, in_port, eth, key);
+	if (out == VSW_PORT_NONE) { /* only with a learned table */
+		const uint64_t open_key = vsw_learn_key_of_fdb(key, vlan);
+
+		ask->open_buckets[ask->n_open] = vsw_learn_fetch(plan->learn, open_key);
+		ask->open_keys[ask->n_open] = open_key;
+		ask->open_runs[ask->n_open++] = plan->n_runs;
+	}
+	plan->runs[plan->n_runs++] = (struct fwd_run){.start = i, .out = out, .vlan = vlan};
+}
+
+/* The plan of @p n frames that ingress hooks have seen since classify(). */
+static void
+plan_burst(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+           struct rte_mbuf *const *pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++)
+		plan_frame(plan, cfg, in_port, rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+		           pkts[i]->vlan_tci, i);
+}
+
 /*
  * Drop hostile frames (runts, oversize, bad or looped sources) and frames of VLANs the port
  * does not admit, pop tags, and record each frame's VLAN in vlan_tci. With @p is_rx the frames
@@ -93,13 +217,14 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
  * each mbuf anyway. Unless @p is_copied each frame's first line is prefetched a few frames
  * ahead; frames the vhost library has just copied are in the cache already. @p is_linear
  * tells whether every frame of the burst has a single segment. With @p builtins
- * the built-in ingress hooks judge each frame kept (ext_builtin_dp.h). @return the frames
- * kept, compacted at the front of @p pkts.
+ * the built-in ingress hooks judge each frame kept (ext_builtin_dp.h). With @p plan each frame
+ * kept is planned (plan_frame()) while its header is at hand; without, no hook may change it
+ * after. @return the frames kept, compacted at the front of @p pkts.
  */
 static __rte_always_inline uint16_t
 classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *st,
          struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_copied,
-         struct vsw_builtin_rx *builtins, bool *is_linear)
+         struct vsw_builtin_rx *builtins, struct burst_plan *plan, bool *is_linear)
 {
 	const bool is_prefetched = !is_copied;
 	bool is_chained = false;
@@ -163,6 +288,8 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 				continue;
 			}
 		}
+		if (plan != NULL)
+			plan_frame(plan, cfg, in_port, data, vlan, kept);
 		pkts[kept++] = m;
 	}
 	if (is_rx) {
@@ -265,119 +392,30 @@ flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, stru
 		port_put(lc, cfg, untagged[i], m);
 }
 
-/* A unicast destination's owner (VSW_PORT_NONE: unknown) as a decision for @p in_port. */
-static inline uint16_t
-unicast_decision(uint16_t out, uint16_t in_port)
-{
-	if (out == VSW_PORT_NONE)
-		return VSW_FWD_FLOOD; /* unknown unicast: flooded in its VLAN, as a bridge does */
-	return out == in_port ? VSW_FWD_DROP : out;
-}
-
 /*
- * The destination of @p m from @p in_port, whose destination MAC is @p key (vsw_fdb_key()):
- * a port index, VSW_FWD_FLOOD or VSW_FWD_DROP; or VSW_PORT_NONE for a unicast MAC that is not
- * static when there is a learned table: learn_burst() looks those up for the whole burst.
- */
-static inline uint16_t
-decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rte_mbuf *m, uint64_t key)
-{
-	const uint8_t *dst = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t out;
-
-	if (dst[0] & 0x01)
-		return VSW_FWD_FLOOD;
-	out = vsw_fdb_lookup_key(&cfg->fdb, key);
-	if (out == VSW_PORT_NONE && cfg->learn != NULL)
-		return VSW_PORT_NONE;
-	return unicast_decision(out, in_port);
-}
-
-/* Frames from start to the next run's start: one destination MAC, one VLAN, one decision. */
-struct fwd_run {
-	uint16_t start;
-	uint16_t out; /* decide()'s */
-	uint16_t vlan;
-};
-
-/*
- * What a burst asks of the learned table, gathered by decide_runs() as it reads each frame's
- * header once: the sources of a learning port, once per run of equal (source, VLAN), then the
- * destinations of the runs decide() left open (keys[n_src..]), and those runs.
- */
-struct learn_ask {
-	uint16_t n_src, n_open;
-	uint64_t keys[2 * VSW_BURST_MAX];
-	uint64_t open_keys[VSW_BURST_MAX];
-	uint16_t open_runs[VSW_BURST_MAX];
-};
-static_assert(2 * VSW_BURST_MAX <= VSW_LEARN_BULK_MAX, "a burst's keys fit one bulk lookup");
-
-/*
- * decide() for a burst, by runs of frames to the same MAC in the same VLAN: a burst mostly
- * goes to one MAC, so most frames need no lookup, and forward_runs() checks the destination
- * once per run. The FDB is fixed for the burst; a MAC the control thread learns meanwhile
- * counts from the next burst on, as if it had been learned a moment later. With a learned
- * table (@p ask), also what learn_burst() looks up. @return the runs.
- */
-static __rte_always_inline uint16_t
-decide_runs(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct rte_mbuf *const *pkts,
-            uint16_t n, struct fwd_run *runs, struct learn_ask *ask, bool is_learning)
-{
-	/* Match no frame: every key has VSW_FDB_KEY_USED, every source key VSW_LEARN_KEY_USED. */
-	uint64_t prev_key = 0, prev_src = 0;
-	uint16_t prev_vlan = 0, n_runs = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		const struct rte_mbuf *m = pkts[i];
-		const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
-		const uint64_t key = vsw_fdb_key(eth);
-		uint16_t out;
-
-		if (ask != NULL && is_learning) {
-			const uint8_t *src = eth + RTE_ETHER_ADDR_LEN;
-			const uint64_t src_key = vsw_learn_key(src, m->vlan_tci);
-
-			/* An extension may have rewritten a source since classify() checked it. */
-			if (likely(!(src[0] & 0x01)) && src_key != prev_src)
-				ask->keys[ask->n_src++] = prev_src = src_key;
-		}
-		if (likely(key == prev_key && m->vlan_tci == prev_vlan))
-			continue;
-		prev_key = key;
-		prev_vlan = m->vlan_tci;
-		out = decide(cfg, in_port, m, key);
-		if (ask != NULL && out == VSW_PORT_NONE) {
-			ask->open_keys[ask->n_open] = vsw_learn_key_of_fdb(key, prev_vlan);
-			ask->open_runs[ask->n_open++] = n_runs;
-		}
-		runs[n_runs++] = (struct fwd_run){.start = i, .out = out, .vlan = prev_vlan};
-	}
-	return n_runs;
-}
-
-/*
- * The learned table's part of a burst, in one bulk lookup of what decide_runs() asked: refresh
- * or learn the sources, decide the open runs. Learning only asks the control thread, so no
+ * The learned table's part of a burst, in one bulk lookup of what the plan asked: refresh or
+ * learn the sources, decide the open runs. Learning only asks the control thread, so no
  * decision depends on the sources. Single lookups of the same keys cost as much each and
  * overlap no misses.
  */
 static void
 learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-            struct learn_ask *ask, struct fwd_run *runs)
+            struct burst_plan *plan)
 {
+	struct learn_ask *ask = &plan->ask;
 	uintptr_t data[2 * VSW_BURST_MAX];
 	const uint16_t n_src = ask->n_src;
 
 	if (n_src + ask->n_open == 0)
 		return;
 	memcpy(&ask->keys[n_src], ask->open_keys, sizeof(ask->keys[0]) * ask->n_open);
-	vsw_learn_lookup_bulk(cfg->learn, ask->keys, n_src + ask->n_open, data);
+	memcpy(&ask->buckets[n_src], ask->open_buckets, sizeof(ask->buckets[0]) * ask->n_open);
+	vsw_learn_find_bulk(cfg->learn, ask->keys, ask->buckets, n_src + ask->n_open, data);
 	for (uint16_t i = 0; i < n_src; i++)
 		vsw_learn_note_found(cfg->learn, ask->keys[i], data[i], in_port, lc->now_s,
 		                     &lc->wstats.learn_requests_dropped);
 	for (uint16_t i = 0; i < ask->n_open; i++)
-		runs[ask->open_runs[i]].out =
+		plan->runs[ask->open_runs[i]].out =
 		        unicast_decision(vsw_learn_data_port(data[n_src + i]), in_port);
 }
 
@@ -423,8 +461,8 @@ is_plain_dest(const struct vsw_dp_cfg *cfg, uint16_t out, uint16_t vlan)
 }
 
 /*
- * forward() for a burst's runs (decide_runs()). Adjacent runs with one decision in one VLAN
- * are taken as one: decide_runs() starts a run at every new destination MAC, but what happens
+ * forward() for a burst's runs (struct burst_plan). Adjacent runs with one decision in one VLAN
+ * are taken as one: the plan starts a run at every new destination MAC, but what happens
  * to a run depends only on where it goes and in which VLAN, so frames to many hosts behind
  * one port reach its tx buffer in one copy, as frames to one host do. A run to a plain
  * destination goes there after the checks forward() makes per frame made once; any other run
@@ -555,36 +593,32 @@ switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_po
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
 	const bool is_builtin_inline =
 	        cfg->n_hooks == cfg->n_fused_hooks && vsw_builtin_rx_applies(cfg, p);
-	struct fwd_run runs[VSW_BURST_MAX];
+	struct burst_plan plan;
 	struct vsw_builtin_rx builtins;
 	bool is_linear;
-	uint16_t n_runs;
 
+	plan_begin(&plan, cfg, p);
 	if (is_builtin_inline) {
 		vsw_builtin_rx_begin(&builtins, p);
 		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied,
-		             &builtins, &is_linear);
+		             &builtins, &plan, &is_linear);
 		vsw_builtin_rx_end(&builtins, lc, in_port);
+	} else if (cfg->n_hooks == 0) {
+		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied, NULL,
+		             &plan, &is_linear);
 	} else {
 		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied, NULL,
-		             &is_linear);
-		if (cfg->n_hooks != 0)
-			n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
+		             NULL, &is_linear);
+		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
+		plan_burst(&plan, cfg, in_port, pkts, n);
 	}
-	if (cfg->learn != NULL) {
-		struct learn_ask ask;
-
-		ask.n_src = ask.n_open = 0;
-		n_runs = decide_runs(cfg, in_port, pkts, n, runs, &ask, p->is_learning);
-		learn_burst(lc, cfg, in_port, &ask, runs);
-	} else {
-		n_runs = decide_runs(cfg, in_port, pkts, n, runs, NULL, false);
-	}
+	if (plan.learn != NULL)
+		learn_burst(lc, cfg, in_port, &plan);
 	/*
 	 * Fresh from the vhost library (the switch's pool, direct, unshared), one segment each,
 	 * and seen by no hook that could have changed that: plain (txbuf_dp.h).
 	 */
-	forward_runs(lc, cfg, in_port, pkts, n, runs, n_runs,
+	forward_runs(lc, cfg, in_port, pkts, n, plan.runs, plan.n_runs,
 	             is_rx && is_copied && is_linear && (cfg->n_hooks == 0 || is_builtin_inline));
 }
 
