@@ -150,6 +150,27 @@ def wait_learned(n):
     return check
 
 
+def fdb_stage(res, rounds=30):
+    """The vSwitch stage alone over FDB_CASES (tests/tools/vsw-stagebench): TSC cycles per
+    frame with the cases alternating every few milliseconds, which the host's slow phases
+    cannot tilt as they tilt 10 s trials."""
+    import json
+    cmd = [procs.STAGEBENCH, "-l", "1", "--in-memory", "-m", "512", "--no-pci",
+           "--file-prefix", procs.prefix("s"), "--log-level", "*:error", "--",
+           "--pairs", ",".join(str(v) for _, v in FDB_CASES), "--rounds", str(rounds)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        print("fdb stage: vsw-stagebench failed: %s" % p.stderr.strip(), flush=True)
+        return
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    res["fdb_stage"] = {label: c for (label, _), c in zip(FDB_CASES, out["cases"])}
+    res["fdb_stage"][FDB_CASES[0][0]]["rounds"] = out["rounds"]
+    for label, c in res["fdb_stage"].items():
+        print("fdb stage %-9s %6.1f cycles/frame (median of %d rounds, best %.1f), %.2fx %s" % (
+            label, c["cycles_median"], out["rounds"], c["cycles_min"], c["ratio_median"],
+            FDB_CASES[0][0]), flush=True)
+
+
 def scale(a, res, key, cases, make):
     if a.trials == 0:  # --trials 0: callgrind only
         return
@@ -229,6 +250,7 @@ def main():
         scale(a, res, "fdb", FDB_CASES, lambda pairs: (
             lambda d: procs.Vsw(d, learning=True), trial.gen_loop(60, pairs),
             wait_learned(2 * pairs)))
+        fdb_stage(res)
         report.write(dict(res), a.out)  # the trials are kept whatever callgrind does
         if not a.no_callgrind:
             # Callgrind simulates caches and branches only when asked, and misses are what

@@ -22,6 +22,7 @@ BUILD = os.environ.get("VSW_BUILD", os.path.join(ROOT, "build"))
 VSWD = os.environ.get("VSWD", os.path.join(BUILD, "src", "vswd", "vswd"))
 VSWCTL = os.environ.get("VSWCTL", os.path.join(BUILD, "src", "vswctl", "vswctl"))
 LOOPGEN = os.environ.get("VSW_LOOPGEN", os.path.join(BUILD, "tests", "tools", "vsw-loopgen"))
+STAGEBENCH = os.path.join(BUILD, "tests", "tools", "vsw-stagebench")
 TESTPMD = shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd"
 MAC0, MAC1 = "02:00:00:00:00:01", "02:00:00:00:00:02"
 OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"

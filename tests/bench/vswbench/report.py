@@ -133,7 +133,7 @@ def clean_pairs_line(block):
             "; ".join(parts) + ".", ""]
 
 
-SECTIONS = ("v2v", "fdb", "ports", "ipp", "p2v", "fdb_ipp", "ports_ipp")
+SECTIONS = ("v2v", "fdb", "ports", "ipp", "p2v", "fdb_ipp", "ports_ipp", "fdb_stage")
 SIZED = ("v2v", "p2v")  # sections with a block per frame size
 
 SCALE_TITLES = {
@@ -229,6 +229,8 @@ def scale_markdown(res, key):
                 "%.2f (%.2f-%.2f)" % r if r[0] else "-", _pct(s["cycles"], b["cycles"]),
                 s["noisy"], s["n"]))
         out.append("")
+    if key == "fdb":
+        out += stage_markdown(res, base)
     if cg:
         cb = cg.get(base) or {}
         r = (res.get("runs") or {}).get(key + "_ipp") or run_info(res)
@@ -265,6 +267,37 @@ def scale_markdown(res, key):
         out.append("")
     out += scale_verdict(res, key, base)
     return out
+
+
+def stage_markdown(res, base):
+    """The FDB cases on the vSwitch stage alone (vsw-stagebench), and what each adds to the
+    loop's cycles per packet at the base case."""
+    st = res.get("fdb_stage")
+    if not st:
+        return []
+    b = st[base]
+    loop = summary(res["fdb"][base])["cycles"] if res.get("fdb", {}).get(base) else None
+    r = (res.get("runs") or {}).get("fdb_stage") or run_info(res)
+    out = ["*Stage run of %s, vsw %s.*" % (r["date"], r["vsw"]), "",
+           "The stage alone (tests/tools/vsw-stagebench: classification, learning, decision "
+           "and tx buffering of the same frames, on two learning trunk ports over ring "
+           "ethdevs, no vhost copy, every case's MACs learned in one table): TSC cycles per "
+           "frame, the cases alternating in blocks of a few milliseconds, median of %d "
+           "rounds. The host's slow phases, which move the loop's cycles by 2x between "
+           "trials, hit each round's cases alike, so its ratio is the steady one. "
+           "*Adds to the loop* = the cycles a case adds per frame over %s, against the "
+           "loop's median busy cycles/packet at %s above%s." % (
+               b.get("rounds", 30), base, base,
+               " (%.0f)" % loop if loop else " (not measured in this run)"), "",
+           "| case | cycles/frame (median, best) | vs %s (median of per-round ratios) | "
+           "adds to the loop |" % base, "|---|---|---|---|"]
+    for name, c in st.items():
+        added = c["cycles_median"] - b["cycles_median"]
+        out.append("| %s | %.1f, %.1f | %.2f | %s |" % (
+            name, c["cycles_median"], c["cycles_min"], c["ratio_median"],
+            "%+.1f cycles = **%+.1f %%**" % (added, 100 * added / loop) if loop and name != base
+            else "-"))
+    return out + [""]
 
 
 def scale_verdict(res, key, base):
