@@ -103,6 +103,16 @@ vsw_learn_fetch(const struct vsw_learn *l, uint64_t key)
 	return b;
 }
 
+/* Second bucket of @p key, prefetched: its first did not hold it. */
+static inline uint32_t
+vsw_learn_fetch2(const struct vsw_learn *l, uint64_t key)
+{
+	const uint32_t b = vsw_learn_bucket2(l, key);
+
+	rte_prefetch0(&l->buckets[b]);
+	return b;
+}
+
 /*
  * Data words of @p n keys (vsw_learn_key()), at most VSW_LEARN_BULK_MAX, into @p data: 0 for
  * a key without an entry. @p buckets holds each key's first bucket from vsw_learn_fetch(),
@@ -121,8 +131,7 @@ vsw_learn_find_bulk(const struct vsw_learn *l, const uint64_t *keys, uint32_t *b
 	for (unsigned int i = 0; i < n; i++) {
 		data[i] = vsw_learn_bucket_find(l, buckets[i], keys[i]);
 		if (unlikely(data[i] == 0)) {
-			buckets[i] = vsw_learn_bucket2(l, keys[i]);
-			rte_prefetch0(&l->buckets[buckets[i]]);
+			buckets[i] = vsw_learn_fetch2(l, keys[i]);
 			second[n_second++] = (uint8_t)i;
 		}
 	}

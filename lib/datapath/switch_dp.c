@@ -47,10 +47,11 @@ struct rx_port {
  * @p is_tpid: the frame's EtherType is 802.1Q (read once by the caller, which needs it too).
  * @p passed_src: the last source that passed the loop check in this burst (0: none yet), so
  * that a run of frames from one station probes the FDB once, as it is looked up for learning.
+ * On a learning port, @p src_key gets a kept frame's source as vsw_fdb_key() gives it.
  */
 static inline enum rx_drop
 rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *in,
-         const struct rte_mbuf *m, bool is_tpid, uint64_t *passed_src)
+         const struct rte_mbuf *m, bool is_tpid, uint64_t *passed_src, uint64_t *src_key)
 {
 	const uint8_t *src = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN);
 	const uint16_t data_len = rte_pktmbuf_data_len(m);
@@ -73,14 +74,14 @@ rx_check(const struct vsw_dp_cfg *cfg, uint16_t in_port, const struct rx_port *i
 	 * ports, where the spoof guard decides.
 	 */
 	if (in->is_learning) {
-		const uint64_t src_key = vsw_fdb_key(src);
-
-		if (src_key == *passed_src)
+		/* vsw_fdb_key(), from the halves at hand */
+		*src_key = ((uint64_t)src_hi << 32 | src_lo) | VSW_FDB_KEY_USED;
+		if (*src_key == *passed_src)
 			return RX_KEEP;
-		owner = vsw_fdb_lookup_key(&cfg->fdb, src_key);
+		owner = vsw_fdb_lookup_key(&cfg->fdb, *src_key);
 		if (unlikely(owner != VSW_PORT_NONE && owner != in_port))
 			return RX_LOOP;
-		*passed_src = src_key;
+		*passed_src = *src_key;
 	}
 	return RX_KEEP;
 }
@@ -162,26 +163,25 @@ plan_begin(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, const struct v
 }
 
 /*
- * Frame @p i of the burst, its Ethernet header at @p eth, in @p vlan. Each key the learned
+ * Frame @p i of the burst, its Ethernet header at @p eth, in @p vlan, from @p src_key
+ * (vsw_fdb_key(); 0: no source to learn). Each key the learned
  * table is asked for is hashed and its line fetched here: with more MACs than the caches hold
  * each is a miss, and the rest of the burst's classification runs while it is served.
  */
 static __rte_always_inline void
 plan_frame(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-           const uint8_t *eth, uint16_t vlan, uint16_t i)
+           const uint8_t *eth, uint64_t src_key, uint16_t vlan, uint16_t i)
 {
 	struct learn_ask *ask = &plan->ask;
 	const uint64_t key = vsw_fdb_key(eth);
 	uint16_t out;
 
-	if (plan->is_learning) {
-		const uint8_t *src = eth + RTE_ETHER_ADDR_LEN;
-		const uint64_t src_key = vsw_learn_key(src, vlan);
+	if (plan->is_learning && likely(src_key != 0)) {
+		const uint64_t learn_key = vsw_learn_key_of_fdb(src_key, vlan);
 
-		/* An extension may have rewritten a source since classify() checked it. */
-		if (likely(!(src[0] & 0x01)) && src_key != plan->prev_src) {
-			ask->buckets[ask->n_src] = vsw_learn_fetch(plan->learn, src_key);
-			ask->keys[ask->n_src++] = plan->prev_src = src_key;
+		if (learn_key != plan->prev_src) {
+			ask->buckets[ask->n_src] = vsw_learn_fetch(plan->learn, learn_key);
+			ask->keys[ask->n_src++] = plan->prev_src = learn_key;
 		}
 	}
 	if (likely(key == plan->prev_key && vlan == plan->prev_vlan))
@@ -204,9 +204,14 @@ static void
 plan_burst(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_port,
            struct rte_mbuf *const *pkts, uint16_t n)
 {
-	for (uint16_t i = 0; i < n; i++)
-		plan_frame(plan, cfg, in_port, rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *eth = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+		const uint8_t *src = eth + RTE_ETHER_ADDR_LEN;
+
+		/* An extension may have rewritten a source since classify() checked it. */
+		plan_frame(plan, cfg, in_port, eth, src[0] & 0x01 ? 0 : vsw_fdb_key(src),
 		           pkts[i]->vlan_tci, i);
+	}
 }
 
 /*
@@ -236,7 +241,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 	const struct vsw_vlan_cfg *vlan_cfg = &p->vlan;
 	const uint16_t untagged_vlan = vsw_vlan_ingress(vlan_cfg, false, 0);
 	uint64_t drops[RX_N_DROPS] = {0}, vlan_drops = 0, spoof_drops = 0, rx_bytes = 0;
-	uint64_t passed_src = 0; /* vsw_fdb_key() never gives 0 */
+	uint64_t passed_src = 0, src_key = 0; /* vsw_fdb_key() never gives 0 */
 	uint16_t kept = 0;
 
 	for (uint16_t i = 0; is_prefetched && i < n && i < PREFETCH_AHEAD; i++)
@@ -257,7 +262,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 			m->port = eth_port_id;
 			rx_bytes += rte_pktmbuf_pkt_len(m);
 		}
-		why = rx_check(cfg, in_port, &in, m, is_tpid, &passed_src);
+		why = rx_check(cfg, in_port, &in, m, is_tpid, &passed_src, &src_key);
 		if (unlikely(why != RX_KEEP)) {
 			drops[why]++;
 			rte_pktmbuf_free(m);
@@ -289,7 +294,7 @@ classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *
 			}
 		}
 		if (plan != NULL)
-			plan_frame(plan, cfg, in_port, data, vlan, kept);
+			plan_frame(plan, cfg, in_port, data, src_key, vlan, kept);
 		pkts[kept++] = m;
 	}
 	if (is_rx) {
@@ -393,30 +398,62 @@ flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, stru
 }
 
 /*
- * The learned table's part of a burst, in one bulk lookup of what the plan asked: refresh or
- * learn the sources, decide the open runs. Learning only asks the control thread, so no
- * decision depends on the sources. Single lookups of the same keys cost as much each and
- * overlap no misses.
+ * The learned table's part of a burst, in one pass over what the plan asked, whose first
+ * buckets were fetched as it was made: refresh or learn the sources, decide the open runs.
+ * The keys not in their first bucket are looked up in their second after all first ones, so
+ * those misses overlap too. Learning only asks the control thread, so no decision depends on
+ * the sources.
  */
 static void
 learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
             struct burst_plan *plan)
 {
 	struct learn_ask *ask = &plan->ask;
-	uintptr_t data[2 * VSW_BURST_MAX];
-	const uint16_t n_src = ask->n_src;
+	struct vsw_learn *l = cfg->learn;
+	uint8_t second_src[VSW_BURST_MAX], second_open[VSW_BURST_MAX];
+	uint16_t n_second_src = 0, n_second_open = 0;
 
-	if (n_src + ask->n_open == 0)
+	for (uint16_t i = 0; i < ask->n_src; i++) {
+		const uintptr_t data = vsw_learn_bucket_find(l, ask->buckets[i], ask->keys[i]);
+
+		if (likely(data != 0))
+			vsw_learn_note_found(l, ask->keys[i], data, in_port, lc->now_s,
+			                     &lc->wstats.learn_requests_dropped);
+		else
+			second_src[n_second_src++] = (uint8_t)i;
+	}
+	for (uint16_t i = 0; i < ask->n_open; i++) {
+		const uintptr_t data =
+		        vsw_learn_bucket_find(l, ask->open_buckets[i], ask->open_keys[i]);
+
+		if (likely(data != 0))
+			plan->runs[ask->open_runs[i]].out =
+			        unicast_decision(vsw_learn_data_port(data), in_port);
+		else
+			second_open[n_second_open++] = (uint8_t)i;
+	}
+	if (likely(n_second_src + n_second_open == 0))
 		return;
-	memcpy(&ask->keys[n_src], ask->open_keys, sizeof(ask->keys[0]) * ask->n_open);
-	memcpy(&ask->buckets[n_src], ask->open_buckets, sizeof(ask->buckets[0]) * ask->n_open);
-	vsw_learn_find_bulk(cfg->learn, ask->keys, ask->buckets, n_src + ask->n_open, data);
-	for (uint16_t i = 0; i < n_src; i++)
-		vsw_learn_note_found(cfg->learn, ask->keys[i], data[i], in_port, lc->now_s,
-		                     &lc->wstats.learn_requests_dropped);
-	for (uint16_t i = 0; i < ask->n_open; i++)
+	for (uint16_t j = 0; j < n_second_src; j++)
+		ask->buckets[second_src[j]] = vsw_learn_fetch2(l, ask->keys[second_src[j]]);
+	for (uint16_t j = 0; j < n_second_open; j++)
+		ask->open_buckets[second_open[j]] =
+		        vsw_learn_fetch2(l, ask->open_keys[second_open[j]]);
+	for (uint16_t j = 0; j < n_second_src; j++) {
+		const uint16_t i = second_src[j];
+
+		vsw_learn_note_found(l, ask->keys[i],
+		                     vsw_learn_bucket_find(l, ask->buckets[i], ask->keys[i]),
+		                     in_port, lc->now_s, &lc->wstats.learn_requests_dropped);
+	}
+	for (uint16_t j = 0; j < n_second_open; j++) {
+		const uint16_t i = second_open[j];
+
 		plan->runs[ask->open_runs[i]].out =
-		        unicast_decision(vsw_learn_data_port(data[n_src + i]), in_port);
+		        unicast_decision(vsw_learn_data_port(vsw_learn_bucket_find(
+		                                 l, ask->open_buckets[i], ask->open_keys[i])),
+		                         in_port);
+	}
 }
 
 static void

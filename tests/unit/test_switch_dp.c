@@ -780,6 +780,65 @@ test_learning_full_burst_of_distinct_macs(void **state)
 }
 
 /*
+ * Keys that live in their second bucket, through the stage: twelve MACs that share a first
+ * bucket, six learned behind TRUNK and six behind ACCESS10B, so that eight have to live in
+ * their second (an entry goes there only when its first is full). A burst on TRUNK from each
+ * of the first six to each of the others: every frame goes to ACCESS10B, every source is
+ * refreshed where it was found, and nothing is asked of the control thread.
+ */
+static void
+test_learning_second_buckets(void **state)
+{
+	enum { N_SHARED = 12, N_PAIRS = N_SHARED / 2 };
+	uint8_t macs[N_SHARED][6];
+	struct rte_mbuf *pkts[N_PAIRS];
+	unsigned int n = 0, in_second = 0;
+	uint32_t first = 0;
+
+	(void)state;
+	cfg->learn = vsw_learn_create(64, 300, NULL);
+	assert_non_null(cfg->learn);
+	cfg->ports[TRUNK].is_learning = true;
+	lc->now_s = vsw_learn_now_s(cfg->learn);
+	for (unsigned int k = 0; k < 4096 && n < N_SHARED; k++) {
+		const uint8_t mac_k[6] = {0x02, 0, 0, 0xcd, (uint8_t)(k >> 8), (uint8_t)k};
+		const uint32_t b = vsw_learn_bucket1(cfg->learn, vsw_learn_key(mac_k, 10));
+
+		if (n == 0)
+			first = b;
+		if (b == first)
+			memcpy(macs[n++], mac_k, sizeof(mac_k));
+	}
+	assert_int_equal(n, N_SHARED);
+	for (unsigned int i = 0; i < N_SHARED; i++)
+		vsw_learn_note_source(cfg->learn, macs[i], 10, i < N_PAIRS ? TRUNK : ACCESS10B,
+		                      lc->now_s, &lc->wstats.learn_requests_dropped);
+	assert_int_equal(drain(), N_SHARED);
+	for (unsigned int i = 0; i < N_SHARED; i++) {
+		const uintptr_t data = learn_data(cfg->learn, vsw_learn_key(macs[i], 10));
+
+		assert_int_not_equal(data, 0);
+		in_second += vsw_learn_data_slot(data) / VSW_LEARN_BUCKET_SLOTS != first;
+		/* Backdated: the burst must refresh the sources. */
+		*vsw_learn_seen_word(cfg->learn, vsw_learn_data_slot(data)) = lc->now_s - 100;
+	}
+	assert_int_equal(in_second, N_SHARED - VSW_LEARN_BUCKET_SLOTS);
+	for (unsigned int i = 0; i < N_PAIRS; i++)
+		pkts[i] = marked(macs[N_PAIRS + i], macs[i], 10, (uint8_t)i);
+	receive_burst(TRUNK, pkts, N_PAIRS);
+	expect_markers(ACCESS10B, -1, "012345");
+	assert_int_equal(drain(), 0);
+	for (unsigned int i = 0; i < N_SHARED; i++) {
+		const uintptr_t data = learn_data(cfg->learn, vsw_learn_key(macs[i], 10));
+
+		assert_int_equal(*vsw_learn_seen_word(cfg->learn, vsw_learn_data_slot(data)),
+		                 i < N_PAIRS ? lc->now_s : lc->now_s - 100);
+	}
+	vsw_learn_free(cfg->learn);
+	cfg->learn = NULL;
+}
+
+/*
  * Frames to different hosts behind one port share a run once their decisions are known, but
  * only within one VLAN: host 4's entry points at ACCESS10B in VLAN 20, where ACCESS10B is not,
  * so that frame floods in VLAN 20 while its neighbours go to ACCESS10B.
@@ -1119,6 +1178,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_learning_full_burst_of_distinct_macs, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_learning_runs_merge_per_vlan, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_learning_second_buckets, setup, teardown),
 	};
 	char name[RTE_RING_NAMESIZE];
 	int rc;
