@@ -2,9 +2,10 @@
 /*
  * The workers' side of MAC learning (include/vsw/learn.h): look up destinations, and note
  * sources: refresh one when known on this port, otherwise ask the control thread to learn it.
- * The vSwitch stage fetches each key's first bucket as it meets the key and looks the burst's
- * keys up at once (vsw_learn_fetch(), vsw_learn_find_bulk()); the single lookups serve tests
- * and callers with one frame. Any worker, lock-free.
+ * The vSwitch stage fetches each key's first bucket as it meets the key (vsw_learn_fetch())
+ * and reads them all after (vsw_learn_bucket_find()); vsw_learn_lookup_bulk() does both for a
+ * set of keys, and the single lookups serve tests and callers with one frame. Any worker,
+ * lock-free.
  */
 #ifndef VSW_LEARN_DP_H
 #define VSW_LEARN_DP_H
@@ -93,7 +94,7 @@ vsw_learn_lookup(const struct vsw_learn *l, const uint8_t *mac, uint16_t vlan)
 	return vsw_learn_data_port(learn_data(l, vsw_learn_key(mac, vlan)));
 }
 
-/* First bucket of @p key, its line prefetched for a lookup to come (vsw_learn_find_bulk()). */
+/* First bucket of @p key, its line prefetched for a lookup to come (vsw_learn_bucket_find()). */
 static inline uint32_t
 vsw_learn_fetch(const struct vsw_learn *l, uint64_t key)
 {
@@ -115,19 +116,21 @@ vsw_learn_fetch2(const struct vsw_learn *l, uint64_t key)
 
 /*
  * Data words of @p n keys (vsw_learn_key()), at most VSW_LEARN_BULK_MAX, into @p data: 0 for
- * a key without an entry. @p buckets holds each key's first bucket from vsw_learn_fetch(),
- * called early enough that the lines have come; the keys not found there are looked up in
- * their second buckets after all first ones, so those misses overlap too. @p buckets is
- * scratch afterwards.
+ * a key without an entry. Every first bucket is fetched before any is read, then the second
+ * buckets of the keys not found, so the misses of a large table overlap. The stage does the
+ * same in steps of its own (switch_dp.c: learn_burst()), fetching as it classifies.
  */
 static inline void
-vsw_learn_find_bulk(const struct vsw_learn *l, const uint64_t *keys, uint32_t *buckets,
-                    unsigned int n, uintptr_t *data)
+vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned int n,
+                      uintptr_t *data)
 {
+	uint32_t buckets[VSW_LEARN_BULK_MAX];
 	uint8_t second[VSW_LEARN_BULK_MAX];
 	unsigned int n_second = 0;
 
 	RTE_ASSERT(n > 0 && n <= VSW_LEARN_BULK_MAX);
+	for (unsigned int i = 0; i < n; i++)
+		buckets[i] = vsw_learn_fetch(l, keys[i]);
 	for (unsigned int i = 0; i < n; i++) {
 		data[i] = vsw_learn_bucket_find(l, buckets[i], keys[i]);
 		if (unlikely(data[i] == 0)) {
@@ -140,19 +143,6 @@ vsw_learn_find_bulk(const struct vsw_learn *l, const uint64_t *keys, uint32_t *b
 
 		data[i] = vsw_learn_bucket_find(l, buckets[i], keys[i]);
 	}
-}
-
-/* vsw_learn_find_bulk() of @p n keys not fetched before: every first bucket is prefetched first. */
-static inline void
-vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned int n,
-                      uintptr_t *data)
-{
-	uint32_t buckets[VSW_LEARN_BULK_MAX];
-
-	RTE_ASSERT(n > 0 && n <= VSW_LEARN_BULK_MAX);
-	for (unsigned int i = 0; i < n; i++)
-		buckets[i] = vsw_learn_fetch(l, keys[i]);
-	vsw_learn_find_bulk(l, keys, buckets, n, data);
 }
 
 /*
