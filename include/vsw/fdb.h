@@ -38,6 +38,11 @@ static_assert(VSW_FWD_DROP > VSW_PORTS_MAX, "decision codes must not collide wit
 /** MAC to port index. Writer: the control thread, before publication. Readers: workers. */
 struct vsw_fdb {
 	uint32_t n_entries;
+	/**
+	 * Bit vsw_fdb_filter_bit() of every key held. A switch that learns looks up thousands of
+	 * MACs that are not here for every few that are: a clear bit turns one away in a test.
+	 */
+	uint64_t filter;
 	uint64_t keys[VSW_FDB_SLOTS];  /**< 48-bit MAC | VSW_FDB_KEY_USED, or 0 */
 	uint16_t ports[VSW_FDB_SLOTS]; /**< port index of the same slot */
 };
@@ -73,12 +78,22 @@ vsw_fdb_slot(uint64_t key)
 	return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & (VSW_FDB_SLOTS - 1);
 }
 
+/* The filter bit of @p key: six bits of the MAC's last byte, the one that varies most. */
+static inline uint64_t
+vsw_fdb_filter_bit(uint64_t key)
+{
+	return UINT64_C(1) << (key >> 40 & 63);
+}
+
 /** Port index of @p key (vsw_fdb_key()), or VSW_PORT_NONE. Any thread, lock-free. */
 static inline uint16_t
 vsw_fdb_lookup_key(const struct vsw_fdb *fdb, uint64_t key)
 {
-	uint32_t slot = vsw_fdb_slot(key);
+	uint32_t slot;
 
+	if (!(fdb->filter & vsw_fdb_filter_bit(key)))
+		return VSW_PORT_NONE;
+	slot = vsw_fdb_slot(key);
 	/* Bounded: the table is never more than half full, so an empty slot ends every probe. */
 	for (uint32_t i = 0; i < VSW_FDB_SLOTS; i++) {
 		if (fdb->keys[slot] == key)

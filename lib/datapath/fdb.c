@@ -31,6 +31,7 @@ vsw_fdb_add(struct vsw_fdb *fdb, const uint8_t mac[6], uint16_t port)
 	}
 	fdb->keys[slot] = key;
 	fdb->ports[slot] = port;
+	fdb->filter |= vsw_fdb_filter_bit(key);
 	fdb->n_entries++;
 	return 0;
 }

@@ -105,6 +105,29 @@ test_full_table(void **state)
 	}
 }
 
+/*
+ * The filter only turns keys away: MACs that share an entry's filter bit but not its MAC, and
+ * MACs whose bit no entry has, are both unknown; the entries stay found.
+ */
+static void
+test_filter_turns_away_only_unknown_macs(void **state)
+{
+	uint8_t mac[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x01};
+
+	(void)state;
+	mac[5] = 0x41; /* mac_vm1's bit, another MAC */
+	assert_int_equal(vsw_fdb_lookup(&fdb, mac), VSW_PORT_NONE);
+	mac[5] = 0x01;
+	mac[4] = 0x01; /* mac_vm1's last byte, another MAC */
+	assert_int_equal(vsw_fdb_lookup(&fdb, mac), VSW_PORT_NONE);
+	mac[4] = 0x00;
+	mac[5] = 0x03; /* no entry's bit */
+	assert_int_equal(vsw_fdb_lookup(&fdb, mac), VSW_PORT_NONE);
+	assert_int_equal(fdb.filter, UINT64_C(1) << 1 | UINT64_C(1) << 2);
+	assert_int_equal(vsw_fdb_lookup(&fdb, mac_vm1), VM1);
+	assert_int_equal(vsw_fdb_lookup(&fdb, mac_vm2), VM2);
+}
+
 int
 main(void)
 {
@@ -115,6 +138,7 @@ main(void)
 	        cmocka_unit_test_setup(test_broadcast_and_multicast_flood, setup_two_vms),
 	        cmocka_unit_test_setup(test_add_refuses_bad_entries, setup_two_vms),
 	        cmocka_unit_test(test_full_table),
+	        cmocka_unit_test_setup(test_filter_turns_away_only_unknown_macs, setup_two_vms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
