@@ -12,7 +12,7 @@ within each trial: vsw (full L2 path: VLAN, spoof guard, FDB lookup, built-in ex
 OVS-DPDK with the NORMAL action, OVS-DPDK with port-to-port flows, testpmd io between two
 net_vhost ports. Then FDB scale (2, 1K, 64K learned MACs, traffic spread over them by
 vsw-loopgen), port scale (62 connected idle vhost-user ports beside the 2 busy ones), each with Mpps trials and callgrind's instructions per packet (FDB:
-also simulated cache misses), and vsw's instructions per packet in the V2V loop (callgrind). `--only p2v` (not in the default run): the P2V loop, VM -> vsw -> uplink on a
+also simulated cache misses, and the FDB cases on the stage alone, tests/tools/vsw-stagebench), and vsw's instructions per packet in the V2V loop (callgrind). `--only p2v` (not in the default run): the P2V loop, VM -> vsw -> uplink on a
 veth -> the generator's af_xdp port in a netns -> back, vsw's uplink on AF_XDP (`netdev:`)
 against af_packet (`device:`), alternating (vswbench/p2v.py). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
 forwarding thread waited for a CPU, or whose generator needed more than 1.3x its fewest
