@@ -122,18 +122,17 @@ struct fwd_run {
 
 /*
  * What a burst asks of the learned table: the sources of a learning port, once per run of
- * equal (source, VLAN), then the destinations of the runs decide() left open (keys[n_src..]),
- * and those runs; each key with its first bucket, fetched when the key was met.
+ * equal (source, VLAN), and the destinations of the runs decide() left open, with those runs;
+ * each key with its first bucket, fetched when the key was met.
  */
 struct learn_ask {
 	uint16_t n_src, n_open;
-	uint64_t keys[2 * VSW_BURST_MAX];
-	uint32_t buckets[2 * VSW_BURST_MAX];
+	uint64_t keys[VSW_BURST_MAX];
+	uint32_t buckets[VSW_BURST_MAX];
 	uint64_t open_keys[VSW_BURST_MAX];
 	uint32_t open_buckets[VSW_BURST_MAX];
 	uint16_t open_runs[VSW_BURST_MAX];
 };
-static_assert(2 * VSW_BURST_MAX <= VSW_LEARN_BULK_MAX, "a burst's keys fit one bulk lookup");
 
 /*
  * How a burst is forwarded, planned frame by frame (plan_frame()) as each frame's header is
@@ -164,9 +163,9 @@ plan_begin(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, const struct v
 
 /*
  * Frame @p i of the burst, its Ethernet header at @p eth, in @p vlan, from @p src_key
- * (vsw_fdb_key(); 0: no source to learn). Each key the learned
- * table is asked for is hashed and its line fetched here: with more MACs than the caches hold
- * each is a miss, and the rest of the burst's classification runs while it is served.
+ * (vsw_fdb_key(); 0: no source to learn). Each key the learned table is asked for is hashed
+ * and its line fetched here: with more MACs than the caches hold each is a miss, and the rest
+ * of the burst's classification runs while it is served.
  */
 static __rte_always_inline void
 plan_frame(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_port,
