@@ -123,7 +123,8 @@ struct fwd_run {
 /*
  * What a burst asks of the learned table: the sources of a learning port, once per run of
  * equal (source, VLAN), and the destinations of the runs decide() left open, with those runs;
- * each key with its first bucket, fetched when the key was met.
+ * each key with its first bucket, fetched when the key was met (learn_burst() puts the second
+ * there for a key the first did not hold).
  */
 struct learn_ask {
 	uint16_t n_src, n_open;
@@ -133,6 +134,7 @@ struct learn_ask {
 	uint32_t open_buckets[VSW_BURST_MAX];
 	uint16_t open_runs[VSW_BURST_MAX];
 };
+static_assert(VSW_BURST_MAX <= UINT8_MAX + 1, "learn_burst() indexes a burst's keys by uint8_t");
 
 /*
  * How a burst is forwarded, planned frame by frame (plan_frame()) as each frame's header is
@@ -221,9 +223,9 @@ plan_burst(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_po
  * each mbuf anyway. Unless @p is_copied each frame's first line is prefetched a few frames
  * ahead; frames the vhost library has just copied are in the cache already. @p is_linear
  * tells whether every frame of the burst has a single segment. With @p builtins
- * the built-in ingress hooks judge each frame kept (ext_builtin_dp.h). With @p plan each frame
- * kept is planned (plan_frame()) while its header is at hand; without, no hook may change it
- * after. @return the frames kept, compacted at the front of @p pkts.
+ * the built-in ingress hooks judge each frame kept (ext_builtin_dp.h). @p plan is given only
+ * when no hook runs after classification: each frame kept is planned (plan_frame()) while its
+ * header is at hand. @return the frames kept, compacted at the front of @p pkts.
  */
 static __rte_always_inline uint16_t
 classify(const struct vsw_dp_cfg *cfg, uint16_t in_port, struct vsw_port_stats *st,

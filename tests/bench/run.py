@@ -250,7 +250,8 @@ def main():
         scale(a, res, "fdb", FDB_CASES, lambda pairs: (
             lambda d: procs.Vsw(d, learning=True), trial.gen_loop(60, pairs),
             wait_learned(2 * pairs)))
-        fdb_stage(res)
+        if a.trials != 0:  # --trials 0: callgrind only
+            fdb_stage(res)
         report.write(dict(res), a.out)  # the trials are kept whatever callgrind does
         if not a.no_callgrind:
             # Callgrind simulates caches and branches only when asked, and misses are what

@@ -838,6 +838,48 @@ test_learning_second_buckets(void **state)
 	cfg->learn = NULL;
 }
 
+/* An extension that readdresses every frame: to host 1, from host 6. */
+static void
+hook_readdress(void *ctx, struct vsw_ext_dp_args *a)
+{
+	(void)ctx;
+	for (uint16_t i = 0; i < a->n; i++) {
+		uint8_t *p = rte_pktmbuf_mtod(a->pkts[i], uint8_t *);
+
+		memcpy(p, host(1), RTE_ETHER_ADDR_LEN);
+		memcpy(p + RTE_ETHER_ADDR_LEN, host(6), RTE_ETHER_ADDR_LEN);
+	}
+}
+
+/*
+ * With an ingress hook that can rewrite frames, the burst is planned after it: frames from
+ * host 5 to host 9 (unknown: a flood) that the hook readdresses to host 1, learned behind
+ * ACCESS10B, go there alone, and the source learned is host 6, not host 5.
+ */
+static void
+test_learning_plans_after_a_rewriting_hook(void **state)
+{
+	struct rte_mbuf *pkts[3];
+
+	(void)state;
+	learn_on_trunk_and_access10b();
+	vsw_learn_note_source(cfg->learn, host(1), 10, ACCESS10B, lc->now_s,
+	                      &lc->wstats.learn_requests_dropped);
+	assert_int_equal(drain(), 1);
+	cfg->hooks[0] = (struct vsw_dp_hook){.ingress = hook_readdress};
+	cfg->n_hooks = 1;
+	for (uint8_t i = 0; i < 3; i++)
+		pkts[i] = marked(host(9), host(5), 10, i);
+	receive_burst(TRUNK, pkts, 3);
+	expect_markers(ACCESS10B, -1, "012");
+	expect_nothing(ACCESS10);
+	assert_int_equal(drain(), 1);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(6), 10), TRUNK);
+	assert_int_equal(vsw_learn_lookup(cfg->learn, host(5), 10), VSW_PORT_NONE);
+	vsw_learn_free(cfg->learn);
+	cfg->learn = NULL;
+}
+
 /*
  * Frames to different hosts behind one port share a run once their decisions are known, but
  * only within one VLAN: host 4's entry points at ACCESS10B in VLAN 20, where ACCESS10B is not,
@@ -1179,6 +1221,8 @@ main(int argc, char **argv)
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_learning_runs_merge_per_vlan, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_learning_second_buckets, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_learning_plans_after_a_rewriting_hook, setup,
+	                                        teardown),
 	};
 	char name[RTE_RING_NAMESIZE];
 	int rc;
