@@ -87,10 +87,6 @@ uint16_t vsw_ext_builtin_fused_hooks(const struct vsw_dp_hook *hooks, uint16_t n
  */
 void vsw_ext_builtin_ingress(struct vsw_ext_dp_args *a);
 
-/* The vSwitch stage on frames already received on @p in_port (counted there). */
-void vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-                          struct rte_mbuf **pkts, uint16_t n);
-
 /* The NIC switch stage on an rx burst of the PF's wire or of a VF (nicsw_dp.c). */
 uint16_t vsw_dp_nicsw_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
                             const struct vsw_dp_rxq *q);
@@ -103,15 +99,6 @@ void vsw_dp_nicsw_from_vswitch(struct vsw_lcore *lc, const struct vsw_dp_cfg *cf
  * its paths during a change (enum vsw_dp_vm_steer). */
 void vsw_dp_nicsw_to_vm(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t port,
                         struct rte_mbuf *m);
-
-/* The vSwitch stage on an rx burst of @p in_port, which it counts as received there;
- * @p is_copied as vsw_dp_rx_uncounted() tells. */
-void vsw_dp_switch_received(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-                            struct rte_mbuf **pkts, uint16_t n, bool is_copied);
-
-/* The vSwitch stage: one rx burst of @p q classified, forwarded and queued for tx. */
-uint16_t vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,
-                             const struct vsw_dp_rxq *q);
 
 static inline void
 vsw_counter_add(uint64_t *counter, uint64_t n)

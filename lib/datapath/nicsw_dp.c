@@ -19,6 +19,7 @@
 
 #include "dp_priv.h"
 #include "l2_dp.h"
+#include "switch_dp.h"
 #include "txbuf_dp.h"
 
 static inline void

@@ -12,6 +12,8 @@
  * every other connected port of the VLAN. Reads the published configuration only; writes its
  * own struct vsw_lcore. No locks; mbufs are allocated only for tagged copies of floods.
  */
+#include "switch_dp.h"
+
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -112,46 +114,6 @@ decide(const struct vsw_dp_cfg *cfg, uint16_t in_port, const uint8_t *dst, uint6
 		return VSW_PORT_NONE;
 	return unicast_decision(out, in_port);
 }
-
-/* Frames from start to the next run's start: one destination MAC, one VLAN, one decision. */
-struct fwd_run {
-	uint16_t start;
-	uint16_t out; /* decide()'s */
-	uint16_t vlan;
-};
-
-/*
- * What a burst asks of the learned table: the sources of a learning port, once per run of
- * equal (source, VLAN), and the destinations of the runs decide() left open, with those runs;
- * each key with its first bucket, fetched when the key was met (learn_burst() puts the second
- * there for a key the first did not hold).
- */
-struct learn_ask {
-	uint16_t n_src, n_open;
-	uint64_t keys[VSW_BURST_MAX];
-	uint32_t buckets[VSW_BURST_MAX];
-	uint64_t open_keys[VSW_BURST_MAX];
-	uint32_t open_buckets[VSW_BURST_MAX];
-	uint16_t open_runs[VSW_BURST_MAX];
-};
-static_assert(VSW_BURST_MAX <= UINT8_MAX + 1, "learn_burst() indexes a burst's keys by uint8_t");
-
-/*
- * How a burst is forwarded, planned frame by frame (plan_frame()) as each frame's header is
- * read: by runs of frames to one MAC in one VLAN, since a burst mostly goes to one MAC, so most
- * frames need no lookup and forward_runs() checks the destination once per run; with a learned
- * table, what learn_burst() looks up. The FDB is fixed for the burst; a MAC the control thread
- * learns meanwhile counts from the next burst on, as if it had been learned a moment later.
- */
-struct burst_plan {
-	const struct vsw_learn *learn; /* NULL: no learned table */
-	bool is_learning;              /* the sources are asked for too */
-	uint16_t n_runs;
-	uint16_t prev_vlan;
-	uint64_t prev_key, prev_src; /* match no frame at first: keys have their USED bit */
-	struct learn_ask ask;
-	struct fwd_run runs[VSW_BURST_MAX];
-};
 
 static inline void
 plan_begin(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, const struct vsw_dp_port *in)
@@ -621,68 +583,80 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 }
 
 /*
- * The stage on @p n frames of @p in_port. When the built-in hooks are all the stack holds and
- * they apply to the port, they judge each frame inside classification's loop.
+ * The first half of the stage on @p n frames of @p in_port in @p b->pkts: classification,
+ * hooks, the plan. When the built-in hooks are all the stack holds and they apply to the port,
+ * they judge each frame inside classification's loop.
  */
 static __rte_always_inline void
-switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-              struct rte_mbuf **pkts, uint16_t n, const bool is_rx, bool is_copied)
+switch_begin(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
+             struct vsw_dp_burst *b, uint16_t n, const bool is_rx, bool is_copied)
 {
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
 	const bool is_builtin_inline =
 	        cfg->n_hooks == cfg->n_fused_hooks && vsw_builtin_rx_applies(cfg, p);
-	struct burst_plan plan;
+	struct rte_mbuf **pkts = b->pkts;
 	struct vsw_builtin_rx builtins;
 	bool is_linear;
 
-	plan_begin(&plan, cfg, p);
+	plan_begin(&b->plan, cfg, p);
 	if (is_builtin_inline) {
 		vsw_builtin_rx_begin(&builtins, p);
 		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied,
-		             &builtins, &plan, &is_linear);
+		             &builtins, &b->plan, &is_linear);
 		vsw_builtin_rx_end(&builtins, lc, in_port);
 	} else if (cfg->n_hooks == 0) {
 		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied, NULL,
-		             &plan, &is_linear);
+		             &b->plan, &is_linear);
 	} else {
 		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied, NULL,
 		             NULL, &is_linear);
 		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
-		plan_burst(&plan, cfg, in_port, pkts, n);
+		plan_burst(&b->plan, cfg, in_port, pkts, n);
 	}
-	if (plan.learn != NULL)
-		learn_burst(lc, cfg, in_port, &plan);
+	b->port = in_port;
+	b->n = n;
 	/*
 	 * Fresh from the vhost library (the switch's pool, direct, unshared), one segment each,
 	 * and seen by no hook that could have changed that: plain (txbuf_dp.h).
 	 */
-	forward_runs(lc, cfg, in_port, pkts, n, plan.runs, plan.n_runs,
-	             is_rx && is_copied && is_linear && (cfg->n_hooks == 0 || is_builtin_inline));
+	b->is_plain = is_rx && is_copied && is_linear && (cfg->n_hooks == 0 || is_builtin_inline);
+}
+
+void
+vsw_dp_switch_finish(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct vsw_dp_burst *b)
+{
+	if (cfg->learn != NULL)
+		learn_burst(lc, cfg, b->port, &b->plan);
+	forward_runs(lc, cfg, b->port, b->pkts, b->n, b->plan.runs, b->plan.n_runs, b->is_plain);
 }
 
 void
 vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                      struct rte_mbuf **pkts, uint16_t n)
 {
-	switch_frames(lc, cfg, in_port, pkts, n, false, false);
+	struct vsw_dp_burst b = {.pkts = pkts};
+
+	switch_begin(lc, cfg, in_port, &b, n, false, false);
+	vsw_dp_switch_finish(lc, cfg, &b);
 }
 
 /* Not inlined into vsw_dp_switch_burst(): tests/bench counts its calls as switched bursts. */
 __rte_noinline void
 vsw_dp_switch_received(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-                       struct rte_mbuf **pkts, uint16_t n, bool is_copied)
+                       uint16_t n, bool is_copied, struct vsw_dp_burst *b)
 {
-	switch_frames(lc, cfg, in_port, pkts, n, true, is_copied);
+	b->pkts = b->rx;
+	switch_begin(lc, cfg, in_port, b, n, true, is_copied);
 }
 
 uint16_t
-vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
+vsw_dp_switch_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q,
+                    struct vsw_dp_burst *b)
 {
-	struct rte_mbuf *pkts[VSW_BURST_MAX];
 	bool is_copied;
-	const uint16_t n_rx = vsw_dp_rx_uncounted(cfg, q, pkts, &is_copied);
+	const uint16_t n_rx = vsw_dp_rx_uncounted(cfg, q, b->rx, &is_copied);
 
 	if (n_rx != 0)
-		vsw_dp_switch_received(lc, cfg, q->port, pkts, n_rx, is_copied);
+		vsw_dp_switch_received(lc, cfg, q->port, n_rx, is_copied, b);
 	return n_rx;
 }

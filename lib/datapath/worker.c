@@ -22,6 +22,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
+#include "switch_dp.h"
 #include "txbuf_dp.h"
 #include "vsw/ext_dp.h"
 
@@ -308,11 +309,43 @@ take_injected(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg)
 	return (uint16_t)n;
 }
 
-static inline uint16_t
-poll_rxq(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q)
+/*
+ * A pass's vSwitch bursts in two steps (switch_dp.h): one burst is finished after the next
+ * queue's has been received and planned, so that the learned-table lines its plan fetched
+ * come while the vhost library copies the next frames in. Frames of one queue keep their
+ * order; those of two queues never had one.
+ */
+struct pass_bursts {
+	struct vsw_dp_burst bursts[2];
+	struct vsw_dp_burst *held; /* planned, not yet finished; NULL: none */
+};
+
+static inline void
+finish_held(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, struct pass_bursts *pb)
 {
-	return likely(q->stage == VSW_DP_STAGE_VSWITCH) ? vsw_dp_switch_burst(lc, cfg, q)
-	                                                : vsw_dp_nicsw_burst(lc, cfg, q);
+	if (pb->held != NULL) {
+		vsw_dp_switch_finish(lc, cfg, pb->held);
+		pb->held = NULL;
+	}
+}
+
+static inline uint16_t
+poll_rxq(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, const struct vsw_dp_rxq *q,
+         struct pass_bursts *pb)
+{
+	struct vsw_dp_burst *b;
+	uint16_t n;
+
+	if (unlikely(q->stage != VSW_DP_STAGE_VSWITCH)) {
+		finish_held(lc, cfg, pb);
+		return vsw_dp_nicsw_burst(lc, cfg, q);
+	}
+	b = pb->held == &pb->bursts[0] ? &pb->bursts[1] : &pb->bursts[0];
+	n = vsw_dp_switch_burst(lc, cfg, q, b);
+	finish_held(lc, cfg, pb);
+	if (n != 0)
+		pb->held = b;
+	return n;
 }
 
 /*
@@ -339,23 +372,26 @@ poll_pass(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint64_t now)
 	struct vsw_rxq_sched *rs = &lc->rxq_sched;
 	/* When a queue turning quiet in this pass, or still quiet after it, is polled again. */
 	const uint64_t due = now + __atomic_load_n(&vsw_dp.idle_rxq_gap_cycles, __ATOMIC_RELAXED);
+	struct pass_bursts pb;
 	uint64_t n_rx = 0;
 
+	pb.held = NULL;
 	for (uint16_t j = 0; j < rs->n_active;) {
-		const uint16_t n = poll_rxq(lc, cfg, &wc->rxqs[rs->active[j]]);
+		const uint16_t n = poll_rxq(lc, cfg, &wc->rxqs[rs->active[j]], &pb);
 
 		n_rx += n;
 		j = vsw_rxq_sched_active_polled(rs, j, n, due);
 	}
 	if (unlikely(vsw_rxq_sched_is_quiet_due(rs, now))) {
 		for (uint16_t j = 0; j < rs->n_quiet;) {
-			const uint16_t n = poll_rxq(lc, cfg, &wc->rxqs[rs->quiet[j]]);
+			const uint16_t n = poll_rxq(lc, cfg, &wc->rxqs[rs->quiet[j]], &pb);
 
 			n_rx += n;
 			j = vsw_rxq_sched_quiet_polled(rs, j, n);
 		}
 		vsw_rxq_sched_swept(rs, due);
 	}
+	finish_held(lc, cfg, &pb);
 	if (unlikely(lc->inject != NULL))
 		n_rx += take_injected(lc, cfg);
 	vsw_txbuf_flush_all(lc, cfg);

@@ -30,6 +30,7 @@
 #include <rte_ring.h>
 
 #include "../../lib/datapath/dp_priv.h"
+#include "../../lib/datapath/switch_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
 #include "vsw/learn.h"
 
@@ -132,26 +133,40 @@ sb_switch(uint32_t max_entries)
 }
 
 /*
- * One burst of up to VSW_BURST_MAX frames into port @p dir, taken from what the stage last
- * sent out of the other port. @return the TSC cycles the stage and its flush took.
+ * One worker pass over both ports, as poll_pass() runs the stage: each port's burst (up to
+ * VSW_BURST_MAX of what the stage last sent out of the other port, restamped) is planned, then
+ * the previous port's finished, then everything flushed. @return the TSC cycles the stage
+ * took, restamping left out; @p n_out the frames.
  */
 static uint64_t
-sb_burst(unsigned int dir, struct sb_dir *d, uint32_t n_pairs, unsigned int *n_out)
+sb_pass(struct sb_dir *dirs, uint32_t n_pairs, unsigned int *n_out)
 {
-	struct rte_mbuf *pkts[VSW_BURST_MAX];
-	const unsigned int n =
-	        rte_ring_dequeue_burst(tx_rings[dir ^ 1], (void **)pkts, VSW_BURST_MAX, NULL);
-	uint64_t start;
+	static struct vsw_dp_burst bursts[2];
+	struct vsw_dp_burst *held = NULL;
+	uint64_t cycles = 0, start;
 
-	for (unsigned int i = 0; i < n; i++)
-		sb_stamp(pkts[i], d, dir, n_pairs);
-	*n_out = n;
-	if (n == 0)
-		return 0;
+	*n_out = 0;
+	for (unsigned int dir = 0; dir < 2; dir++) {
+		struct vsw_dp_burst *b = &bursts[dir];
+		const unsigned int n = rte_ring_dequeue_burst(tx_rings[dir ^ 1], (void **)b->rx,
+		                                              VSW_BURST_MAX, NULL);
+
+		for (unsigned int i = 0; i < n; i++)
+			sb_stamp(b->rx[i], &dirs[dir], dir, n_pairs);
+		*n_out += n;
+		start = rte_rdtsc_precise();
+		if (n != 0)
+			vsw_dp_switch_received(lc, cfg, dir, (uint16_t)n, true, b);
+		if (held != NULL)
+			vsw_dp_switch_finish(lc, cfg, held);
+		held = n != 0 ? b : NULL;
+		cycles += rte_rdtsc_precise() - start;
+	}
 	start = rte_rdtsc_precise();
-	vsw_dp_switch_received(lc, cfg, dir, pkts, (uint16_t)n, true);
+	if (held != NULL)
+		vsw_dp_switch_finish(lc, cfg, held);
 	vsw_txbuf_flush_all(lc, cfg);
-	return rte_rdtsc_precise() - start;
+	return cycles + rte_rdtsc_precise() - start;
 }
 
 /* @p in_flight frames per direction into the loop. */
@@ -182,13 +197,12 @@ sb_block(struct sb_dir *dirs, uint32_t n_pairs, unsigned int bursts)
 {
 	uint64_t cycles = 0, frames = 0;
 
-	for (unsigned int b = 0; b < bursts; b++)
-		for (unsigned int dir = 0; dir < 2; dir++) {
-			unsigned int n;
+	for (unsigned int b = 0; b < bursts; b++) {
+		unsigned int n;
 
-			cycles += sb_burst(dir, &dirs[dir], n_pairs, &n);
-			frames += n;
-		}
+		cycles += sb_pass(dirs, n_pairs, &n);
+		frames += n;
+	}
 	if (vsw_learn_drain(cfg->learn, &cfg->fdb) != 0)
 		return -1; /* a source was not known: the table is not what the case says */
 	return frames != 0 ? (double)cycles / (double)frames : -1;
@@ -286,13 +300,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* Learn every pair: one pass over them, the control thread's drain after each burst. */
-	for (uint32_t k = 0; k < max_pairs + VSW_BURST_MAX; k += VSW_BURST_MAX)
-		for (unsigned int dir = 0; dir < 2; dir++) {
-			unsigned int got;
+	for (uint32_t k = 0; k < max_pairs + VSW_BURST_MAX; k += VSW_BURST_MAX) {
+		unsigned int got;
 
-			sb_burst(dir, &dirs[dir], max_pairs, &got);
-			vsw_learn_drain(cfg->learn, &cfg->fdb);
-		}
+		sb_pass(dirs, max_pairs, &got);
+		vsw_learn_drain(cfg->learn, &cfg->fdb);
+	}
 	vsw_learn_stats_get(cfg->learn, &st);
 	if (st.n_entries != 2 * max_pairs) {
 		fprintf(stderr, "vsw-stagebench: learned %" PRIu64 " of %u MACs\n", st.n_entries,

@@ -22,6 +22,7 @@
 
 #include "../../lib/datapath/dp_priv.h"
 #include "../../lib/datapath/learn_dp.h"
+#include "../../lib/datapath/switch_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
 #include "vsw/ext_builtin.h"
 #include "vsw/ext_dp.h"
@@ -70,13 +71,25 @@ frame(const uint8_t *dst, const uint8_t *src, int vlan)
 	return m;
 }
 
+/* One poll of @p q through both halves of the stage, as a worker's pass runs them. */
+static uint16_t
+switch_burst(const struct vsw_dp_rxq *q)
+{
+	struct vsw_dp_burst b;
+	const uint16_t n = vsw_dp_switch_burst(lc, cfg, q, &b);
+
+	if (n != 0)
+		vsw_dp_switch_finish(lc, cfg, &b);
+	return n;
+}
+
 static void
 receive(uint16_t port, struct rte_mbuf *m)
 {
 	const struct vsw_dp_rxq q = {.port = port, .eth_port_id = eth_ids[port]};
 
 	assert_int_equal(rte_ring_enqueue(rx_rings[port], m), 0);
-	vsw_dp_switch_burst(lc, cfg, &q);
+	switch_burst(&q);
 	vsw_txbuf_flush_all(lc, cfg);
 }
 
@@ -252,7 +265,7 @@ test_hook_verdicts(void **state)
 		rte_pktmbuf_mtod(m, uint8_t *)[59] = i;
 		assert_int_equal(rte_ring_enqueue(rx_rings[ACCESS10], m), 0);
 	}
-	vsw_dp_switch_burst(lc, cfg, &q);
+	switch_burst(&q);
 	vsw_txbuf_flush_all(lc, cfg);
 	assert_int_equal(lc->stats[ACCESS10].drop_ext, 1);
 	expect_sent(ACCESS20, -1);  /* redirected past the VLAN rules, as the hook decided */
@@ -283,7 +296,7 @@ receive_burst(uint16_t port, struct rte_mbuf **pkts, unsigned int n)
 	const struct vsw_dp_rxq q = {.port = port, .eth_port_id = eth_ids[port]};
 
 	assert_int_equal(rte_ring_enqueue_bulk(rx_rings[port], (void **)pkts, n, NULL), n);
-	assert_int_equal(vsw_dp_switch_burst(lc, cfg, &q), n);
+	assert_int_equal(switch_burst(&q), n);
 	vsw_txbuf_flush_all(lc, cfg);
 }
 
@@ -472,7 +485,7 @@ test_run_fills_the_tx_buffer(void **state)
 			pkts[i] = marked(mac[ACCESS10B], mac[ACCESS10], -1, 20 * burst + i);
 		assert_int_equal(rte_ring_enqueue_bulk(rx_rings[ACCESS10], (void **)pkts, 20, NULL),
 		                 20);
-		assert_int_equal(vsw_dp_switch_burst(lc, cfg, &q), 20);
+		assert_int_equal(switch_burst(&q), 20);
 	}
 	assert_int_equal(rte_ring_count(tx_rings[ACCESS10B]), VSW_BURST_MAX);
 	assert_int_equal(lc->txbufs[ACCESS10B].n, 40 - VSW_BURST_MAX);
