@@ -29,6 +29,7 @@
 #include <rte_ring.h>
 
 #include "../../lib/datapath/dp_priv.h"
+#include "../../lib/datapath/switch_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
 #include "fuzz_eal.h"
 #include "vsw/ext_builtin.h"
@@ -202,6 +203,21 @@ build_frame(const uint8_t *bytes, uint16_t len, uint8_t ctl, uint16_t tci)
 	return head;
 }
 
+/* One poll of @p q through its stage; a vSwitch burst through both halves at once. */
+static uint16_t
+poll_once(const struct vsw_dp_rxq *q)
+{
+	struct vsw_dp_burst b;
+	uint16_t n;
+
+	if (q->stage != VSW_DP_STAGE_VSWITCH)
+		return vsw_dp_nicsw_burst(lc, cfg, q);
+	n = vsw_dp_switch_burst(lc, cfg, q, &b);
+	if (n != 0)
+		vsw_dp_switch_finish(lc, cfg, &b);
+	return n;
+}
+
 static void
 run_port(uint16_t port)
 {
@@ -211,8 +227,7 @@ run_port(uint16_t port)
 	                                      : port == VF0 || port == VF1 ? VSW_DP_STAGE_NICSW_VF
 	                                                                   : VSW_DP_STAGE_VSWITCH};
 
-	while ((q.stage == VSW_DP_STAGE_VSWITCH ? vsw_dp_switch_burst(lc, cfg, &q)
-	                                        : vsw_dp_nicsw_burst(lc, cfg, &q)) != 0)
+	while (poll_once(&q) != 0)
 		vsw_txbuf_flush_all(lc, cfg);
 	vsw_txbuf_flush_all(lc, cfg);
 }
