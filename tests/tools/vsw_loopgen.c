@@ -29,6 +29,8 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "loop_pairs.h"
+
 #define LG_BURST 32
 #define LG_RING_SIZE 1024 /* virtio clamps it to its vring */
 #define LG_N_MBUFS 16383
@@ -42,34 +44,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	quit = 1;
-}
-
-struct lg_dir {
-	uint32_t next; /* pair the next frame of this direction gets */
-};
-
-/* MAC k of side @p side (0: a, 1: b): 02:a0|b0:00:k>>16:k>>8:k. */
-static void
-lg_mac(uint8_t *out, unsigned int side, uint32_t k)
-{
-	out[0] = 0x02;
-	out[1] = side == 0 ? 0xa0 : 0xb0;
-	out[2] = 0;
-	out[3] = (uint8_t)(k >> 16);
-	out[4] = (uint8_t)(k >> 8);
-	out[5] = (uint8_t)k;
-}
-
-/* Frames sent from port @p dir carry pairs of direction @p dir: src side dir, dst the other. */
-static inline void
-lg_stamp(struct rte_mbuf *m, struct lg_dir *d, unsigned int dir, uint32_t n_macs)
-{
-	uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
-	const uint32_t k = d->next;
-
-	d->next = k + 1 == n_macs ? 0 : k + 1;
-	lg_mac(h, !dir, k);
-	lg_mac(h + RTE_ETHER_ADDR_LEN, dir, k);
 }
 
 static int
@@ -107,7 +81,7 @@ lg_link_wait(uint16_t port)
 
 /* @p n new frames of @p size bytes (without FCS) into the loop through @p port. */
 static int
-lg_tx_first(struct rte_mempool *mp, uint16_t port, struct lg_dir *d, uint32_t n_macs,
+lg_tx_first(struct rte_mempool *mp, uint16_t port, struct loop_dir *d, uint32_t n_macs,
             unsigned int n, uint16_t size)
 {
 	while (n > 0) {
@@ -123,7 +97,7 @@ lg_tx_first(struct rte_mempool *mp, uint16_t port, struct lg_dir *d, uint32_t n_
 			memset(h, 0, size);
 			h[12] = 0x88; /* local experimental ethertype: nothing parses the rest */
 			h[13] = 0xb5;
-			lg_stamp(pkts[i], d, port, n_macs);
+			loop_stamp(pkts[i], d, port, n_macs);
 		}
 		sent = rte_eth_tx_burst(port, 0, pkts, (uint16_t)b);
 		if (sent < b)
@@ -150,7 +124,7 @@ main(int argc, char **argv)
 	                                         {"in-flight", required_argument, NULL, 'f'},
 	                                         {NULL, 0, NULL, 0}};
 	unsigned long size = 60, n_macs = 1, in_flight = 128;
-	struct lg_dir dirs[2] = {{0}, {0}};
+	struct loop_dir dirs[2] = {{0}, {0}};
 	uint64_t rx = 0, busy_tsc = 0, tsc_next, tsc_step;
 	struct rte_mempool *mp;
 	int opt, n = rte_eal_init(argc, argv);
@@ -208,7 +182,7 @@ main(int argc, char **argv)
 				continue;
 			rx += got;
 			for (uint16_t i = 0; i < got; i++)
-				lg_stamp(pkts[i], &dirs[out], out, (uint32_t)n_macs);
+				loop_stamp(pkts[i], &dirs[out], out, (uint32_t)n_macs);
 			sent = rte_eth_tx_burst(out, 0, pkts, got);
 			if (sent < got)
 				rte_pktmbuf_free_bulk(&pkts[sent], got - sent);

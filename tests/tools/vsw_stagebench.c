@@ -32,6 +32,7 @@
 #include "../../lib/datapath/dp_priv.h"
 #include "../../lib/datapath/switch_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
+#include "loop_pairs.h"
 #include "vsw/learn.h"
 
 #define SB_CASES_MAX 8
@@ -39,39 +40,11 @@
 #define SB_RING_SIZE 4096
 #define SB_FRAME_LEN 60
 
-struct sb_dir {
-	uint32_t next; /* the pair this direction's next frame gets */
-};
-
 static struct rte_mempool *pool;
 static struct rte_ring *rx_rings[2], *tx_rings[2];
 static uint16_t eth_ids[2];
 static struct vsw_dp_cfg *cfg;
 static struct vsw_lcore *lc;
-
-/* MAC k of side @p side, as vsw-loopgen writes it. */
-static void
-sb_mac(uint8_t *out, unsigned int side, uint32_t k)
-{
-	out[0] = 0x02;
-	out[1] = side == 0 ? 0xa0 : 0xb0;
-	out[2] = 0;
-	out[3] = (uint8_t)(k >> 16);
-	out[4] = (uint8_t)(k >> 8);
-	out[5] = (uint8_t)k;
-}
-
-/* A frame into port @p dir carries direction @p dir's next pair: source on side dir. */
-static inline void
-sb_stamp(struct rte_mbuf *m, struct sb_dir *d, unsigned int dir, uint32_t n_pairs)
-{
-	uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
-	const uint32_t k = d->next;
-
-	d->next = k + 1 >= n_pairs ? 0 : k + 1;
-	sb_mac(h, !dir, k);
-	sb_mac(h + RTE_ETHER_ADDR_LEN, dir, k);
-}
 
 static int
 sb_port(unsigned int i)
@@ -139,7 +112,7 @@ sb_switch(uint32_t max_entries)
  * took, restamping left out; @p n_out the frames.
  */
 static uint64_t
-sb_pass(struct sb_dir *dirs, uint32_t n_pairs, unsigned int *n_out)
+sb_pass(struct loop_dir *dirs, uint32_t n_pairs, unsigned int *n_out)
 {
 	static struct vsw_dp_burst bursts[2];
 	struct vsw_dp_burst *held = NULL;
@@ -152,7 +125,7 @@ sb_pass(struct sb_dir *dirs, uint32_t n_pairs, unsigned int *n_out)
 		                                              VSW_BURST_MAX, NULL);
 
 		for (unsigned int i = 0; i < n; i++)
-			sb_stamp(b->rx[i], &dirs[dir], dir, n_pairs);
+			loop_stamp(b->rx[i], &dirs[dir], dir, n_pairs);
 		*n_out += n;
 		start = rte_rdtsc_precise();
 		if (n != 0)
@@ -193,7 +166,7 @@ sb_fill(unsigned int in_flight)
 
 /* Cycles per frame of @p bursts bursts into each port, over @p n_pairs pairs. */
 static double
-sb_block(struct sb_dir *dirs, uint32_t n_pairs, unsigned int bursts)
+sb_block(struct loop_dir *dirs, uint32_t n_pairs, unsigned int bursts)
 {
 	uint64_t cycles = 0, frames = 0;
 
@@ -242,7 +215,7 @@ main(int argc, char **argv)
 	static double cyc[SB_CASES_MAX][SB_ROUNDS_MAX], ratio[SB_CASES_MAX][SB_ROUNDS_MAX];
 	uint32_t pairs[SB_CASES_MAX] = {1, 512, 32768}, max_pairs = 0;
 	unsigned int n_cases = 3, rounds = 20, bursts = 2000, in_flight = 512;
-	struct sb_dir dirs[2] = {{0}, {0}};
+	struct loop_dir dirs[2] = {{0}, {0}};
 	struct vsw_learn_stats st;
 	int opt, rc, n = rte_eal_init(argc, argv);
 
