@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -31,6 +30,7 @@
 #include "../../lib/datapath/dp_priv.h"
 #include "../../lib/datapath/switch_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
+#include "../common/ring_port.h"
 #include "fuzz_eal.h"
 #include "vsw/ext_builtin.h"
 #include "vsw/nicsw.h"
@@ -55,28 +55,6 @@ static struct rte_mempool *pool;
 static struct rte_ring *rx_rings[N_PORTS], *tx_rings[N_PORTS];
 static struct vsw_dp_cfg *cfg;
 static struct vsw_lcore *lc;
-
-static int
-ring_port(int i)
-{
-	char name[RTE_RING_NAMESIZE];
-	int id;
-
-	snprintf(name, sizeof(name), "rx%d", i);
-	rx_rings[i] = rte_ring_create(name, RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "tx%d", i);
-	tx_rings[i] = rte_ring_create(name, RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "net_ring_f%d", i);
-	FUZZ_CHECK(rx_rings[i] != NULL && tx_rings[i] != NULL, "rings of port %d", i);
-	id = rte_eth_from_rings(name, &rx_rings[i], 1, &tx_rings[i], 1, 0);
-	FUZZ_CHECK(id >= 0, "ethdev of port %d", i);
-	FUZZ_CHECK(rte_eth_dev_configure((uint16_t)id, 1, 1, &(struct rte_eth_conf){0}) == 0 &&
-	                   rte_eth_rx_queue_setup((uint16_t)id, 0, RING_SIZE, 0, NULL, pool) == 0 &&
-	                   rte_eth_tx_queue_setup((uint16_t)id, 0, RING_SIZE, 0, NULL) == 0 &&
-	                   rte_eth_dev_start((uint16_t)id) == 0,
-	           "start port %d", i);
-	return id;
-}
 
 /* The NIC switch: VF0's VPort takes its MAC untagged, VF1's its MAC on VLAN 10. */
 static void
@@ -132,9 +110,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg->pool = pool;
 	for (int i = 0; i < N_PORTS; i++) {
 		struct vsw_dp_port *p = &cfg->ports[i];
+		const int id = vsw_test_ring_port("f", (unsigned int)i, RING_SIZE, pool,
+		                                  &rx_rings[i], &tx_rings[i]);
 
+		FUZZ_CHECK(id >= 0, "ring port %d", i);
 		p->is_used = p->is_connected = true;
-		p->eth_port_id = (uint16_t)ring_port(i);
+		p->eth_port_id = (uint16_t)id;
 		p->mirror_rx_port = p->mirror_tx_port = VSW_PORT_NONE;
 		p->frame_len_max = RTE_ETHER_MTU + RTE_ETHER_HDR_LEN + 8; /* as publish_ctl.c */
 		cfg->flood_ports[cfg->n_flood_ports++] = (uint16_t)i;

@@ -23,7 +23,6 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -32,6 +31,7 @@
 #include "../../lib/datapath/dp_priv.h"
 #include "../../lib/datapath/switch_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
+#include "../common/ring_port.h"
 #include "loop_pairs.h"
 #include "vsw/learn.h"
 
@@ -45,34 +45,6 @@ static struct rte_ring *rx_rings[2], *tx_rings[2];
 static uint16_t eth_ids[2];
 static struct vsw_dp_cfg *cfg;
 static struct vsw_lcore *lc;
-
-static int
-sb_port(unsigned int i)
-{
-	const struct rte_eth_conf conf = {0};
-	char name[RTE_RING_NAMESIZE];
-	int rc;
-
-	snprintf(name, sizeof(name), "sb_rx%u", i);
-	rx_rings[i] = rte_ring_create(name, SB_RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "sb_tx%u", i);
-	tx_rings[i] = rte_ring_create(name, SB_RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (rx_rings[i] == NULL || tx_rings[i] == NULL)
-		return -ENOMEM;
-	snprintf(name, sizeof(name), "net_ring_sb%u", i);
-	rc = rte_eth_from_rings(name, &rx_rings[i], 1, &tx_rings[i], 1, 0);
-	if (rc < 0)
-		return rc;
-	eth_ids[i] = (uint16_t)rc;
-	rc = rte_eth_dev_configure(eth_ids[i], 1, 1, &conf);
-	if (rc == 0)
-		rc = rte_eth_rx_queue_setup(eth_ids[i], 0, SB_RING_SIZE, 0, NULL, pool);
-	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(eth_ids[i], 0, SB_RING_SIZE, 0, NULL);
-	if (rc == 0)
-		rc = rte_eth_dev_start(eth_ids[i]);
-	return rc;
-}
 
 /* The switch of the benchmark's learning topology: vm0 and vm1 as trunks, native VLAN 0. */
 static int
@@ -262,8 +234,13 @@ main(int argc, char **argv)
 	pool = rte_pktmbuf_pool_create("sb_pool", 4 * in_flight + 1023, 256, 0,
 	                               RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	rc = pool == NULL ? -ENOMEM : 0;
-	for (unsigned int i = 0; i < 2 && rc == 0; i++)
-		rc = sb_port(i);
+	for (unsigned int i = 0; i < 2 && rc == 0; i++) {
+		rc = vsw_test_ring_port("sb", i, SB_RING_SIZE, pool, &rx_rings[i], &tx_rings[i]);
+		if (rc >= 0) {
+			eth_ids[i] = (uint16_t)rc;
+			rc = 0;
+		}
+	}
 	if (rc == 0) /* the benchmark topology's table: room for twice its 64K MACs */
 		rc = sb_switch(RTE_MAX(UINT32_C(131072), rte_align32pow2(4 * max_pairs)));
 	if (rc == 0)

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -24,6 +23,7 @@
 #include "../../lib/datapath/learn_dp.h"
 #include "../../lib/datapath/switch_dp.h"
 #include "../../lib/datapath/txbuf_dp.h"
+#include "../common/ring_port.h"
 #include "vsw/ext_builtin.h"
 #include "vsw/ext_dp.h"
 
@@ -924,23 +924,6 @@ test_learning_runs_merge_per_vlan(void **state)
 }
 
 /* A ring ethdev is ready for bursts once configured with its one queue pair and started. */
-static int
-start_port(uint16_t id)
-{
-	const struct rte_eth_conf conf = {0};
-	int rc = rte_eth_dev_configure(id, 1, 1, &conf);
-
-	if (rc == 0)
-		rc = rte_eth_rx_queue_setup(id, 0, RING_SIZE, 0, NULL, pool);
-	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(id, 0, RING_SIZE, 0, NULL);
-	if (rc == 0)
-		rc = rte_eth_dev_start(id);
-	if (rc != 0)
-		fprintf(stderr, "ethdev %u: %s\n", id, rte_strerror(-rc));
-	return rc;
-}
-
 /* What the built-in guards tell apart; each kind is one frame from ACCESS10. */
 enum guard_kind {
 	GK_PLAIN,         /* IPv4 UDP from its first MAC */
@@ -1237,25 +1220,17 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_learning_plans_after_a_rewriting_hook, setup,
 	                                        teardown),
 	};
-	char name[RTE_RING_NAMESIZE];
 	int rc;
 
 	(void)argc;
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
 		return 1;
 	pool = rte_pktmbuf_pool_create("test_mbufs", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	for (int i = 0; i < N_PORTS && pool != NULL; i++) {
-		snprintf(name, sizeof(name), "rx%d", i);
-		rx_rings[i] = rte_ring_create(name, RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "tx%d", i);
-		tx_rings[i] = rte_ring_create(name, RING_SIZE, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "net_ring_t%d", i);
-		rc = rte_eth_from_rings(name, &rx_rings[i], 1, &tx_rings[i], 1, 0);
+	for (unsigned int i = 0; i < N_PORTS && pool != NULL; i++) {
+		rc = vsw_test_ring_port("t", i, RING_SIZE, pool, &rx_rings[i], &tx_rings[i]);
 		if (rc < 0)
 			return 1;
 		eth_ids[i] = (uint16_t)rc;
-		if (start_port(eth_ids[i]) != 0)
-			return 1;
 	}
 	if (pool == NULL)
 		return 1;
