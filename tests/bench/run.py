@@ -11,7 +11,7 @@ vhost-user ports with one forwarding core on CPU 1, the generator on CPU 0. Swit
 within each trial: vsw (full L2 path: VLAN, spoof guard, FDB lookup, built-in extensions on),
 OVS-DPDK with the NORMAL action, OVS-DPDK with port-to-port flows, testpmd io between two
 net_vhost ports. Then FDB scale (2, 1K, 64K learned MACs, traffic spread over them by
-vsw-loopgen), port scale (62 connected idle vhost-user ports beside the 2 busy ones), each with Mpps trials and callgrind's instructions per packet (FDB:
+vsw-loopgen; OVS NORMAL at 2 and 64K MACs alternating with them), port scale (62 connected idle vhost-user ports beside the 2 busy ones), each with Mpps trials and callgrind's instructions per packet (FDB:
 also simulated cache misses, and the FDB cases on the stage alone, tests/tools/vsw-stagebench), and vsw's instructions per packet in the V2V loop (callgrind). `--only p2v` (not in the default run): the P2V loop, VM -> vsw -> uplink on a
 veth -> the generator's af_xdp port in a netns -> back, vsw's uplink on AF_XDP (`netdev:`)
 against af_packet (`device:`), alternating (vswbench/p2v.py). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
@@ -42,6 +42,8 @@ SWITCHES = {
 }
 # (label, pairs per direction): 2 x pairs MACs learned.
 FDB_CASES = (("2 MACs", 1), ("1K MACs", 512), ("64K MACs", 32768))
+# The peer on the same FDB loop, alternating with vsw's cases: what 64K MACs cost OVS-DPDK.
+FDB_PEER_CASES = (("OVS NORMAL, 2 MACs", 1), ("OVS NORMAL, 64K MACs", 32768))
 DEBIAN_PYTHON = "/usr/bin/python3"
 # 62 idle VM ports beside the 2 busy ones: vswd's 64 (VM ports take no ethdev).
 N_IDLE = 62
@@ -142,12 +144,26 @@ def p2v(a, res):
 
 
 def wait_learned(n):
+    """Until the switch has learned @p n MACs and, for OVS, its datapath holds a flow for each
+    (the flows, limited by OVS while its revalidators catch up, take longer than the MACs)."""
     def check(sw):
         import time
-        end = time.monotonic() + 60
-        while time.monotonic() < end and (sw.n_learned() or 0) < n:
+        end = time.monotonic() + 90
+        while time.monotonic() < end and ((sw.n_learned() or 0) < n or (
+                hasattr(sw, "n_flows") and (sw.n_flows() or 0) < n)):
             time.sleep(1)
     return check
+
+
+def fdb_trial(case):
+    """(switch, generator, ready check) of an FDB-scale case: (is OVS, MAC pairs)."""
+    is_ovs, pairs = case
+
+    def switch(d):
+        if is_ovs:
+            return procs.Ovs(d, flows=False, mac_table_size=procs.FDB_MAX_ENTRIES)
+        return procs.Vsw(d, learning=True)
+    return switch, trial.gen_loop(60, pairs), wait_learned(2 * pairs)
 
 
 def fdb_stage(res, rounds=30):
@@ -239,7 +255,7 @@ def main():
     a.sizes = [int(s) for s in a.sizes.split(",") if s]
     a.slow_gate = None if a.no_slow_gate else trial.SlowGate()
     only = set(a.only.split(","))
-    ensure_peers("v2v" in only and "ovs" in a.switches, "p2v" in only)
+    ensure_peers(bool({"v2v", "fdb"} & only) and "ovs" in a.switches, "p2v" in only)
     res = {"machine": report.machine(), "args": {"trials": a.trials, "seconds": a.seconds,
                                                  "warmup": a.warmup}, "v2v": {}}
     if "v2v" in only:
@@ -247,9 +263,12 @@ def main():
     if "p2v" in only:
         p2v(a, res)
     if "fdb" in only:
-        scale(a, res, "fdb", FDB_CASES, lambda pairs: (
-            lambda d: procs.Vsw(d, learning=True), trial.gen_loop(60, pairs),
-            wait_learned(2 * pairs)))
+        peer = "ovs-normal" in a.switches.split(",")
+        cases = [(label, (False, pairs)) for label, pairs in FDB_CASES]
+        cases += [(label, (True, pairs)) for label, pairs in FDB_PEER_CASES if peer]
+        scale(a, res, "fdb", cases, fdb_trial)
+        if res.get("fdb") and peer:
+            res["fdb_peer"] = {label: res["fdb"].pop(label) for label, _ in FDB_PEER_CASES}
         if a.trials != 0:  # --trials 0: callgrind only
             fdb_stage(res)
         report.write(dict(res), a.out)  # the trials are kept whatever callgrind does

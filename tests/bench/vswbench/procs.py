@@ -25,6 +25,8 @@ LOOPGEN = os.environ.get("VSW_LOOPGEN", os.path.join(BUILD, "tests", "tools", "v
 STAGEBENCH = os.path.join(BUILD, "tests", "tools", "vsw-stagebench")
 TESTPMD = shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd"
 MAC0, MAC1 = "02:00:00:00:00:01", "02:00:00:00:00:02"
+# Room for learned MACs in vsw's FDB topology, and in OVS's bridge on the same loop.
+FDB_MAX_ENTRIES = 131072
 OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
 OVS_DPDK = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
 
@@ -236,7 +238,7 @@ def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=Fals
              "workers: { lcores: [1], idle_sleep_max_us: 0%s }" % (
                  "" if idle_rxq_poll_us is None else ", idle_rxq_poll_us: %d" % idle_rxq_poll_us),
              'control: { socket: "%s/ctl.sock" }' % d,
-             "fdb: { aging_s: 0, max_entries: 131072 }",
+             "fdb: { aging_s: 0, max_entries: %d }" % FDB_MAX_ENTRIES,
              "ports:"]
     for i, mac in enumerate((MAC0,) if uplink else (MAC0, MAC1)):
         lines.append('  - { name: vm%d, type: synthetic, mac: "%s", vhost: { path: "%s/sock%d",'
@@ -368,9 +370,10 @@ class TestpmdSwitch(Testpmd):
 
 class Ovs:
     """OVS-DPDK 3.1 run privately (TESTBED.md section 6): own db, run dir and netns, no
-    service, --no-pci. flows=True: port-to-port flows; else the NORMAL action."""
+    service, --no-pci. flows=True: port-to-port flows; else the NORMAL action, with room for
+    @p mac_table_size learned MACs (OVS's default is 2048)."""
 
-    def __init__(self, d, flows):
+    def __init__(self, d, flows, mac_table_size=None):
         self.d, self.name = d, "ovs-flows" if flows else "ovs-normal"
         self.ns = "vb%d_%d" % (os.getpid(), next(_seq))
         env = dict(os.environ, OVS_RUNDIR=d, OVS_LOGDIR=d, OVS_DBDIR=d, OVS_SYSCONFDIR=d)
@@ -398,7 +401,12 @@ class Ovs:
             stderr=subprocess.DEVNULL))
         self.pid = None
         self.fwd_tid_hint = "pmd-c01"
+        # Its revalidators dump every datapath flow twice a second on CPU 0, the generator's:
+        # with one flow per MAC pair that takes the generator's time.
+        self.gen_wait_is_own = mac_table_size is not None
         self.vs("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev")
+        if mac_table_size:
+            self.vs("set", "bridge", "br0", "other_config:mac-table-size=%d" % mac_table_size)
         for i in (0, 1):
             self.vs("add-port", "br0", "vhu%d" % i, "--", "set", "Interface", "vhu%d" % i,
                     "type=dpdkvhostuserclient", "options:vhost-server-path=%s/sock%d" % (d, i),
@@ -447,6 +455,16 @@ class Ovs:
         m = re.search(r"avg processing cycles per packet:\s+([\d.]+)",
                       self.appctl("dpif-netdev/pmd-stats-show"))
         return float(m.group(1)) if m else None
+
+    def n_learned(self):
+        m = re.search(r"Current/maximum MAC entries in the table:\s*(\d+)",
+                      self.appctl("fdb/stats-show", "br0"))
+        return int(m.group(1)) if m else None
+
+    def n_flows(self):
+        """Flows in the datapath: NORMAL installs one per (in port, source, destination)."""
+        m = re.search(r"flows\s*:\s*\(current (\d+)\)", self.appctl("upcall/show"))
+        return int(m.group(1)) if m else None
 
     def close(self):
         stop(self.procs)

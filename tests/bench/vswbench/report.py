@@ -9,6 +9,8 @@ import statistics
 import subprocess
 import time
 
+from .procs import FDB_MAX_ENTRIES
+
 
 def _ver(argv):
     try:
@@ -133,7 +135,8 @@ def clean_pairs_line(block):
             "; ".join(parts) + ".", ""]
 
 
-SECTIONS = ("v2v", "fdb", "ports", "ipp", "p2v", "fdb_ipp", "ports_ipp", "fdb_stage")
+SECTIONS = ("v2v", "fdb", "ports", "ipp", "p2v", "fdb_ipp", "ports_ipp", "fdb_stage",
+            "fdb_peer")
 SIZED = ("v2v", "p2v")  # sections with a block per frame size
 
 SCALE_TITLES = {
@@ -230,6 +233,7 @@ def scale_markdown(res, key):
                 s["noisy"], s["n"]))
         out.append("")
     if key == "fdb":
+        out += peer_markdown(res, base)
         out += stage_markdown(res, base)
     if cg:
         cb = cg.get(base) or {}
@@ -266,6 +270,50 @@ def scale_markdown(res, key):
                 _f(c.get("mispredicts"), "%.2f")))
         out.append("")
     out += scale_verdict(res, key, base)
+    return out
+
+
+def peer_markdown(res, base):
+    """OVS-DPDK NORMAL on the same FDB loop, its cases alternating with vsw's: what the same
+    MAC counts cost the peer, and vsw against it at each."""
+    peer, block = res.get("fdb_peer"), res.get("fdb") or {}
+    if not peer:
+        return []
+    pbase = next(iter(peer))
+    pb = summary(peer[pbase])
+    out = [_run_line(res, "fdb_peer"), "",
+           "The peer on the same loop: OVS-DPDK with the NORMAL action (MAC learning), its "
+           "cases alternating with vsw's above. Its bridge has room for %s MACs "
+           "(other_config:mac-table-size; OVS's default of 2048 would flood), everything "
+           "else is OVS's default (EMC, no SMC). A trial starts once OVS has learned every "
+           "MAC and its datapath holds a megaflow for each (source, destination) pair: with "
+           "64K MACs OVS's revalidators take 20-30 s to let them all in. They then dump "
+           "every flow twice a second on CPU 0, the generator's, which waits for them (its "
+           "wait %% is OVS's cost, so only OVS's forwarding thread's wait flags a trial): "
+           "there the Mpps are OVS's and its revalidators', the cycles its forwarding "
+           "thread's alone." % (
+               "{:,}".format(FDB_MAX_ENTRIES)), "",
+           "| case | min | median | max Mpps | cycles/pkt (median, best) | cycles vs %s | "
+           "vsw / OVS at these MACs: Mpps paired (median, min-max), cycles | noisy |" % pbase,
+           "|---|---|---|---|---|---|---|---|"]
+    for name, trials in peer.items():
+        s = summary(trials)
+        mine = block.get(name.split(", ", 1)[-1])
+        r = ratios(mine, trials) if mine else (None,)
+        sv = summary(mine) if mine else None
+        out.append("| %s | %.2f | **%.2f** | %.2f | %s, %s | %s | %s, %s | %d/%d |" % (
+            name, s["min"], s["median"], s["max"], _f(s["cycles"], "%.0f"),
+            _f(s["cycles_best"], "%.0f"), _pct(s["cycles"], pb["cycles"]),
+            "%.2f (%.2f-%.2f)" % r if r[0] else "-",
+            "%.2f" % (sv["cycles"] / s["cycles"]) if sv and sv["cycles"] and s["cycles"]
+            else "-", s["noisy"], s["n"]))
+    out.append("")
+    ptop, top = list(peer)[-1], list(block)[-1] if block else None
+    if ptop != pbase and top and top != base and pb["cycles"]:
+        st, vt, vb = summary(peer[ptop]), summary(block[top]), summary(block[base])
+        out += ["%s against %s, busy cycles/packet (medians): OVS-DPDK NORMAL %s, vsw %s." % (
+            top, base, _pct(st["cycles"], pb["cycles"]), _pct(vt["cycles"], vb["cycles"])),
+            ""]
     return out
 
 

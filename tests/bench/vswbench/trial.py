@@ -65,7 +65,10 @@ def run(make_switch, make_gen, seconds, warmup, quiet_pct=15.0, delay_pct=5.0,
             res["per_pass"] = sw.per_pass  # packets per busy worker pass (vsw)
         if getattr(sw, "endpoint", None):
             res["uplink"] = sw.endpoint
-        worst = max([w for w in waited[:2] if w is not None] or [0])
+        # A switch whose own control threads share the generator's CPU (OVS's revalidators
+        # with many flows) makes the generator wait itself: that is its cost, not noise.
+        gated = waited[:1] if getattr(sw, "gen_wait_is_own", False) else waited[:2]
+        worst = max([w for w in gated if w is not None] or [0])
         if worst >= delay_pct:
             raise Noisy("switch thread waited %s %%, generator %s %% of the window" % (
                 "%.1f" % waited[0] if waited[0] is not None else "?",
