@@ -115,10 +115,15 @@ vsw_learn_seen_word(const struct vsw_learn *l, uint32_t slot)
 	return &vsw_learn_bucket_of(l, slot)->last_seen_s[slot % VSW_LEARN_BUCKET_SLOTS];
 }
 
-/** Set in every key, so that 0 marks a free slot (vsw_learn_bucket) even for MAC 0 in VLAN 0. */
-#define VSW_LEARN_KEY_USED (UINT64_C(1) << 63)
+/*
+ * Set in every key, so that 0 marks a free slot (vsw_learn_bucket) even for MAC 0 in VLAN 0.
+ * The static FDB's bit: a static-FDB key is a learned-table key once its VLAN is OR-ed in.
+ */
+#define VSW_LEARN_KEY_USED VSW_FDB_KEY_USED
+#define VSW_LEARN_KEY_VLAN_SHIFT 49
+static_assert(VSW_LEARN_KEY_USED == UINT64_C(1) << 48, "the VLAN sits above the USED bit");
 
-/** Key of (MAC, VLAN): the 48-bit MAC, the 12-bit VLAN id above it, VSW_LEARN_KEY_USED. */
+/** Key of (MAC, VLAN): the 48-bit MAC, VSW_LEARN_KEY_USED, the 12-bit VLAN id above it. */
 static inline uint64_t
 vsw_learn_key(const uint8_t *mac, uint16_t vlan)
 {
@@ -129,22 +134,32 @@ vsw_learn_key(const uint8_t *mac, uint16_t vlan)
 	 * six bytes of a zeroed word, on the little-endian hosts vsw runs on. */
 	memcpy(&lo, mac, sizeof(lo));
 	memcpy(&hi, mac + sizeof(lo), sizeof(hi));
-	return ((uint64_t)hi << 32 | lo) | ((uint64_t)(vlan & 0xfff) << 48) | VSW_LEARN_KEY_USED;
+	return ((uint64_t)hi << 32 | lo) | VSW_LEARN_KEY_USED |
+	       (uint64_t)(vlan & 0xfff) << VSW_LEARN_KEY_VLAN_SHIFT;
 }
 
-/** Key of the MAC in static-FDB key @p fdb_key (vsw_fdb_key()) in @p vlan. */
+/*
+ * Key of the MAC in static-FDB key @p fdb_key (vsw_fdb_key()) in the VLAN that
+ * vsw_learn_key_vlan_bits() gave @p vlan_bits: one OR, for a frame's source and destination.
+ */
 static inline uint64_t
-vsw_learn_key_of_fdb(uint64_t fdb_key, uint16_t vlan)
+vsw_learn_key_of_fdb(uint64_t fdb_key, uint64_t vlan_bits)
 {
-	return (fdb_key & (VSW_FDB_KEY_USED - 1)) | ((uint64_t)(vlan & 0xfff) << 48) |
-	       VSW_LEARN_KEY_USED;
+	return fdb_key | vlan_bits;
+}
+
+/** The bits VLAN @p vlan sets in a key. */
+static inline uint64_t
+vsw_learn_key_vlan_bits(uint16_t vlan)
+{
+	return (uint64_t)(vlan & 0xfff) << VSW_LEARN_KEY_VLAN_SHIFT;
 }
 
 /** VLAN id of key @p key. */
 static inline uint16_t
 vsw_learn_key_vlan(uint64_t key)
 {
-	return (uint16_t)(key >> 48 & 0xfff);
+	return (uint16_t)(key >> VSW_LEARN_KEY_VLAN_SHIFT & 0xfff);
 }
 
 /**

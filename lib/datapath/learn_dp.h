@@ -3,7 +3,7 @@
  * The workers' side of MAC learning (include/vsw/learn.h): look up destinations, and note
  * sources: refresh one when known on this port, otherwise ask the control thread to learn it.
  * The vSwitch stage fetches each key's first bucket as it meets the key (vsw_learn_fetch())
- * and reads them all after (vsw_learn_bucket_find()); vsw_learn_lookup_bulk() does both for a
+ * and reads them all after (vsw_learn_slot_find()); vsw_learn_lookup_bulk() does both for a
  * set of keys, and the single lookups serve tests and callers with one frame. Any worker,
  * lock-free.
  */
@@ -50,28 +50,41 @@ vsw_learn_bucket2(const struct vsw_learn *l, uint64_t key)
 }
 
 /*
- * Data word of @p key in bucket @p b, 0 when not there. The port is read between two reads of
- * the key: a slot the writer emptied and filled again meanwhile shows another key the second
- * time, and is a miss, not another key's port (the writer fills the port before the key).
+ * Slot of @p key in @p bk with its port in @p port, or -1 (@p port untouched) when it is not
+ * there. The port is read between two reads of the key: a slot the writer emptied and filled
+ * again meanwhile shows another key the second time, and is a miss, not another key's port
+ * (the writer fills the port before the key).
  */
-static inline uintptr_t
-vsw_learn_bucket_find(const struct vsw_learn *l, uint32_t b, uint64_t key)
+static __rte_always_inline int
+vsw_learn_slot_find(const struct vsw_learn_bucket *bk, uint64_t key, uint16_t *port)
 {
-	const struct vsw_learn_bucket *bk = &l->buckets[b];
-
 	/* Unrolled: a key in a later slot costs no loop counter. */
 #pragma GCC unroll 4
-	for (unsigned int s = 0; s < VSW_LEARN_BUCKET_SLOTS; s++) {
-		uint16_t port;
+	for (int s = 0; s < VSW_LEARN_BUCKET_SLOTS; s++) {
+		uint16_t found;
 
 		if (__atomic_load_n(&bk->keys[s], __ATOMIC_ACQUIRE) != key)
 			continue;
-		port = __atomic_load_n(&bk->ports[s], __ATOMIC_ACQUIRE);
+		found = __atomic_load_n(&bk->ports[s], __ATOMIC_ACQUIRE);
 		if (unlikely(__atomic_load_n(&bk->keys[s], __ATOMIC_RELAXED) != key))
-			return 0;
-		return (uintptr_t)(b * VSW_LEARN_BUCKET_SLOTS + s) << 32 | ((uintptr_t)port + 1);
+			return -1;
+		*port = found;
+		return s;
 	}
-	return 0;
+	return -1;
+}
+
+/* Data word of @p key in bucket @p b, 0 when not there. */
+static inline uintptr_t
+vsw_learn_bucket_find(const struct vsw_learn *l, uint32_t b, uint64_t key)
+{
+	uint16_t port = VSW_PORT_NONE;
+	const int s = vsw_learn_slot_find(&l->buckets[b], key, &port);
+
+	if (s < 0)
+		return 0;
+	return (uintptr_t)(b * VSW_LEARN_BUCKET_SLOTS + (unsigned int)s) << 32 |
+	       ((uintptr_t)port + 1);
 }
 
 /*
@@ -146,28 +159,40 @@ vsw_learn_lookup_bulk(const struct vsw_learn *l, const uint64_t *keys, unsigned 
 }
 
 /*
+ * Ask the control thread to learn @p key on @p port. A request the full ring refuses is
+ * counted in @p dropped, the worker's own counter. Out of line: a new or moved source is rare.
+ */
+static __rte_noinline __rte_cold __rte_unused void
+vsw_learn_ask(struct vsw_learn *l, uint64_t key, uint16_t port, uint64_t *dropped)
+{
+	struct vsw_learn_req req = {.key = key, .port = port};
+
+	if (rte_ring_mp_enqueue_elem(l->requests, &req, sizeof(req)) != 0)
+		__atomic_store_n(dropped, __atomic_load_n(dropped, __ATOMIC_RELAXED) + 1,
+		                 __ATOMIC_RELAXED);
+}
+
+/* A source seen again on its port: stamp @p seen, the entry's last-seen word, with @p now_s. */
+static __rte_always_inline void
+vsw_learn_refresh(uint32_t *seen, uint32_t now_s)
+{
+	/* Write only when the second changes: the line is shared by every worker. */
+	if (__atomic_load_n(seen, __ATOMIC_RELAXED) != now_s)
+		__atomic_store_n(seen, now_s, __ATOMIC_RELAXED);
+}
+
+/*
  * Source @p key, whose entry is @p data (0: none), was seen arriving on @p port: refresh its
- * entry, or ask the control thread to learn it. A request the full ring refuses is counted in
- * @p dropped, the worker's own counter.
+ * entry, or ask the control thread to learn it (vsw_learn_ask()).
  */
 static inline void
 vsw_learn_note_found(struct vsw_learn *l, uint64_t key, uintptr_t data, uint16_t port,
                      uint32_t now_s, uint64_t *dropped)
 {
-	struct vsw_learn_req req;
-
-	if (likely(vsw_learn_data_port(data) == port)) {
-		uint32_t *seen = vsw_learn_seen_word(l, vsw_learn_data_slot(data));
-
-		/* Write only when the second changes: the line is shared by every worker. */
-		if (__atomic_load_n(seen, __ATOMIC_RELAXED) != now_s)
-			__atomic_store_n(seen, now_s, __ATOMIC_RELAXED);
-		return;
-	}
-	req = (struct vsw_learn_req){.key = key, .port = port};
-	if (rte_ring_mp_enqueue_elem(l->requests, &req, sizeof(req)) != 0)
-		__atomic_store_n(dropped, __atomic_load_n(dropped, __ATOMIC_RELAXED) + 1,
-		                 __ATOMIC_RELAXED);
+	if (likely(vsw_learn_data_port(data) == port))
+		vsw_learn_refresh(vsw_learn_seen_word(l, vsw_learn_data_slot(data)), now_s);
+	else
+		vsw_learn_ask(l, key, port, dropped);
 }
 
 /* vsw_learn_note_found() for one frame's source @p mac in @p vlan. */

@@ -140,7 +140,8 @@ plan_frame(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_po
 	uint16_t out;
 
 	if (plan->is_learning && likely(src_key != 0)) {
-		const uint64_t learn_key = vsw_learn_key_of_fdb(src_key, vlan);
+		const uint64_t learn_key =
+		        vsw_learn_key_of_fdb(src_key, vsw_learn_key_vlan_bits(vlan));
 
 		if (learn_key != plan->prev_src) {
 			ask->buckets[ask->n_src] = vsw_learn_fetch(plan->learn, learn_key);
@@ -153,7 +154,7 @@ plan_frame(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_po
 	plan->prev_vlan = vlan;
 	out = decide(cfg, in_port, eth, key);
 	if (out == VSW_PORT_NONE) { /* only with a learned table */
-		const uint64_t open_key = vsw_learn_key_of_fdb(key, vlan);
+		const uint64_t open_key = vsw_learn_key_of_fdb(key, vsw_learn_key_vlan_bits(vlan));
 
 		ask->open_buckets[ask->n_open] = vsw_learn_fetch(plan->learn, open_key);
 		ask->open_keys[ask->n_open] = open_key;
@@ -373,25 +374,28 @@ learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port
 {
 	struct learn_ask *ask = &plan->ask;
 	struct vsw_learn *l = cfg->learn;
+	uint64_t *dropped = &lc->wstats.learn_requests_dropped;
 	uint8_t second_src[VSW_BURST_MAX], second_open[VSW_BURST_MAX];
 	uint16_t n_second_src = 0, n_second_open = 0;
 
 	for (uint16_t i = 0; i < ask->n_src; i++) {
-		const uintptr_t data = vsw_learn_bucket_find(l, ask->buckets[i], ask->keys[i]);
+		struct vsw_learn_bucket *bk = &l->buckets[ask->buckets[i]];
+		uint16_t port = VSW_PORT_NONE;
+		const int s = vsw_learn_slot_find(bk, ask->keys[i], &port);
 
-		if (likely(data != 0))
-			vsw_learn_note_found(l, ask->keys[i], data, in_port, lc->now_s,
-			                     &lc->wstats.learn_requests_dropped);
-		else
+		if (unlikely(s < 0))
 			second_src[n_second_src++] = (uint8_t)i;
+		else if (likely(port == in_port))
+			vsw_learn_refresh(&bk->last_seen_s[s], lc->now_s);
+		else
+			vsw_learn_ask(l, ask->keys[i], in_port, dropped);
 	}
 	for (uint16_t i = 0; i < ask->n_open; i++) {
-		const uintptr_t data =
-		        vsw_learn_bucket_find(l, ask->open_buckets[i], ask->open_keys[i]);
+		uint16_t port = VSW_PORT_NONE;
 
-		if (likely(data != 0))
-			plan->runs[ask->open_runs[i]].out =
-			        unicast_decision(vsw_learn_data_port(data), in_port);
+		if (likely(vsw_learn_slot_find(&l->buckets[ask->open_buckets[i]], ask->open_keys[i],
+		                               &port) >= 0))
+			plan->runs[ask->open_runs[i]].out = unicast_decision(port, in_port);
 		else
 			second_open[n_second_open++] = (uint8_t)i;
 	}
@@ -404,18 +408,21 @@ learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port
 		        vsw_learn_fetch2(l, ask->open_keys[second_open[j]]);
 	for (uint16_t j = 0; j < n_second_src; j++) {
 		const uint16_t i = second_src[j];
+		struct vsw_learn_bucket *bk = &l->buckets[ask->buckets[i]];
+		uint16_t port = VSW_PORT_NONE;
+		const int s = vsw_learn_slot_find(bk, ask->keys[i], &port);
 
-		vsw_learn_note_found(l, ask->keys[i],
-		                     vsw_learn_bucket_find(l, ask->buckets[i], ask->keys[i]),
-		                     in_port, lc->now_s, &lc->wstats.learn_requests_dropped);
+		if (s >= 0 && port == in_port)
+			vsw_learn_refresh(&bk->last_seen_s[s], lc->now_s);
+		else
+			vsw_learn_ask(l, ask->keys[i], in_port, dropped);
 	}
 	for (uint16_t j = 0; j < n_second_open; j++) {
 		const uint16_t i = second_open[j];
+		uint16_t port = VSW_PORT_NONE; /* stays so when the key is in neither bucket */
 
-		plan->runs[ask->open_runs[i]].out =
-		        unicast_decision(vsw_learn_data_port(vsw_learn_bucket_find(
-		                                 l, ask->open_buckets[i], ask->open_keys[i])),
-		                         in_port);
+		vsw_learn_slot_find(&l->buckets[ask->open_buckets[i]], ask->open_keys[i], &port);
+		plan->runs[ask->open_runs[i]].out = unicast_decision(port, in_port);
 	}
 }
 

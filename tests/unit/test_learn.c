@@ -269,6 +269,34 @@ random_mac(uint8_t mac[6])
 }
 
 /*
+ * The stage makes a frame's keys from its static-FDB keys (vsw_learn_key_of_fdb()); the
+ * control thread, the CLI and the tests from the MAC (vsw_learn_key()): one entry, whichever.
+ */
+static void
+test_key_of_fdb_key_is_the_key(void **state)
+{
+	static const uint16_t vlans[] = {0, 1, 10, 2047, 4094, 4095};
+	uint8_t mac[6];
+
+	(void)state;
+	for (unsigned int i = 0; i < 64; i++) {
+		const uint16_t vlan = vlans[i % RTE_DIM(vlans)];
+		uint64_t key;
+
+		random_mac(mac);
+		key = vsw_learn_key_of_fdb(vsw_fdb_key(mac), vsw_learn_key_vlan_bits(vlan));
+		assert_int_equal(key, vsw_learn_key(mac, vlan));
+		assert_int_equal(vsw_learn_key_vlan(key), vlan);
+		assert_memory_equal(&key, mac, 6); /* the MAC as vsw_learn_next() reads it */
+	}
+	/* VLANs apart, MACs apart: no two of these keys are one. */
+	memset(mac, 0, sizeof(mac));
+	assert_int_not_equal(vsw_learn_key(mac, 0), vsw_learn_key(mac, 4095));
+	mac[5] = 1;
+	assert_int_not_equal(vsw_learn_key(mac, 1), vsw_learn_key((const uint8_t[6]){0}, 1));
+}
+
+/*
  * max_entries random MACs all fit (the table makes room by moving entries to their second
  * bucket when both of a key's buckets are full: without that, a full 64K table refuses
  * hundreds), every one is found on its port by single and bulk lookups, and the next is refused.
@@ -408,6 +436,7 @@ main(int argc, char **argv)
 	        NULL};
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_learn_then_lookup_per_vlan),
+	        cmocka_unit_test(test_key_of_fdb_key_is_the_key),
 	        cmocka_unit_test(test_move_to_another_port),
 	        cmocka_unit_test(test_static_mac_is_never_learned),
 	        cmocka_unit_test(test_aging),
