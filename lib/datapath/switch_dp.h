@@ -60,6 +60,13 @@ struct vsw_dp_burst {
 	struct rte_mbuf *rx[VSW_BURST_MAX];
 };
 
+/* True when @p b's plan fetched learned-table lines, which its finish will read. */
+static inline bool
+vsw_dp_burst_asks(const struct vsw_dp_burst *b)
+{
+	return (b->plan.ask.n_src | b->plan.ask.n_open) != 0;
+}
+
 /* The vSwitch stage on frames already received on @p in_port (counted there), whole. */
 void vsw_dp_switch_frames(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
                           struct rte_mbuf **pkts, uint16_t n);

@@ -289,7 +289,8 @@ def peer_markdown(res, base):
            "MAC and its datapath holds a megaflow for each (source, destination) pair: with "
            "64K MACs OVS's revalidators take 20-30 s to let them all in. They then dump "
            "every flow twice a second on CPU 0, the generator's, which waits for them (its "
-           "wait %% is OVS's cost, so only OVS's forwarding thread's wait flags a trial): "
+           "wait %% is OVS's cost, so only OVS's forwarding thread's wait flags a trial, and "
+           "the slow-phase gate, which reads the generator's cycles, cannot judge it): "
            "there the Mpps are OVS's and its revalidators', the cycles its forwarding "
            "thread's alone." % (
                "{:,}".format(FDB_MAX_ENTRIES)), "",
