@@ -78,13 +78,14 @@ vsw_fdb_slot(uint64_t key)
 	return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & (VSW_FDB_SLOTS - 1);
 }
 
-/* The filter bit of @p key: six bits of the MAC's last byte, the one that varies most. */
+/* Which filter bit @p key has: six bits of the MAC's last byte, the one that varies most. */
 static inline unsigned int
 vsw_fdb_filter_index(uint64_t key)
 {
 	return (unsigned int)(key >> 40 & 63);
 }
 
+/* That bit as a mask, for the writer. */
 static inline uint64_t
 vsw_fdb_filter_bit(uint64_t key)
 {

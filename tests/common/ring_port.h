@@ -17,8 +17,10 @@
 
 /*
  * Port @p i of a set named by @p tag (each set its own names: ethdev and ring names are
- * global to the process), rings and queues of @p size frames, rx buffers from @p pool.
- * @return its ethdev id, or a negative errno.
+ * global to the process), rings and queues of @p size frames (a power of two, at most
+ * 32768), rx buffers from @p pool. The callers are tests and tools that give up on
+ * a failure: what was made before it is left to the process's end.
+ * @return its ethdev id, or a negative errno, said on stderr.
  */
 static inline int
 vsw_test_ring_port(const char *tag, unsigned int i, unsigned int size, struct rte_mempool *pool,
@@ -29,29 +31,34 @@ vsw_test_ring_port(const char *tag, unsigned int i, unsigned int size, struct rt
 	uint16_t id;
 	int rc;
 
+	if (size > UINT16_MAX) {
+		fprintf(stderr, "ring port %s%u: %u frames, more than a queue holds\n", tag, i,
+		        size);
+		return -EINVAL;
+	}
 	snprintf(name, sizeof(name), "%s_rx%u", tag, i);
 	*rx = rte_ring_create(name, size, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "%s_tx%u", tag, i);
 	*tx = rte_ring_create(name, size, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (*rx == NULL || *tx == NULL)
-		return -rte_errno;
 	snprintf(name, sizeof(name), "net_ring_%s%u", tag, i);
-	rc = rte_eth_from_rings(name, rx, 1, tx, 1, 0);
-	if (rc < 0)
-		return -rte_errno;
-	id = (uint16_t)rc;
-	rc = rte_eth_dev_configure(id, 1, 1, &conf);
-	if (rc == 0)
-		rc = rte_eth_rx_queue_setup(id, 0, (uint16_t)size, 0, NULL, pool);
-	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(id, 0, (uint16_t)size, 0, NULL);
-	if (rc == 0)
-		rc = rte_eth_dev_start(id);
-	if (rc != 0) {
-		fprintf(stderr, "ring port %s%u: %s\n", tag, i, rte_strerror(-rc));
-		return rc;
+	if (*rx == NULL || *tx == NULL) {
+		rc = -rte_errno;
+	} else if ((rc = rte_eth_from_rings(name, rx, 1, tx, 1, 0)) < 0) {
+		rc = -rte_errno;
+	} else {
+		id = (uint16_t)rc;
+		rc = rte_eth_dev_configure(id, 1, 1, &conf);
+		if (rc == 0)
+			rc = rte_eth_rx_queue_setup(id, 0, (uint16_t)size, 0, NULL, pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(id, 0, (uint16_t)size, 0, NULL);
+		if (rc == 0)
+			rc = rte_eth_dev_start(id);
+		if (rc == 0)
+			return id;
 	}
-	return id;
+	fprintf(stderr, "ring port %s: %s\n", name, rte_strerror(-rc));
+	return rc;
 }
 
 #endif /* VSW_TEST_RING_PORT_H */

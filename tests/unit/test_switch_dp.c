@@ -923,7 +923,6 @@ test_learning_runs_merge_per_vlan(void **state)
 	cfg->learn = NULL;
 }
 
-/* A ring ethdev is ready for bursts once configured with its one queue pair and started. */
 /* What the built-in guards tell apart; each kind is one frame from ACCESS10. */
 enum guard_kind {
 	GK_PLAIN,         /* IPv4 UDP from its first MAC */
