@@ -123,36 +123,22 @@ vsw_learn_seen_word(const struct vsw_learn *l, uint32_t slot)
 #define VSW_LEARN_KEY_VLAN_SHIFT 49
 static_assert(VSW_LEARN_KEY_USED == UINT64_C(1) << 48, "the VLAN sits above the USED bit");
 
-/** Key of (MAC, VLAN): the 48-bit MAC, VSW_LEARN_KEY_USED, the 12-bit VLAN id above it. */
+/*
+ * Key of the MAC in static-FDB key @p fdb_key (vsw_fdb_key()) in @p vlan: the 48-bit MAC,
+ * VSW_LEARN_KEY_USED, the 12-bit VLAN id above it. The stage has a frame's static-FDB keys at
+ * hand; one OR makes each a learned-table key.
+ */
+static inline uint64_t
+vsw_learn_key_of_fdb(uint64_t fdb_key, uint16_t vlan)
+{
+	return fdb_key | (uint64_t)(vlan & 0xfff) << VSW_LEARN_KEY_VLAN_SHIFT;
+}
+
+/** Key of (@p mac, @p vlan). */
 static inline uint64_t
 vsw_learn_key(const uint8_t *mac, uint16_t vlan)
 {
-	uint32_t lo;
-	uint16_t hi;
-
-	/* Two loads in registers, as vsw_fdb_key(): the same key as copying the MAC into the low
-	 * six bytes of a zeroed word, on the little-endian hosts vsw runs on. */
-	memcpy(&lo, mac, sizeof(lo));
-	memcpy(&hi, mac + sizeof(lo), sizeof(hi));
-	return ((uint64_t)hi << 32 | lo) | VSW_LEARN_KEY_USED |
-	       (uint64_t)(vlan & 0xfff) << VSW_LEARN_KEY_VLAN_SHIFT;
-}
-
-/*
- * Key of the MAC in static-FDB key @p fdb_key (vsw_fdb_key()) in the VLAN that
- * vsw_learn_key_vlan_bits() gave @p vlan_bits: one OR, for a frame's source and destination.
- */
-static inline uint64_t
-vsw_learn_key_of_fdb(uint64_t fdb_key, uint64_t vlan_bits)
-{
-	return fdb_key | vlan_bits;
-}
-
-/** The bits VLAN @p vlan sets in a key. */
-static inline uint64_t
-vsw_learn_key_vlan_bits(uint16_t vlan)
-{
-	return (uint64_t)(vlan & 0xfff) << VSW_LEARN_KEY_VLAN_SHIFT;
+	return vsw_learn_key_of_fdb(vsw_fdb_key(mac), vlan);
 }
 
 /** VLAN id of key @p key. */

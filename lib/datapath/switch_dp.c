@@ -140,8 +140,7 @@ plan_frame(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_po
 	uint16_t out;
 
 	if (plan->is_learning && likely(src_key != 0)) {
-		const uint64_t learn_key =
-		        vsw_learn_key_of_fdb(src_key, vsw_learn_key_vlan_bits(vlan));
+		const uint64_t learn_key = vsw_learn_key_of_fdb(src_key, vlan);
 
 		if (learn_key != plan->prev_src) {
 			ask->buckets[ask->n_src] = vsw_learn_fetch(plan->learn, learn_key);
@@ -154,7 +153,7 @@ plan_frame(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_po
 	plan->prev_vlan = vlan;
 	out = decide(cfg, in_port, eth, key);
 	if (out == VSW_PORT_NONE) { /* only with a learned table */
-		const uint64_t open_key = vsw_learn_key_of_fdb(key, vsw_learn_key_vlan_bits(vlan));
+		const uint64_t open_key = vsw_learn_key_of_fdb(key, vlan);
 
 		ask->open_buckets[ask->n_open] = vsw_learn_fetch(plan->learn, open_key);
 		ask->open_keys[ask->n_open] = open_key;
@@ -362,6 +361,26 @@ flood(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port, stru
 }
 
 /*
+ * Source @p key, looked for in bucket @p b, arrived on @p in_port: refresh its entry there, or
+ * ask for the move when it is there on another port. @return false when @p b does not hold it.
+ */
+static __rte_always_inline bool
+note_source(struct vsw_lcore *lc, struct vsw_learn *l, uint32_t b, uint64_t key, uint16_t in_port)
+{
+	struct vsw_learn_bucket *bk = &l->buckets[b];
+	uint16_t port = VSW_PORT_NONE;
+	const int s = vsw_learn_slot_find(bk, key, &port);
+
+	if (s < 0)
+		return false;
+	if (likely(port == in_port))
+		vsw_learn_refresh(&bk->last_seen_s[s], lc->now_s);
+	else
+		vsw_learn_ask(l, key, in_port, &lc->wstats.learn_requests_dropped);
+	return true;
+}
+
+/*
  * The learned table's part of a burst, in one pass over what the plan asked, whose first
  * buckets were fetched as it was made: refresh or learn the sources, decide the open runs.
  * The keys not in their first bucket are looked up in their second after all first ones, so
@@ -374,22 +393,12 @@ learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port
 {
 	struct learn_ask *ask = &plan->ask;
 	struct vsw_learn *l = cfg->learn;
-	uint64_t *dropped = &lc->wstats.learn_requests_dropped;
 	uint8_t second_src[VSW_BURST_MAX], second_open[VSW_BURST_MAX];
 	uint16_t n_second_src = 0, n_second_open = 0;
 
-	for (uint16_t i = 0; i < ask->n_src; i++) {
-		struct vsw_learn_bucket *bk = &l->buckets[ask->buckets[i]];
-		uint16_t port = VSW_PORT_NONE;
-		const int s = vsw_learn_slot_find(bk, ask->keys[i], &port);
-
-		if (unlikely(s < 0))
+	for (uint16_t i = 0; i < ask->n_src; i++)
+		if (unlikely(!note_source(lc, l, ask->buckets[i], ask->keys[i], in_port)))
 			second_src[n_second_src++] = (uint8_t)i;
-		else if (likely(port == in_port))
-			vsw_learn_refresh(&bk->last_seen_s[s], lc->now_s);
-		else
-			vsw_learn_ask(l, ask->keys[i], in_port, dropped);
-	}
 	for (uint16_t i = 0; i < ask->n_open; i++) {
 		uint16_t port = VSW_PORT_NONE;
 
@@ -408,14 +417,9 @@ learn_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port
 		        vsw_learn_fetch2(l, ask->open_keys[second_open[j]]);
 	for (uint16_t j = 0; j < n_second_src; j++) {
 		const uint16_t i = second_src[j];
-		struct vsw_learn_bucket *bk = &l->buckets[ask->buckets[i]];
-		uint16_t port = VSW_PORT_NONE;
-		const int s = vsw_learn_slot_find(bk, ask->keys[i], &port);
 
-		if (s >= 0 && port == in_port)
-			vsw_learn_refresh(&bk->last_seen_s[s], lc->now_s);
-		else
-			vsw_learn_ask(l, ask->keys[i], in_port, dropped);
+		if (!note_source(lc, l, ask->buckets[i], ask->keys[i], in_port))
+			vsw_learn_ask(l, ask->keys[i], in_port, &lc->wstats.learn_requests_dropped);
 	}
 	for (uint16_t j = 0; j < n_second_open; j++) {
 		const uint16_t i = second_open[j];

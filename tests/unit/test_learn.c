@@ -284,7 +284,7 @@ test_key_of_fdb_key_is_the_key(void **state)
 		uint64_t key;
 
 		random_mac(mac);
-		key = vsw_learn_key_of_fdb(vsw_fdb_key(mac), vsw_learn_key_vlan_bits(vlan));
+		key = vsw_learn_key_of_fdb(vsw_fdb_key(mac), vlan);
 		assert_int_equal(key, vsw_learn_key(mac, vlan));
 		assert_int_equal(vsw_learn_key_vlan(key), vlan);
 		assert_memory_equal(&key, mac, 6); /* the MAC as vsw_learn_next() reads it */
