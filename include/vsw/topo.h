@@ -371,6 +371,13 @@ int vsw_topo_vf_socket_path(const struct vsw_topo_nicsw *sw, unsigned int vf, ch
                             size_t size);
 
 /**
+ * What CREATE_SWITCH needs for NIC switch @p sw, in @p params. A symmetric switch gives every
+ * non-default VPort the count its configured VPorts have (validation made them equal), 1 when
+ * it has none: the count a VPort gets when its `queue_pairs` is left out.
+ */
+void vsw_topo_nicsw_params(const struct vsw_topo_nicsw *sw, struct vsw_nicsw_params *params);
+
+/**
  * Write @p topo as a topology file: loading the text gives the same struct back (marks and
  * the file name aside). For `vswctl dump`.
  * @return 0, or -EIO when writing to @p f failed.

@@ -144,15 +144,12 @@ int
 vsw_ctl_nicsw_create(const struct vsw_topo *topo, struct vsw_errmsg *em)
 {
 	const struct vsw_topo_nicsw *t = &topo->nicsws[0];
-	struct vsw_nicsw_params params = {.num_vfs = t->num_vfs,
-	                                  .qp_total = t->qp_total,
-	                                  .qp_default = t->qp_default,
-	                                  .is_asymmetric = t->is_asymmetric};
+	struct vsw_nicsw_params params;
 	int rc;
 
 	if (topo->n_nicsws == 0)
 		return 0;
-	memcpy(params.name, t->name, sizeof(params.name));
+	vsw_topo_nicsw_params(t, &params);
 	nic.sw = vsw_nicsw_create(&params, em);
 	if (nic.sw == NULL)
 		return -ENOMEM;

@@ -32,6 +32,18 @@ vsw_topo_vf_socket_path(const struct vsw_topo_nicsw *sw, unsigned int vf, char *
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+void
+vsw_topo_nicsw_params(const struct vsw_topo_nicsw *sw, struct vsw_nicsw_params *params)
+{
+	*params = (struct vsw_nicsw_params){.num_vfs = sw->num_vfs,
+	                                    .qp_total = sw->qp_total,
+	                                    .qp_default = sw->qp_default,
+	                                    .is_asymmetric = sw->is_asymmetric};
+	memcpy(params->name, sw->name, sizeof(params->name));
+	if (!sw->is_asymmetric)
+		params->qp_per_vport = sw->n_vports > 0 ? sw->vports[0].n_qps : 1;
+}
+
 /* Vport k of switch s against the earlier vports of the switch: ids, VFs. */
 static int
 check_vport_unique(const struct vsw_topo *topo, const struct topo_marks *marks, unsigned int s,

@@ -1265,6 +1265,44 @@ test_vf_socket_path(void **state)
 	assert_int_equal(vsw_topo_vf_socket_path(&sw, 0, path, sizeof(path)), -EINVAL);
 }
 
+/*
+ * CREATE_SWITCH's parameters from a file: a symmetric switch's VPort count is its VPorts'
+ * (1 with none), an asymmetric one takes none; vsw_nicsw_create() refuses anything else.
+ */
+static void
+test_create_switch_params_from_file(void **state)
+{
+	static const char *const texts[] = {
+	        PORTS "  - { name: up, type: external, nic_switch: nic0 }\n" NIC4
+	              ", vports: [ { id: 1, function: vf0, queue_pairs: 3 },"
+	              " { id: 2, function: vf2, queue_pairs: 3 } ] }\n",
+	        PORTS "  - { name: up, type: external, nic_switch: nic0 }\n" NIC4 " }\n",
+	        PORTS
+	        "  - { name: up, type: external, nic_switch: nic0 }\n" NIC4
+	        ", asymmetric: true, vports: [ { id: 1, function: vf0, queue_pairs: 3 } ] }\n",
+	};
+	static const uint16_t want_per_vport[] = {3, 1, 0};
+	struct vsw_topo *topo = topo_poisoned();
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(want_per_vport) / sizeof(want_per_vport[0]); i++) {
+		struct vsw_errmsg err = {{0}};
+		struct vsw_nicsw_params p;
+
+		assert_int_equal(
+		        vsw_topo_load_string("mem", texts[i], strlen(texts[i]), topo, &err), 0);
+		memset(&p, 0x5a, sizeof(p));
+		vsw_topo_nicsw_params(&topo->nicsws[0], &p);
+		assert_string_equal(p.name, "nic0");
+		assert_int_equal(p.num_vfs, 4);
+		assert_int_equal(p.qp_total, 16);
+		assert_int_equal(p.qp_default, 1);
+		assert_int_equal(p.is_asymmetric, i == 2);
+		assert_int_equal(p.qp_per_vport, want_per_vport[i]);
+	}
+	free(topo);
+}
+
 static void
 test_mac(void **state)
 {
@@ -1509,6 +1547,7 @@ main(void)
 	        cmocka_unit_test(test_enum_names),
 	        cmocka_unit_test(test_enum_parse),
 	        cmocka_unit_test(test_vf_socket_path),
+	        cmocka_unit_test(test_create_switch_params_from_file),
 	        cmocka_unit_test(test_values_v2),
 	        cmocka_unit_test(test_mac),
 	        cmocka_unit_test(test_values),
