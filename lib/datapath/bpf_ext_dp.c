@@ -66,6 +66,11 @@ vsw_bpf_ext_run(void *ext, struct vsw_ext_dp_args *a)
 	const struct vsw_bpf_ext *e = ext;
 	/* Written once by the control thread when the port is deleted (bpf_ctl.c). */
 	const uint16_t port = __atomic_load_n(&e->port, __ATOMIC_RELAXED);
+	/* In locals: after each call into the program, which the compiler cannot see into, it
+	 * would read them from @p a again. */
+	struct rte_mbuf **const pkts = a->pkts;
+	uint16_t *const verdicts = a->verdicts;
+	const uint16_t n = a->n;
 	struct vsw_bpf_ext_stats c = {0};
 	struct vsw_bpf_worker *w;
 	uint64_t start;
@@ -77,16 +82,16 @@ vsw_bpf_ext_run(void *ext, struct vsw_ext_dp_args *a)
 	w = (struct vsw_bpf_worker *)(uintptr_t)&e->workers[a->lc->worker_index];
 	start = rte_rdtsc();
 	w->ctx.port = a->port_index;
-	for (uint16_t i = 0; i < a->n; i++) {
-		struct rte_mbuf *m = a->pkts[i];
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
 
 		if (unlikely(!has_window(m))) {
 			c.skipped++;
 			continue;
 		}
-		a->verdicts[i] = verdict(e, &c, exec(w, m));
+		verdicts[i] = verdict(e, &c, exec(w, m));
 	}
-	c.runs = a->n - c.skipped;
+	c.runs = n - c.skipped;
 	/* Single writer: relaxed load and store, summed by the control thread. */
 	vsw_counter_add(&w->stats.runs, c.runs);
 	vsw_counter_add(&w->stats.passes, c.passes);

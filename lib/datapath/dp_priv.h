@@ -75,17 +75,11 @@ extern struct vsw_dp_state vsw_dp;
 int vsw_dp_worker_main(void *arg);
 
 /*
- * How many hooks at the top of @p hooks vsw_ext_builtin_ingress() stands for: those of the
- * built-in extensions, when they are there in the order the switch registers them; else 0.
+ * How many hooks at the top of @p hooks the vSwitch stage may judge frames by inside its
+ * classification (ext_builtin_dp.h): those of the built-in extensions, when they are there in
+ * the order the switch registers them; else 0.
  */
 uint16_t vsw_ext_builtin_fused_hooks(const struct vsw_dp_hook *hooks, uint16_t n);
-
-/*
- * The ingress hooks of port-stats, mirror, spoof-guard, storm-control and dhcp-router-guard
- * as one hook, for a port whose mirror and storm limit are off (ext_builtin_dp.h): the same
- * verdicts and counters as the five calls in stack order.
- */
-void vsw_ext_builtin_ingress(struct vsw_ext_dp_args *a);
 
 /* The NIC switch stage on an rx burst of the PF's wire or of a VF (nicsw_dp.c). */
 uint16_t vsw_dp_nicsw_burst(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg,

@@ -160,29 +160,6 @@ vsw_builtin_rx_end(const struct vsw_builtin_rx *b, struct vsw_lcore *lc, uint16_
 		vsw_counter_add(&lc->stats[port_index].drop_router_guard, b->router_drops);
 }
 
-void
-vsw_ext_builtin_ingress(struct vsw_ext_dp_args *a)
-{
-	struct vsw_builtin_rx b;
-
-	RTE_ASSERT(vsw_builtin_rx_applies(a->cfg, a->port));
-	vsw_builtin_rx_begin(&b, a->port);
-	for (uint16_t i = 0; i < a->n; i++) {
-		switch (vsw_builtin_rx_frame(&b, a->pkts[i],
-		                             rte_pktmbuf_mtod(a->pkts[i], const uint8_t *))) {
-		case VSW_BUILTIN_PASS:
-			break;
-		case VSW_BUILTIN_SPOOFED:
-			a->verdicts[i] = VSW_EXT_DROP;
-			break;
-		case VSW_BUILTIN_GUARDED:
-			a->verdicts[i] = VSW_EXT_DROP_COUNTED;
-			break;
-		}
-	}
-	vsw_builtin_rx_end(&b, a->lc, a->port_index);
-}
-
 const struct vsw_ext_ops vsw_ext_port_stats = {
         .name = "port-stats",
         .ingress = port_stats_ingress,

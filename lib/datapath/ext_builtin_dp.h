@@ -3,9 +3,9 @@
  * The built-in ingress hooks at the top of the stack (port-stats, mirror, spoof-guard,
  * storm-control, dhcp-router-guard, in the order the switch registers them) judged frame by
  * frame, for ports whose mirror and storm limit are off (those two do nothing then). Five hooks
- * would each walk the burst and read every frame again: vsw_ext_builtin_ingress() runs them as
- * one hook, and the vSwitch stage, when nothing else is on the stack, inside the loop that
- * classifies the burst. Per frame, in stack order: count its class; drop it if its source is
+ * would each walk the burst and read every frame again: the vSwitch stage judges each frame by
+ * them inside the loop that classifies the burst, before the hooks below them on the stack
+ * see it. Per frame, in stack order: count its class; drop it if its source is
  * not the port's (the guards below do not see it then); drop it if it is a DHCP server message,
  * or a router advertisement or redirect, that the port may not send. Workers only.
  */

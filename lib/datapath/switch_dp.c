@@ -554,15 +554,15 @@ apply_verdicts(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_p
 }
 
 /*
- * Ingress hooks in stack order. A packet dropped or redirected by one extension is not shown
- * to the ones below it. Most hooks pass every frame (counters, a guard on a clean port): the
- * verdicts are set to PASS once and the burst is only compacted after a hook that decided
- * something. The built-in hooks at the top run as one pass where that does the same
- * (vsw_ext_builtin_ingress()). @return the packets that pass every hook, compacted.
+ * Ingress hooks in stack order from @p first (hooks above it judged the frames inside
+ * classify()). A packet dropped or redirected by one extension is not shown to the ones below
+ * it. Most hooks pass every frame (counters, a guard on a clean port): the verdicts are set to
+ * PASS once and the burst is only compacted after a hook that decided something. @return the
+ * packets that pass every hook, compacted.
  */
 static uint16_t
 run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
-                  struct rte_mbuf **pkts, uint16_t n)
+                  struct rte_mbuf **pkts, uint16_t n, uint16_t first)
 {
 	uint16_t verdicts[VSW_BURST_MAX];
 	struct vsw_ext_dp_args args = {.cfg = cfg,
@@ -571,18 +571,9 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 	                               .pkts = pkts,
 	                               .verdicts = verdicts,
 	                               .lc = lc};
-	uint16_t h = 0;
 
 	memset(verdicts, 0xff, sizeof(verdicts));
-	if (cfg->n_fused_hooks != 0 && args.port->mirror_rx_port == VSW_PORT_NONE &&
-	    args.port->storm_pps == 0) {
-		args.n = n;
-		vsw_ext_builtin_ingress(&args);
-		if (unlikely(has_verdict(verdicts)))
-			n = apply_verdicts(lc, cfg, in_port, pkts, verdicts, n);
-		h = cfg->n_fused_hooks;
-	}
-	for (; h < cfg->n_hooks && n > 0; h++) {
+	for (uint16_t h = first; h < cfg->n_hooks && n > 0; h++) {
 		if (cfg->hooks[h].ingress == NULL)
 			continue;
 		args.n = n;
@@ -595,16 +586,20 @@ run_ingress_hooks(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t i
 
 /*
  * The first half of the stage on @p n frames of @p in_port in @p b->pkts: classification,
- * hooks, the plan. When the built-in hooks are all the stack holds and they apply to the port,
- * they judge each frame inside classification's loop.
+ * hooks, the plan. When the built-in hooks at the top of the stack apply to the port
+ * (ext_builtin_dp.h) they judge each frame inside classification's loop, ahead of the hooks
+ * below them; when no hook is left, each frame is planned there too. Each case has its own
+ * instance of classify(), which is specialised on what it is given.
  */
 static __rte_always_inline void
 switch_begin(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_port,
              struct vsw_dp_burst *b, uint16_t n, const bool is_rx, bool is_copied)
 {
 	const struct vsw_dp_port *p = &cfg->ports[in_port];
-	const bool is_builtin_inline =
-	        cfg->n_hooks == cfg->n_fused_hooks && vsw_builtin_rx_applies(cfg, p);
+	const bool is_builtin_inline = vsw_builtin_rx_applies(cfg, p);
+	const uint16_t first_hook = is_builtin_inline ? cfg->n_fused_hooks : 0;
+	const bool has_hooks = cfg->n_hooks > first_hook;
+	struct vsw_port_stats *st = &lc->stats[in_port];
 	struct rte_mbuf **pkts = b->pkts;
 	struct vsw_builtin_rx builtins;
 	bool is_linear;
@@ -612,16 +607,21 @@ switch_begin(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_por
 	plan_begin(&b->plan, cfg, p);
 	if (is_builtin_inline) {
 		vsw_builtin_rx_begin(&builtins, p);
-		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied,
-		             &builtins, &b->plan, &is_linear);
+		if (has_hooks)
+			n = classify(cfg, in_port, st, pkts, n, is_rx, is_copied, &builtins, NULL,
+			             &is_linear);
+		else
+			n = classify(cfg, in_port, st, pkts, n, is_rx, is_copied, &builtins,
+			             &b->plan, &is_linear);
 		vsw_builtin_rx_end(&builtins, lc, in_port);
-	} else if (cfg->n_hooks == 0) {
-		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied, NULL,
-		             &b->plan, &is_linear);
+	} else if (has_hooks) {
+		n = classify(cfg, in_port, st, pkts, n, is_rx, is_copied, NULL, NULL, &is_linear);
 	} else {
-		n = classify(cfg, in_port, &lc->stats[in_port], pkts, n, is_rx, is_copied, NULL,
-		             NULL, &is_linear);
-		n = run_ingress_hooks(lc, cfg, in_port, pkts, n);
+		n = classify(cfg, in_port, st, pkts, n, is_rx, is_copied, NULL, &b->plan,
+		             &is_linear);
+	}
+	if (has_hooks) {
+		n = run_ingress_hooks(lc, cfg, in_port, pkts, n, first_hook);
 		plan_burst(&b->plan, cfg, in_port, pkts, n);
 	}
 	b->port = in_port;
@@ -630,7 +630,7 @@ switch_begin(struct vsw_lcore *lc, const struct vsw_dp_cfg *cfg, uint16_t in_por
 	 * Fresh from the vhost library (the switch's pool, direct, unshared), one segment each,
 	 * and seen by no hook that could have changed that: plain (txbuf_dp.h).
 	 */
-	b->is_plain = is_rx && is_copied && is_linear && (cfg->n_hooks == 0 || is_builtin_inline);
+	b->is_plain = is_rx && is_copied && is_linear && !has_hooks;
 }
 
 void

@@ -995,18 +995,24 @@ struct guard_outcome {
 	char sent[1024];
 	uint64_t drop_ext, drop_dhcp, drop_router;
 	struct vsw_port_class_stats classes;
+	unsigned int below_seen; /* frames the hook below the built-ins was shown */
 };
 
-/* A hook below the built-ins that passes everything: they cannot all run inline then. */
+static unsigned int hook_pass_seen;
+
+/* A hook below the built-ins that passes everything and counts what it is shown. */
 static void
 hook_pass(void *ctx, struct vsw_ext_dp_args *a)
 {
 	(void)ctx;
-	(void)a;
+	hook_pass_seen += a->n;
 }
 
-/* How the built-in ingress hooks run: one by one, as one hook, or inside classification. */
-enum builtin_mode { BUILTINS_STACKED, BUILTINS_AS_ONE_HOOK, BUILTINS_INLINE };
+/*
+ * How the built-in ingress hooks run: one by one (in the stack, above hook_pass()), inside
+ * classification with hook_pass() below them, or inside classification with nothing below.
+ */
+enum builtin_mode { BUILTINS_STACKED, BUILTINS_INLINE_ABOVE_HOOK, BUILTINS_INLINE };
 
 static void
 guard_burst(const enum guard_kind *kinds, unsigned int n, enum builtin_mode mode,
@@ -1027,7 +1033,9 @@ guard_burst(const enum guard_kind *kinds, unsigned int n, enum builtin_mode mode
 	vsw_ext_port_stats_read(ACCESS10, &before);
 	for (unsigned int i = 0; i < n; i++)
 		pkts[i] = guard_frame(kinds[i], (uint8_t)i);
+	hook_pass_seen = 0;
 	receive_burst(ACCESS10, pkts, n);
+	out->below_seen = hook_pass_seen;
 	drain_all(out->sent, sizeof(out->sent));
 	out->drop_ext = st->drop_ext - ext;
 	out->drop_dhcp = st->drop_dhcp_guard - dhcp;
@@ -1040,10 +1048,11 @@ guard_burst(const enum guard_kind *kinds, unsigned int n, enum builtin_mode mode
 }
 
 /*
- * The fused pass of the built-in ingress hooks against the five hooks one after the other:
- * random bursts of every kind of frame the guards tell apart, with every combination of the
- * port's guards, give the same frames out, the same drops under the same reasons and the
- * same class counts. A fixed burst checks the fused pass is the one that ran.
+ * The built-in ingress hooks judged inside classification, with a hook below them and with
+ * none, against the five hooks one after the other: random bursts of every kind of frame the
+ * guards tell apart, with every combination of the port's guards, give the same frames out,
+ * the same drops under the same reasons and the same class counts, and the hook below is shown
+ * the frames the built-ins pass. A fixed burst checks what the fused pass decided.
  */
 static void
 test_fused_builtin_hooks_match_the_stack(void **state)
@@ -1063,7 +1072,7 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 	memcpy(p->macs[1], mac_second, 6);
 	for (unsigned int round = 0; round < 400; round++) {
 		enum guard_kind kinds[VSW_BURST_MAX];
-		struct guard_outcome stacked, one_hook, inline_;
+		struct guard_outcome stacked, above_hook, inline_;
 		unsigned int n;
 
 		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
@@ -1076,10 +1085,12 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 			kinds[i] = (enum guard_kind)(rng % GK_N);
 		}
 		guard_burst(kinds, n, BUILTINS_STACKED, &stacked);
-		guard_burst(kinds, n, BUILTINS_AS_ONE_HOOK, &one_hook);
+		guard_burst(kinds, n, BUILTINS_INLINE_ABOVE_HOOK, &above_hook);
 		guard_burst(kinds, n, BUILTINS_INLINE, &inline_);
-		for (const struct guard_outcome *o = &one_hook; o != NULL;
-		     o = o == &one_hook ? &inline_ : NULL) {
+		assert_int_equal(above_hook.below_seen, stacked.below_seen);
+		assert_int_equal(inline_.below_seen, 0);
+		for (const struct guard_outcome *o = &above_hook; o != NULL;
+		     o = o == &above_hook ? &inline_ : NULL) {
 			assert_string_equal(o->sent, stacked.sent);
 			assert_int_equal(o->drop_ext, stacked.drop_ext);
 			assert_int_equal(o->drop_dhcp, stacked.drop_dhcp);
@@ -1096,14 +1107,18 @@ test_fused_builtin_hooks_match_the_stack(void **state)
 		struct guard_outcome out;
 
 		p->is_spoof_guarded = p->is_dhcp_guarded = p->is_router_guarded = true;
-		guard_burst(all, RTE_DIM(all), BUILTINS_INLINE, &out);
-		assert_string_equal(out.sent, "0: 1:00,01,06,07, 2: 3:06t,07t, ");
-		assert_int_equal(out.drop_ext, 2);
-		assert_int_equal(out.drop_dhcp, 2);
-		assert_int_equal(out.drop_router, 2);
-		assert_int_equal(out.classes.rx_unicast, 8);
-		assert_int_equal(out.classes.rx_multicast, 1);
-		assert_int_equal(out.classes.rx_broadcast, 1);
+		for (enum builtin_mode mode = BUILTINS_INLINE_ABOVE_HOOK; mode <= BUILTINS_INLINE;
+		     mode++) {
+			guard_burst(all, RTE_DIM(all), mode, &out);
+			assert_string_equal(out.sent, "0: 1:00,01,06,07, 2: 3:06t,07t, ");
+			assert_int_equal(out.drop_ext, 2);
+			assert_int_equal(out.drop_dhcp, 2);
+			assert_int_equal(out.drop_router, 2);
+			assert_int_equal(out.classes.rx_unicast, 8);
+			assert_int_equal(out.classes.rx_multicast, 1);
+			assert_int_equal(out.classes.rx_broadcast, 1);
+			assert_int_equal(out.below_seen, mode == BUILTINS_INLINE ? 0 : 4);
+		}
 	}
 	/* One L3 guard on: the frames only the other one drops pass, in every mode. */
 	{
