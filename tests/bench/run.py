@@ -3,7 +3,7 @@
 """vsw benchmark suite: one command, the whole table.
 
   sudo tests/bench/run.py [--trials 5] [--seconds 10] [--sizes 60,1514] [--quick]
-                          [--only v2v,fdb,ports,ipp,p2v] [--switches vsw,ovs-normal,...]
+                          [--only v2v,fdb,ports,nicsw,ext,ipp,p2v] [--switches vsw,...]
 
 V2V loop (TESTBED.md section 6): one dpdk-testpmd plays both VMs (two net_virtio_user
 ports, io forwarding, `start tx_first 4`); the switch under test forwards between its two
@@ -11,7 +11,11 @@ vhost-user ports with one forwarding core on CPU 1, the generator on CPU 0. Swit
 within each trial: vsw (full L2 path: VLAN, spoof guard, FDB lookup, built-in extensions on),
 OVS-DPDK with the NORMAL action, OVS-DPDK with port-to-port flows, testpmd io between two
 net_vhost ports. Then FDB scale (2, 1K, 64K learned MACs, traffic spread over them by
-vsw-loopgen; OVS NORMAL at 2 and 64K MACs alternating with them), port scale (62 connected idle vhost-user ports beside the 2 busy ones), each with Mpps trials and callgrind's instructions per packet (FDB:
+vsw-loopgen; OVS NORMAL at 2 and 64K MACs alternating with them), port scale (62 connected idle
+vhost-user ports beside the 2 busy ones), the NIC-switch stage (the loop's ends on VM ports or
+on VFs of the emulated NIC switch: VM to VM, VF to VF, VM to VF) and eBPF extensions (none,
+empty, drop_ethertype, vlan_count on every port's ingress), each with Mpps trials and
+callgrind's instructions per packet (FDB:
 also simulated cache misses, and the FDB cases on the stage alone, tests/tools/vsw-stagebench), and vsw's instructions per packet in the V2V loop (callgrind). `--only p2v` (not in the default run): the P2V loop, VM -> vsw -> uplink on a
 veth -> the generator's af_xdp port in a netns -> back, vsw's uplink on AF_XDP (`netdev:`)
 against af_packet (`device:`), alternating (vswbench/p2v.py). Noise gates: wait for other processes to leave the CPUs; rerun a trial whose
@@ -48,10 +52,20 @@ DEBIAN_PYTHON = "/usr/bin/python3"
 # 62 idle VM ports beside the 2 busy ones: vswd's 64 (VM ports take no ethdev).
 N_IDLE = 62
 PORT_CASES = (("0 idle ports", 0), ("%d idle ports" % N_IDLE, N_IDLE))
+# The NIC-switch stage: the loop's two ends on VM ports of the vSwitch or on VFs of the emulated
+# NIC switch nic0 (procs.loop_sockets()); nic0 and its uplink exist in every case.
+NICSW_CASES = (("VM to VM", ("vm", "vm")), ("VF to VF", ("vf", "vf")), ("VM to VF", ("vm", "vf")))
+# eBPF extensions (examples/bpf) on every port's ingress: (object, params) or None.
+EXT_CASES = (("no extension", None), ("eBPF empty", ("empty", "")),
+             ("eBPF drop_ethertype", ("drop_ethertype", "0x88b5")),
+             ("eBPF vlan_count", ("vlan_count", "")))
 
 
-def ensure_peers(need_ovs, need_kernel_pmds=False):
+def ensure_peers(need_ovs, need_kernel_pmds=False, need_bpf=False):
     pkgs = []
+    if need_bpf and not shutil.which("clang") and not all(
+            os.path.exists(procs.bpf_object_built(e[0])) for _, e in EXT_CASES if e):
+        pkgs.append("clang")
     if not shutil.which("dpdk-testpmd"):
         pkgs += ["dpdk", "librte-net-vhost23", "librte-net-virtio23"]
     if need_kernel_pmds:
@@ -205,6 +219,14 @@ def scale(a, res, key, cases, make):
     alternate(a, block, list(values), one, lambda label: (key, label), line, key)
 
 
+def nicsw_topo(loop):
+    return {"loop": loop, "nic_switch": True}
+
+
+def ext_topo(ext):
+    return {"ext": "%s:%s" % (procs.bpf_object(ext[0]), ext[1])} if ext else {}
+
+
 def scale_ipp(res, key, cases, cache_sim, kw):
     """Instructions (and with cache_sim, data misses and mispredicted branches) per packet of
     each case, by callgrind."""
@@ -234,7 +256,7 @@ def main():
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--sizes", default="60,1514", help="frame sizes without FCS")
     ap.add_argument("--switches", default=",".join(SWITCHES))
-    ap.add_argument("--only", default="v2v,fdb,ports,ipp")
+    ap.add_argument("--only", default="v2v,fdb,ports,nicsw,ext,ipp")
     ap.add_argument("--quick", action="store_true", help="3 trials of 5 s, for a smoke run")
     ap.add_argument("--reruns", type=int, default=2, help="reruns of a noisy trial")
     ap.add_argument("--quiet-pct", type=float, default=15,
@@ -255,7 +277,8 @@ def main():
     a.sizes = [int(s) for s in a.sizes.split(",") if s]
     a.slow_gate = None if a.no_slow_gate else trial.SlowGate()
     only = set(a.only.split(","))
-    ensure_peers(bool({"v2v", "fdb"} & only) and "ovs" in a.switches, "p2v" in only)
+    ensure_peers(bool({"v2v", "fdb"} & only) and "ovs" in a.switches, "p2v" in only,
+                 "ext" in only)
     res = {"machine": report.machine(), "args": {"trials": a.trials, "seconds": a.seconds,
                                                  "warmup": a.warmup}, "v2v": {}}
     if "v2v" in only:
@@ -283,6 +306,15 @@ def main():
         report.write(dict(res), a.out)
         if not a.no_callgrind:
             scale_ipp(res, "ports", PORT_CASES, False, lambda n: {"n_idle": n})
+    for key, cases, topo in (("nicsw", NICSW_CASES, nicsw_topo), ("ext", EXT_CASES, ext_topo)):
+        if key not in only:
+            continue
+        scale(a, res, key, cases, lambda v, topo=topo: (
+            lambda d: procs.Vsw(d, **topo(v)),
+            trial.gen_testpmd(60, (topo(v).get("loop") or procs.LOOP_VMS)), None))
+        report.write(dict(res), a.out)
+        if not a.no_callgrind:
+            scale_ipp(res, key, cases, False, topo)
     if "ipp" in only:
         from vswbench import ipp
         res["ipp"] = {}

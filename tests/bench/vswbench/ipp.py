@@ -92,7 +92,8 @@ class ValgrindTestpmd(procs.Testpmd):
 
 
 def calls_to(dump, name, inclusive=False):
-    """Calls made to function @p name in a callgrind dump (names are compressed to ids);
+    """Calls made to function @p name (or a clone GCC made of it) in a callgrind dump (names
+    are compressed to ids);
     inclusive: (calls, instructions inside those calls, callees included)."""
     ids, total, cost, want, take_cost = {}, 0, 0, False, False
     with open(dump, errors="replace") as fh:
@@ -107,7 +108,8 @@ def calls_to(dump, name, inclusive=False):
                 if m:
                     if m.group(2):
                         ids[m.group(1)] = m.group(2)
-                    want = ids.get(m.group(1)) == name
+                    # GCC's clones of a static function (name.isra.0) are the function.
+                    want = (ids.get(m.group(1)) or "").split(".")[0] == name
                 continue
             if line.startswith(("fn=", "fi=", "fe=")):
                 m = re.match(r"fn=\((\d+)\)(?: (.*))?", line.strip())
@@ -209,7 +211,8 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
             sw = ValgrindVsw(d, cache_sim=cache_sim, branch_sim=branch_sim, **topo)
             # More than the vrings hold: every poll of the slowed-down switch finds a full
             # burst whatever was lost while it came up, so the per-burst costs are spread alike.
-            gen = procs.LoopGen(d, size, macs, in_flight=512) if macs else procs.TestpmdGen(d, size)
+            gen = procs.LoopGen(d, size, macs, in_flight=512) if macs else procs.TestpmdGen(
+                d, size, loop=topo.get("loop", procs.LOOP_VMS))
             gen.start()
             if not sw.ready(timeout=180):
                 raise RuntimeError("vswd under valgrind did not come up")
@@ -260,8 +263,10 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
         if switch == "vsw":
             # The control thread answers vswctl late under valgrind, so the packet counter's
             # window is not exactly callgrind's: count the packets in the dump itself, as
-            # switched bursts (one call per rx burst) times the frames per burst.
-            bursts = calls_to(worker, "vsw_dp_switch_received")
+            # switched bursts (one call per rx burst: the vSwitch's, or the NIC switch's from a
+            # VF) times the frames per burst.
+            bursts = sum(calls_to(worker, f) for f in ("vsw_dp_switch_received",
+                                                        "nicsw_received"))
             if bursts:
                 pkts = bursts * per_pass / 2
         misses = data_misses(worker, pkts) if cache_sim else None
@@ -308,7 +313,7 @@ def idle_pass_cost(n_idle=0, seconds=10, warmup=5, keep=None, **topo):
     sw = gen = None
     try:
         sw = ValgrindVsw(d, n_idle=n_idle, **topo)
-        gen = procs.TestpmdGen(d, 60)
+        gen = procs.TestpmdGen(d, 60, loop=topo.get("loop", procs.LOOP_VMS))
         gen.start()
         if not sw.ready(timeout=180):
             raise RuntimeError("vswd under valgrind did not come up")

@@ -14,6 +14,7 @@ import re
 import select
 import shutil
 import subprocess
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,6 +32,24 @@ OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
 OVS_DPDK = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
 
 _seq = itertools.count()
+
+
+def bpf_object_built(name):
+    return os.path.join(BUILD, "examples", "bpf", name + ".o")
+
+
+def bpf_object(name):
+    """The object of eBPF extension examples/bpf/@p name.c: the build's (meson builds them when
+    it finds clang), else compiled here."""
+    built = bpf_object_built(name)
+    if os.path.exists(built):
+        return built
+    out = os.path.join(tempfile.gettempdir(), "vsw-bench-bpf-%d-%s.o" % (os.getpid(), name))
+    if not os.path.exists(out):
+        subprocess.run(["clang", "-O2", "-target", "bpf", "-I", os.path.join(ROOT, "include"),
+                        "-c", os.path.join(ROOT, "examples", "bpf", name + ".c"), "-o", out],
+                       check=True)
+    return out
 
 
 def prefix(tag):
@@ -78,16 +97,39 @@ class Testpmd:
         return out
 
 
-class TestpmdGen(Testpmd):
-    """testpmd with two net_virtio_user servers in io forwarding: both VMs of the loop."""
+# The two ends of the loop: a VM port of the vSwitch ("vm": vswd connects to the generator's
+# socket) or a VF of the NIC switch nic0 ("vf": the generator connects to vswd's VF socket).
+LOOP_VMS = ("vm", "vm")
 
-    def __init__(self, d, size, burst=32):
+
+def loop_sockets(d, loop=LOOP_VMS):
+    """(socket path, generator is its server) of each end of @p loop."""
+    return [("%s/sock%d" % (d, i), True) if end == "vm" else ("%s/vf/nic0-vf%d.sock" % (d, i), False)
+            for i, end in enumerate(loop)]
+
+
+def wait_paths(paths, timeout=30):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not all(os.path.exists(p) for p in paths):
+        time.sleep(0.1)
+
+
+class TestpmdGen(Testpmd):
+    """testpmd with two net_virtio_user ports in io forwarding: both VMs of the loop, on
+    the ends @p loop names (loop_sockets())."""
+
+    def __init__(self, d, size, burst=32, loop=LOOP_VMS):
+        socks = loop_sockets(d, loop)
+        # A virtio_user client fails when its socket is not there yet: vswd makes the VFs'.
+        wait_paths([path for path, is_server in socks if not is_server])
+        vdevs = []
+        for i, ((path, is_server), mac) in enumerate(zip(socks, (MAC0, MAC1))):
+            vdevs += ["--vdev", "net_virtio_user%d,path=%s,queues=1,mac=%s,server=%d" % (
+                i, path, mac, is_server)]
         super().__init__([
             "nice", "-n", "-15", "taskset", "-c", "0", TESTPMD, "--lcores", "0@0,1@0", "--file-prefix",
             prefix("g"), "--in-memory", "--single-file-segments", "--iova-mode=va", "-m", "512",
-            "--no-pci", "--log-level", "*:error",
-            "--vdev", "net_virtio_user0,path=%s/sock0,queues=1,mac=%s,server=1" % (d, MAC0),
-            "--vdev", "net_virtio_user1,path=%s/sock1,queues=1,mac=%s,server=1" % (d, MAC1),
+            "--no-pci", "--log-level", "*:error"] + vdevs + [
             "--", "-i", "--forward-mode=io", "--nb-cores=1", "--rxq=1", "--txq=1",
             "--burst=%d" % burst, "--txpkts=%d" % size, "--eth-peer=0,%s" % MAC1,
             "--eth-peer=1,%s" % MAC0, "--total-num-mbufs=16384", "--record-core-cycles"])
@@ -223,11 +265,14 @@ class IdleVms:
 
 
 def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=False, uplink=None,
-                 idle_rxq_poll_us=None):
+                 idle_rxq_poll_us=None, loop=LOOP_VMS, nic_switch=False):
     """vswd's YAML: vm0, vm1 on the generator's sockets; n_idle more vhost-user ports whose
     sockets nobody serves; learning: trunk ports that learn (FDB scale) without spoof guard;
     uplink: the rest of an external port's mapping (e.g. 'netdev: veth0'), in vm1's place (P2V);
-    idle_rxq_poll_us: workers.idle_rxq_poll_us, None for vswd's default."""
+    idle_rxq_poll_us: workers.idle_rxq_poll_us, None for vswd's default; ext: an eBPF
+    extension on every port's ingress, "object path:params". nic_switch: the emulated NIC
+    switch nic0, its PF a null device and its default VPort the vSwitch's uplink, with a VF VPort
+    (receive filter: that end's MAC) in the place of each VM that @p loop puts on a VF."""
     vlan = ', vlan: { mode: trunk, allowed: all, native: 0 }' if learning else ""
     sec = "" if guard and not learning else ", security: { mac_spoof_guard: false }"
     # no_huge: valgrind refuses the large virtual areas EAL reserves for hugepage memory.
@@ -241,8 +286,20 @@ def vsw_topology(d, n_idle=0, learning=False, guard=True, ext=None, no_huge=Fals
              "fdb: { aging_s: 0, max_entries: %d }" % FDB_MAX_ENTRIES,
              "ports:"]
     for i, mac in enumerate((MAC0,) if uplink else (MAC0, MAC1)):
+        if loop[i] != "vm":
+            continue
         lines.append('  - { name: vm%d, type: synthetic, mac: "%s", vhost: { path: "%s/sock%d",'
                      ' mode: client }%s%s }' % (i, mac, d, i, vlan, sec))
+    if nic_switch:
+        # no-rx: nothing comes from the wire; what the NIC switch sends there is freed.
+        lines += ["  - { name: uplink, type: external, nic_switch: nic0 }",
+                  "nic_switches:",
+                  '  - { name: nic0, backend: emulated, pf: "net_null0,no-rx=1", num_vfs: 2,',
+                  "      queue_pairs: { total: 4 }, vf_socket_dir: \"%s/vf\", vports: [" % d,
+                  ",\n".join('      { id: %d, function: vf%d, filters: [ { mac: "%s", vlan: 0 } ] }'
+                             % (i + 1, i, mac) for i, mac in enumerate((MAC0, MAC1))
+                             if loop[i] == "vf"),
+                  "    ] }"]
     if uplink:
         lines.append("  - { name: uplink, type: external, %s }" % uplink)
     for i in range(n_idle):

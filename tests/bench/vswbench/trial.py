@@ -171,8 +171,8 @@ def rerun_slow(a, label, trials, gate_key, rerun):
         r["slow"] = r["noisy"] = gate.is_slow(gate_key, r)
 
 
-def gen_testpmd(size):
-    return lambda d: procs.TestpmdGen(d, size)
+def gen_testpmd(size, loop=procs.LOOP_VMS):
+    return lambda d: procs.TestpmdGen(d, size, loop=loop)
 
 
 def gen_loop(size, n_macs):
