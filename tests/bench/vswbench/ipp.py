@@ -123,6 +123,10 @@ def calls_to(dump, name, inclusive=False):
     return (total, cost) if inclusive else total
 
 
+# What polls one rx queue: a port of the vSwitch, or the PF or a VF of the emulated NIC switch.
+POLLS = ("vsw_dp_switch_burst", "vsw_dp_nicsw_burst")
+
+
 def worker_passes(dump, polls, n_rxqs):
     """Worker passes in a dump: calls to poll_pass(), kept out of line for this. Quiet queues
     are polled once per workers.idle_rxq_poll_us, not every pass, so calls to
@@ -272,7 +276,7 @@ def measure(size=60, seconds=20, warmup=8, keep=None, switch="vsw", macs=None, c
         misses = data_misses(worker, pkts) if cache_sim else None
         mispredicted = mispredicts(worker, pkts) if branch_sim else None
         own = own_instructions(worker)
-        polls = calls_to(worker, "vsw_dp_switch_burst") if switch == "vsw" else 0
+        polls = sum(calls_to(worker, f) for f in POLLS) if switch == "vsw" else 0
         passes = worker_passes(worker, polls, 2 + topo.get("n_idle", 0)) if switch == "vsw" else 0
         for p in (gen, sw):
             p.close()
@@ -308,7 +312,7 @@ def idle_pass_cost(n_idle=0, seconds=10, warmup=5, keep=None, **topo):
     idle_rxq_poll_us (in **topo) quiet queues are due nearly every pass; 0 polls every queue
     every pass, 1000 shows the passes between polls of the quiet ones. @return {per_pass,
     per_poll: instructions per rx queue poll, passes, polls_per_pass, in_poll: instructions
-    inside one vsw_dp_switch_burst call, between_polls: instructions per pass outside them}."""
+    inside one poll (POLLS), between_polls: instructions per pass outside them}."""
     d = tempfile.mkdtemp(prefix="vsw-ipp-")
     sw = gen = None
     try:
@@ -329,7 +333,8 @@ def idle_pass_cost(n_idle=0, seconds=10, warmup=5, keep=None, **topo):
         worker = max(totals, key=totals.get)
         if keep:
             shutil.copy(worker, keep)
-        polls, in_polls = calls_to(worker, "vsw_dp_switch_burst", inclusive=True)
+        polls, in_polls = (sum(v) for v in zip(*(calls_to(worker, f, inclusive=True)
+                                                 for f in POLLS)))
         if not polls:
             raise RuntimeError("the worker polled nothing")
         passes = worker_passes(worker, polls, 2 + n_idle)
