@@ -167,13 +167,17 @@ static void
 plan_burst(struct burst_plan *plan, const struct vsw_dp_cfg *cfg, uint16_t in_port,
            struct rte_mbuf *const *pkts, uint16_t n)
 {
+	const bool is_learning = plan->is_learning;
+
 	for (uint16_t i = 0; i < n; i++) {
 		const uint8_t *eth = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
 		const uint8_t *src = eth + RTE_ETHER_ADDR_LEN;
+		uint64_t src_key = 0; /* only a learning port's sources are learned */
 
 		/* An extension may have rewritten a source since classify() checked it. */
-		plan_frame(plan, cfg, in_port, eth, src[0] & 0x01 ? 0 : vsw_fdb_key(src),
-		           pkts[i]->vlan_tci, i);
+		if (is_learning && !(src[0] & 0x01))
+			src_key = vsw_fdb_key(src);
+		plan_frame(plan, cfg, in_port, eth, src_key, pkts[i]->vlan_tci, i);
 	}
 }
 
