@@ -44,10 +44,12 @@ class NicSwitchLab(LabCase):
 
     # --- setup ----------------------------------------------------------------------------
 
-    def start(self, vf1_vlan=VLAN_VF1, pf=None, moderation=("adaptive", "adaptive")):
+    def start(self, vf1_vlan=VLAN_VF1, pf=None, moderation=("adaptive", "adaptive"),
+              asymmetric=True):
         """vswd with nic0 (its PF on a veth whose peer is in a netns), uplink and vm1.
         vf1_vlan: the VLAN of VPort 2's filter (0: MAC only). moderation: the
-        interrupt_moderation of VPorts 1 and 2."""
+        interrupt_moderation of VPorts 1 and 2. asymmetric: nic0's allocation (both VPorts
+        have one queue pair either way)."""
         lab = self.lab
         self.ns, host_if, self.ns_if = lab.add_veth_netns()
         self.host_if = host_if
@@ -70,7 +72,7 @@ class NicSwitchLab(LabCase):
             "    pf: %s" % q(pf or "net_af_packet1,iface=%s" % host_if),
             "    num_vfs: 2",
             "    queue_pairs: { total: 8, default_vport: 2 }",
-            "    asymmetric: true",
+            "    asymmetric: %s" % ("true" if asymmetric else "false"),
             "    vf_socket_dir: %s" % q(self.vf_dir),
             "    vports:",
             "      - { id: 1, function: vf0, queue_pairs: 1, interrupt_moderation: %s,"
@@ -256,9 +258,13 @@ class NicSwitchTest(NicSwitchLab):
 
     def test_vf_to_vf_bypasses_the_vswitch(self):
         """VF0 to VF1's MAC-only filter: straight to VF1 inside the NIC switch; the vSwitch's
-        ports see nothing and nothing leaves by the wire."""
+        ports see nothing and nothing leaves by the wire. nic0 is symmetric here (R-VP-5): every
+        VPort gets the configured VPorts' count."""
         lab = self.lab
-        self.start(vf1_vlan=0)
+        self.start(vf1_vlan=0, asymmetric=False)
+        sw = lab.vswctl("show", "nic-switch", "nic0")
+        self.assertIn("allocation: symmetric\n", sw)
+        self.assertIn("queue-pairs: total 8 default 2 used 2 free 4", sw)
         vm1 = self.start_vm1(linger_ms=LISTEN_MS)
         out = lab.nsraw_recv(self.ns, self.ns_if, 1, timeout_s=60)
         vf1 = self.start_vf(1, MAC_VF1, expect=N, timeout_s=30, linger_ms=LISTEN_MS)
