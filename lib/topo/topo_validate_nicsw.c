@@ -4,8 +4,9 @@
  * PFs, VF sockets), its VPorts against each other and against the switch (the rules of the NIC
  * switch model, include/vsw/nicsw.h, checked before anything is created: ids, one VPort per VF,
  * the queue-pair pool, symmetric counts, (mac, vlan) filters), then what ports ask of switches.
- * Refusals point at the marks the parser recorded. Pure C, no YAML, no DPDK: control thread and
- * tests.
+ * Refusals point at the marks the parser recorded. Also what a checked switch gives the NIC
+ * switch model: its VF socket paths and CREATE_SWITCH's parameters. Pure C, no YAML, no DPDK:
+ * control thread and tests.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -309,9 +309,12 @@ def main():
     for key, cases, topo in (("nicsw", NICSW_CASES, nicsw_topo), ("ext", EXT_CASES, ext_topo)):
         if key not in only:
             continue
-        scale(a, res, key, cases, lambda v, topo=topo: (
-            lambda d: procs.Vsw(d, **topo(v)),
-            trial.gen_testpmd(60, (topo(v).get("loop") or procs.LOOP_VMS)), None))
+        def make(v, topo=topo):
+            t = topo(v)
+            return (lambda d: procs.Vsw(d, **t),
+                    trial.gen_testpmd(60, t.get("loop", procs.LOOP_VMS)), None)
+
+        scale(a, res, key, cases, make)
         report.write(dict(res), a.out)
         if not a.no_callgrind:
             scale_ipp(res, key, cases, False, topo)

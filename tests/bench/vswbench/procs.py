@@ -14,7 +14,6 @@ import re
 import select
 import shutil
 import subprocess
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,17 +38,15 @@ def bpf_object_built(name):
 
 
 def bpf_object(name):
-    """The object of eBPF extension examples/bpf/@p name.c: the build's (meson builds them when
-    it finds clang), else compiled here."""
+    """The object of eBPF extension examples/bpf/@p name.c in the build. Meson builds them when
+    it finds clang: a build set up before clang was installed is set up again to get them."""
     built = bpf_object_built(name)
-    if os.path.exists(built):
-        return built
-    out = os.path.join(tempfile.gettempdir(), "vsw-bench-bpf-%d-%s.o" % (os.getpid(), name))
-    if not os.path.exists(out):
-        subprocess.run(["clang", "-O2", "-target", "bpf", "-I", os.path.join(ROOT, "include"),
-                        "-c", os.path.join(ROOT, "examples", "bpf", name + ".c"), "-o", out],
-                       check=True)
-    return out
+    if not os.path.exists(built):
+        subprocess.run(["meson", "setup", "--reconfigure", BUILD], check=True,
+                       capture_output=True)
+        subprocess.run(["ninja", "-C", BUILD, os.path.relpath(built, BUILD)], check=True,
+                       capture_output=True)
+    return built
 
 
 def prefix(tag):
